@@ -1,0 +1,80 @@
+/** JSON reporter: `<outDir>/results.json`, 2-space indent, written atomically. */
+import * as path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { writeFileAtomic } from './atomic';
+import { redactUrl } from './text';
+import type { Reporter } from './reporter';
+import type { CaseResult, RunResult } from './types';
+import { summarise } from './types';
+
+export interface JsonReporterOptions {
+  outDir: string;
+  /** File name inside outDir (default results.json). */
+  fileName?: string;
+}
+
+/**
+ * Human text fields (messages, reasons, titles, steps) lose escape sequences that console formatting
+ * may have left in them; frames, expected and actual are evidence and stay byte-for-byte (JSON escapes
+ * control characters losslessly).
+ */
+const plain = (s: string): string => stripVTControlCharacters(s);
+const plainOpt = (s: string | undefined): string | null => (s === undefined ? null : plain(s));
+
+function caseJson(c: CaseResult) {
+  return {
+    id: c.id,
+    octtId: c.octtId ?? null,
+    title: plain(c.title),
+    ocpp: c.ocpp,
+    as: c.as,
+    block: c.block,
+    verdict: c.verdict,
+    reason: plainOpt(c.reason),
+    errorType: c.errorType ?? null,
+    startedAt: c.startedAt,
+    durationMs: c.durationMs,
+    requirements: c.requirements,
+    tags: c.tags,
+    failures: c.failures.map((f) => ({ ...f, message: plain(f.message) })),
+    notes: c.notes.map((n) => ({ ...n, message: plain(n.message) })),
+    steps: c.steps.map(plain),
+    frames: c.frames,
+    framesOmitted: c.framesOmitted ?? 0,
+  };
+}
+
+/** The results.json document for a run (pure; no I/O). */
+export function buildResultsJson(run: RunResult): string {
+  const doc = {
+    summary: summarise(run.cases),
+    run: {
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+      durationMs: run.durationMs,
+      harness: run.harness,
+      schemas: run.schemas,
+      ocpp: run.ocpp,
+      as: run.as,
+      interrupted: run.interrupted,
+      capabilities: run.capabilities ?? null,
+    },
+    device: run.device.endpoint === undefined ? run.device : { ...run.device, endpoint: redactUrl(run.device.endpoint) },
+    cases: run.cases.map(caseJson),
+  };
+  const bigintSafe = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+  return JSON.stringify(doc, bigintSafe, 2) + '\n';
+}
+
+export class JsonReporter implements Reporter {
+  readonly name = 'json';
+  readonly file: string;
+
+  constructor(options: JsonReporterOptions) {
+    this.file = path.join(options.outDir, options.fileName ?? 'results.json');
+  }
+
+  async onRunEnd(run: RunResult): Promise<void> {
+    await writeFileAtomic(this.file, buildResultsJson(run));
+  }
+}

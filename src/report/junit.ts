@@ -1,0 +1,197 @@
+/**
+ * JUnit reporter (test-catalogue §4, engineering-notes §6) built with junit-report-builder 5.
+ * Every string passes through `xmlSafe` before it reaches the builder.
+ */
+import builder from 'junit-report-builder';
+import * as path from 'node:path';
+import { writeFileAtomic } from './atomic';
+import type { Reporter } from './reporter';
+import { arrow, frameKind, hasExpectation, oneLine, redactUrl, renderValue, toSeconds, truncate, verdictLabel, xmlSafe } from './text';
+import type { CaseResult, RunResult, TraceFrame } from './types';
+
+export interface JUnitReporterOptions {
+  outDir: string;
+  /** File name inside outDir (default junit.xml). */
+  fileName?: string;
+  /** Frames in the failure/error body excerpt (default 10). */
+  excerptFrames?: number;
+}
+
+/** `ocpp<version>.<as>.<block>`, e.g. `ocpp2.0.1.csms.SmartCharging` (`as` = side the harness plays). */
+export function classNameOf(c: Pick<CaseResult, 'ocpp' | 'as' | 'block'>): string {
+  return `ocpp${c.ocpp}.${c.as}.${c.block || 'default'}`;
+}
+
+/** `<id> <title>` plus ` [<octtId>]` when present. */
+export function baseTestName(c: Pick<CaseResult, 'id' | 'title' | 'octtId'>): string {
+  const name = [c.id, c.title].filter((s) => s && s.trim() !== '').join(' ');
+  return (name || '(unnamed)') + (c.octtId ? ` [${c.octtId}]` : '');
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` in UTC, or undefined if the input is not a date. */
+export function utcTimestamp(iso: string | undefined): string | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return undefined;
+  return new Date(t).toISOString().slice(0, 19);
+}
+
+const RAW_EXCERPT_CHARS = 500;
+const VALUE_CHARS = 2000;
+
+function frameLine(f: TraceFrame, raw: string): string {
+  const flags = [
+    f.valid === false ? 'INVALID' : '',
+    f.intentional ? 'intentional' : '',
+    f.framingError ? `framing: ${oneLine(f.framingError)}` : '',
+  ].filter(Boolean);
+  return `#${f.seq} ${f.time} ${f.dir} ${arrow(f.dir)} ${frameKind(f)}${flags.length ? ` (${flags.join('; ')})` : ''} ${oneLine(raw)}`;
+}
+
+function truncatedNote(f: TraceFrame): string {
+  return f.rawLength > f.raw.length ? ` [raw truncated: ${f.raw.length} of ${f.rawLength} chars kept]` : '';
+}
+
+function excerpt(c: CaseResult, n: number): string[] {
+  if (c.frames.length === 0) return [];
+  const shown = c.frames.slice(-n);
+  const total = c.frames.length + (c.framesOmitted ?? 0);
+  return [`Last ${shown.length} of ${total} frames:`, ...shown.map((f) => '  ' + frameLine(f, truncate(f.raw, RAW_EXCERPT_CHARS)))];
+}
+
+/** Body of the single <failure>: every failed check, then the frame excerpt. */
+export function failureBody(c: CaseResult, frames = 10): string {
+  const out: string[] = [`${c.failures.length} failed check${c.failures.length === 1 ? '' : 's'}:`];
+  c.failures.forEach((f, i) => {
+    out.push(`${i + 1}) [${f.kind}] ${oneLine(f.message)}`);
+    if (f.rule) out.push(`   rule: ${oneLine(f.rule)}`);
+    if (f.step) out.push(`   step: ${oneLine(f.step)}`);
+    if (f.pointer !== undefined) out.push(`   pointer: ${oneLine(f.pointer === '' ? '(root)' : f.pointer)}`);
+    if (f.frameSeq !== undefined) out.push(`   frame: #${f.frameSeq}`);
+    if (hasExpectation(f)) {
+      out.push(`   expected: ${oneLine(truncate(renderValue(f.expected), VALUE_CHARS))}`);
+      out.push(`   actual:   ${oneLine(truncate(renderValue(f.actual), VALUE_CHARS))}`);
+    }
+  });
+  if (c.failures.length === 0 && c.reason) out.push(oneLine(c.reason));
+  const ex = excerpt(c, frames);
+  if (ex.length) out.push('', ...ex);
+  return out.join('\n');
+}
+
+/** The single <system-out>: verdict findings, skip/error reason, steps and the full frame trace. */
+export function systemOut(c: CaseResult): string {
+  const out: string[] = [];
+  if (c.notes.length) {
+    out.push('Notes:');
+    for (const n of c.notes) out.push(`  [${n.level}] ${oneLine(n.message)}${n.rule ? ` (${oneLine(n.rule)})` : ''}`);
+  }
+  if (c.verdict === 'skipped') out.push(`Skipped: ${oneLine(c.reason ?? 'no reason given')}`);
+  if (c.verdict === 'error') out.push(`Error (${c.errorType ?? 'HarnessError'}): ${oneLine(c.reason ?? 'no reason given')}`);
+  if (c.steps.length) {
+    out.push('Steps:');
+    c.steps.forEach((s, i) => out.push(`  ${i + 1}. ${oneLine(s)}`));
+  }
+  if (c.frames.length || c.framesOmitted) {
+    const omitted = c.framesOmitted ?? 0;
+    out.push(
+      `Trace: ${c.frames.length} frame${c.frames.length === 1 ? '' : 's'}` +
+        (omitted > 0 ? ` (${omitted} more frame${omitted === 1 ? '' : 's'} summarised away by the per-case trace limit)` : ''),
+    );
+    for (const f of c.frames) out.push('  ' + frameLine(f, f.raw) + truncatedNote(f));
+  }
+  return out.join('\n');
+}
+
+/** Build the JUnit XML document for a run (pure; no I/O). */
+export function buildJUnitXml(run: RunResult, opts: { excerptFrames?: number } = {}): string {
+  const frames = opts.excerptFrames ?? 10;
+  const b = builder.newBuilder();
+  b.name(xmlSafe(`${run.harness.name} ${run.harness.version}`));
+
+  // One suite per (ocpp version, side, block), in first-seen order.
+  const groups = new Map<string, CaseResult[]>();
+  for (const c of run.cases) {
+    const key = classNameOf(c);
+    const g = groups.get(key);
+    if (g) g.push(c);
+    else groups.set(key, [c]);
+  }
+
+  const runStamp = utcTimestamp(run.startedAt) ?? '1970-01-01T00:00:00';
+  const d = run.device;
+  const suiteProps: Array<[string, string | undefined]> = [
+    ['device.vendor', d.vendor],
+    ['device.model', d.model],
+    ['device.firmware', d.firmware],
+    ['device.serial', d.serial],
+    ['device.identity', d.identity],
+    ['device.endpoint', d.endpoint === undefined ? undefined : redactUrl(d.endpoint)],
+    ['device.subprotocol', d.subprotocol],
+    ['device.builtin', d.builtin ? 'true' : undefined],
+    ['harness.name', run.harness.name],
+    ['harness.version', run.harness.version],
+    ['schemas.source', run.schemas.source],
+    ['schemas.sha256', run.schemas.sha256],
+    ['capabilities', run.capabilities === undefined ? undefined : renderValue(run.capabilities)],
+    ['run.interrupted', run.interrupted ? 'true' : undefined],
+    ['timestamp.timezone', 'UTC'],
+  ];
+
+  for (const [className, cases] of groups) {
+    const suite = b.testSuite();
+    const safeClass = xmlSafe(className);
+    suite.name(safeClass);
+    const stamps = cases.map((c) => Date.parse(c.startedAt)).filter((t) => !Number.isNaN(t));
+    suite.timestamp(stamps.length ? new Date(Math.min(...stamps)).toISOString().slice(0, 19) : runStamp);
+    suite.time(toSeconds(cases.reduce((s, c) => s + (Number.isFinite(c.durationMs) && c.durationMs > 0 ? c.durationMs : 0), 0)));
+    for (const [k, v] of suiteProps) if (v !== undefined) suite.property(k, xmlSafe(v));
+
+    const used = new Set<string>();
+    for (const c of cases) {
+      const base = xmlSafe(baseTestName(c));
+      let name = base;
+      for (let n = 2; used.has(name); n++) name = `${base} (${n})`;
+      used.add(name);
+
+      const tc = suite.testCase().className(safeClass).name(name).time(toSeconds(c.durationMs));
+      tc.property('verdict', verdictLabel(c));
+      if (c.reason) tc.property('verdict.reason', xmlSafe(oneLine(c.reason)));
+      if (c.octtId) tc.property('octt', xmlSafe(c.octtId));
+      if (c.requirements.length) tc.property('requirements', xmlSafe(c.requirements.join(',')));
+      if (c.tags.length) tc.property('tags', xmlSafe(c.tags.join(',')));
+
+      if (c.verdict === 'failed') {
+        const first = c.failures[0];
+        const message = oneLine(first?.message ?? c.reason ?? '') || 'failed';
+        tc.failure(xmlSafe(message), first?.kind ?? 'AssertionFailure');
+        tc.stacktrace(xmlSafe(failureBody(c, frames)));
+      } else if (c.verdict === 'error') {
+        const type = c.errorType ?? 'HarnessError';
+        const message = oneLine(c.reason ?? '') || type;
+        const body = [`${type}: ${oneLine(c.reason ?? 'no reason given')}`, ...(excerpt(c, frames).length ? ['', ...excerpt(c, frames)] : [])];
+        tc.error(xmlSafe(message), type, xmlSafe(body.join('\n')));
+      } else if (c.verdict === 'skipped') {
+        tc.skipped();
+      }
+      const so = systemOut(c);
+      if (so) tc.standardOutput(xmlSafe(so));
+    }
+  }
+  return b.build();
+}
+
+export class JUnitReporter implements Reporter {
+  readonly name = 'junit';
+  readonly file: string;
+  private readonly excerptFrames: number;
+
+  constructor(options: JUnitReporterOptions) {
+    this.file = path.join(options.outDir, options.fileName ?? 'junit.xml');
+    this.excerptFrames = options.excerptFrames ?? 10;
+  }
+
+  async onRunEnd(run: RunResult): Promise<void> {
+    await writeFileAtomic(this.file, buildJUnitXml(run, { excerptFrames: this.excerptFrames }) + '\n');
+  }
+}
