@@ -1,0 +1,218 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { isOcppVersion, type OcppVersion } from '../ocpp/version';
+import { ConfigError, loadConfigFile, mergeConfig, validateConfig, type PartialConfig, type RunConfig } from '../runner/config';
+import { loadSuites, SuiteLoadError } from '../runner/loader';
+import { selectCases } from '../runner/select';
+import { runConformance } from '../runner/runner';
+import { createReporters, UnknownReporterError } from '../report';
+import { HARNESS } from '../runner/harness';
+import { projectRoot, selfTest } from '../validation';
+import { addSimulateCommands } from './simulate';
+import { builtinPeers, stationRole } from '../reference';
+
+const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** Usage problem: exit code 2. */
+class UsageError extends Error {}
+
+interface RunFlags {
+  config?: string;
+  ocpp?: string;
+  as?: string;
+  listen?: string;
+  url?: string;
+  identity?: string;
+  password?: string;
+  suite?: string[];
+  grep?: string;
+  list?: boolean;
+  reporter?: string[];
+  out?: string;
+  timeout?: string;
+  bail?: boolean;
+  builtinFault?: string[];
+  manual?: string;
+  color?: boolean;
+  triggerUrl?: string;
+}
+
+export function buildProgram(io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }, onExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('ocpp-conformance')
+    .description('OCPP conformance harness: impersonates a CSMS or a Charging Station and checks SmartCharging behaviour')
+    .version(HARNESS.version, '-V, --version')
+    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) })
+    .exitOverride()
+    .showHelpAfterError();
+
+  program
+    .command('run')
+    .description('run conformance suites against a device (with neither --listen nor --url: the built-in reference peer)')
+    .option('--config <file>', 'device profile JSON (default ./ocpp-conformance.config.json when present)')
+    .addOption(new Option('--ocpp <version>', 'OCPP version').choices(['1.6', '2.0.1', '2.1']))
+    .addOption(new Option('--as <side>', 'the side the harness plays').choices(['csms', 'station']))
+    .option('--listen <host:port>', 'as csms: listen for the station here')
+    .option('--url <ws-url>', 'as station: the CSMS to test')
+    .option('--identity <id>', 'station identity')
+    .option('--password <pw>', 'HTTP Basic password (security profile 1/2)')
+    .option('--suite <name|path>', 'suite to run (repeatable)', collect)
+    .option('--grep <regex>', 'only cases whose id, title, OCTT id, requirement or tag matches')
+    .option('--list', 'list the selected cases without connecting')
+    .option('--reporter <list>', 'reporters: console,junit,json', collect)
+    .option('--out <dir>', 'report directory (default reports/)')
+    .option('--timeout <ms>', 'per-case timeout in ms')
+    .option('--bail', 'stop after the first failed or errored case')
+    .option('--builtin-fault <name>', 'inject a fault into the built-in reference peer (repeatable)', collect)
+    .addOption(new Option('--manual <mode>', 'operator actions: prompt on a TTY, or fail/skip').choices(['prompt', 'fail', 'skip']))
+    .option('--trigger-url <base>', 'as station: HTTP trigger base URL, POST {base}/trigger/{identity}/{Action}')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .action(async (flags: RunFlags) => onExit(await runCommand(flags, io)));
+
+  addSimulateCommands(program, io, onExit);
+  return program;
+}
+
+function flagsToConfig(flags: RunFlags): PartialConfig {
+  const p: PartialConfig = {};
+  if (flags.ocpp) {
+    if (!isOcppVersion(flags.ocpp)) throw new UsageError(`--ocpp ${flags.ocpp}: expected 1.6, 2.0.1 or 2.1`);
+    p.ocpp = flags.ocpp as OcppVersion;
+  }
+  if (flags.as) p.as = flags.as as RunConfig['as'];
+  if (flags.listen) p.listen = flags.listen;
+  if (flags.url) p.url = flags.url;
+  if (flags.identity) p.identity = flags.identity;
+  if (flags.password) p.security = { password: flags.password };
+  if (flags.suite?.length) p.suites = flags.suite;
+  if (flags.grep) p.grep = flags.grep;
+  if (flags.reporter?.length) p.reporters = flags.reporter as RunConfig['reporters'];
+  if (flags.out) p.out = flags.out;
+  if (flags.timeout) {
+    const ms = Number(flags.timeout);
+    if (!Number.isInteger(ms) || ms <= 0) throw new UsageError(`--timeout ${flags.timeout}: expected a positive integer (ms)`);
+    p.timing = { caseTimeoutMs: ms };
+  }
+  if (flags.bail) p.bail = true;
+  if (flags.builtinFault?.length) p.builtinFaults = flags.builtinFault;
+  if (flags.manual) p.manual = flags.manual as RunConfig['manual'];
+  if (flags.triggerUrl) p.triggers = { default: { type: 'http', url: flags.triggerUrl } };
+  // The CLI layer goes through the same schema as the file, so a bad flag names its field too.
+  return validateConfig(p, 'command line');
+}
+
+async function runCommand(flags: RunFlags, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
+  const say = (s: string) => io.err.write(`ocpp-conformance: ${s}\n`);
+  let config: RunConfig;
+  try {
+    const file = flags.config ?? (existsSync('ocpp-conformance.config.json') ? 'ocpp-conformance.config.json' : undefined);
+    const fromFile = file ? loadConfigFile(file) : {};
+    config = mergeConfig(fromFile, flagsToConfig(flags));
+    if (config.listen && config.as !== 'csms') throw new UsageError('--listen is for --as csms (the harness waits for a station)');
+    if (config.url && config.as !== 'station') throw new UsageError('--url is for --as station (the harness connects to a CSMS)');
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof UsageError) {
+      say(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  let suites;
+  try {
+    suites = loadSuites(config.suites);
+  } catch (e) {
+    if (e instanceof SuiteLoadError) {
+      say(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  let selected;
+  try {
+    selected = selectCases(suites, config);
+  } catch (e) {
+    say((e as Error).message);
+    return 2;
+  }
+  if (flags.list) {
+    for (const { def } of selected) {
+      io.out.write(`${def.id}\t${def.title}${def.octtId ? ` [${def.octtId}]` : ''}\t${def.requirements?.join(',') ?? ''}\n`);
+    }
+    io.out.write(`${selected.length} case(s) for OCPP ${config.ocpp}, harness as ${config.as}\n`);
+    return 0;
+  }
+  if (!selected.length) {
+    say(`no case selected for OCPP ${config.ocpp} as ${config.as}${config.grep ? ` with --grep ${config.grep}` : ''}`);
+    return 2;
+  }
+  try {
+    // Start-up self-test of the validator (SC-X-02 a): a validator with the multipleOf float trap
+    // would fail correct devices, so a failing self-test aborts the run.
+    selfTest(config.ocpp);
+  } catch (e) {
+    say(`validator self-test failed: ${(e as Error).message}`);
+    return 2;
+  }
+  let reporter;
+  try {
+    reporter = createReporters(config.reporters, { outDir: resolve(config.out), stream: io.out, color: flags.color });
+  } catch (e) {
+    if (e instanceof UnknownReporterError) {
+      say(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  const ac = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (ac.signal.aborted) return;
+    say(`${sig}: stopping the current case and writing reports`);
+    ac.abort(sig);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const { exitCode } = await runConformance({
+      config,
+      suites,
+      reporter,
+      signal: ac.signal,
+      builtinPeers: builtinPeers(),
+      stationRole,
+      fixturesDir: join(projectRoot(), 'fixtures'),
+      notice: say,
+    });
+    const err = reporter.lastError();
+    if (err) {
+      say(`a reporter failed: ${err.message}`);
+      return exitCode === 130 ? 130 : 2;
+    }
+    return exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Entry point of the bin script. Resolves with the process exit code. */
+export async function main(argv: string[], io = { out: process.stdout as NodeJS.WritableStream, err: process.stderr as NodeJS.WritableStream }): Promise<number> {
+  let code: number | undefined;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    throw e;
+  }
+  if (code === undefined) {
+    program.outputHelp();
+    return 2;
+  }
+  return code;
+}

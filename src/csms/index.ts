@@ -1,0 +1,1 @@
+export { CsmsStationState, csmsDefaultHandlers, installCsmsDefaults, type TransactionRecord, type StationInfo } from './handlers';

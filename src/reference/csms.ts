@@ -1,0 +1,213 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { OcppVersion } from '../ocpp/version';
+import type { Payload } from '../ocppj/messages';
+import { CallErrorReply, CallErrorResponse, CallTimeoutError, OutboundSchemaError, PayloadSchemaError } from '../ocppj/errors';
+import { CsmsServer, Reply, type RpcSession, type TlsFiles } from '../transport';
+import { CsmsStationState, installCsmsDefaults } from '../csms';
+import { checkFaults, CSMS_FAULTS, type CsmsFault } from './faults';
+
+export interface ReferenceCsmsOptions {
+  versions: OcppVersion[];
+  host?: string;
+  port?: number;
+  password?: string;
+  tls?: TlsFiles;
+  faults?: readonly string[];
+  callTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+/** ReportChargingProfiles frames of one GetChargingProfiles request, aggregated until the last one. */
+export interface AggregatedReport {
+  requestId: number;
+  frames: Payload[];
+  /** Union of every frame's profiles, keyed "evseId/source/id"; never overwritten by a later frame. */
+  profiles: { evseId: number; chargingLimitSource: string; chargingProfile: Payload }[];
+  complete: boolean;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+/**
+ * The built-in reference CSMS: accepts stations, answers their CALLs, aggregates ReportChargingProfiles
+ * by requestId until the frame without tbc (an omitted tbc means false, rules §6.2), and exposes the
+ * trigger endpoint `POST /trigger/<identity>/<Action>` that makes it send a request to a station and
+ * answers with the station's response.
+ */
+export class ReferenceCsms {
+  readonly server: CsmsServer;
+  readonly states = new Map<string, CsmsStationState>();
+  readonly sessions = new Map<string, RpcSession>();
+  readonly reports = new Map<string, Map<number, AggregatedReport>>();
+  readonly faults: Set<CsmsFault>;
+
+  constructor(private readonly opts: ReferenceCsmsOptions) {
+    this.faults = checkFaults(opts.faults ?? [], CSMS_FAULTS);
+    this.server = new CsmsServer({
+      host: opts.host,
+      port: opts.port,
+      versions: opts.versions,
+      password: opts.password,
+      tls: opts.tls,
+      callTimeoutMs: opts.callTimeoutMs ?? 30_000,
+    });
+    this.server.on('session', (s: RpcSession) => this.onSession(s));
+    this.server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.onHttp(req, res));
+    this.server.on('refused', (r: { identity?: string; status: number; reason: string }) => this.log(`refused ${r.identity ?? '?'}: ${r.status} ${r.reason}`));
+  }
+
+  /** Listen; resolves with the ws(s) base URL. */
+  async start(): Promise<string> {
+    await this.server.listen();
+    return this.server.url;
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** Base URL of the trigger endpoint. */
+  get httpUrl(): string {
+    return this.server.url.replace(/^ws/, 'http');
+  }
+
+  stop(): Promise<void> {
+    return this.server.close();
+  }
+
+  private log(s: string): void {
+    this.opts.log?.(`[csms] ${s}`);
+  }
+
+  private onSession(session: RpcSession): void {
+    const id = session.identity;
+    const state = this.states.get(id) ?? new CsmsStationState();
+    this.states.set(id, state);
+    this.sessions.get(id)?.close(1000, 'replaced by a new connection');
+    this.sessions.set(id, session);
+    installCsmsDefaults(session, state);
+    session.handle('ReportChargingProfiles', (p) => this.onReport(id, p));
+    session.on('violation', (v: { message: string }) => this.log(`${id}: ${v.message}`));
+    session.once('close', () => {
+      if (this.sessions.get(id) === session) this.sessions.delete(id);
+    });
+    this.log(`${id} connected (${session.version})`);
+  }
+
+  private onReport(identity: string, p: Payload): Payload | Reply {
+    if (this.faults.has('report-not-answered')) return Reply.none();
+    if (this.faults.has('report-answered-with-error')) throw new CallErrorReply('InternalError', 'report store unavailable');
+    const byId = this.reports.get(identity) ?? new Map<number, AggregatedReport>();
+    this.reports.set(identity, byId);
+    const requestId = p.requestId as number;
+    const agg = byId.get(requestId) ?? { requestId, frames: [], profiles: [], complete: false };
+    byId.set(requestId, agg);
+    agg.frames.push(p);
+    for (const prof of p.chargingProfile as Payload[]) {
+      agg.profiles.push({ evseId: p.evseId as number, chargingLimitSource: p.chargingLimitSource as string, chargingProfile: prof });
+    }
+    if (p.tbc !== true) agg.complete = true;
+    return {};
+  }
+
+  /** Make the CSMS send `action` to a station and return the station's response (the trigger convention). */
+  async trigger(identity: string, action: string, payload: Payload): Promise<{ status: number; body: unknown }> {
+    const session = this.sessions.get(identity);
+    if (!session?.isOpen) return { status: 404, body: { error: `station ${identity} is not connected` } };
+    const sent = this.applyFaults(session, action, payload);
+    if (sent) return sent;
+    try {
+      const response = await session.call(action, payload, { intentionalInvalid: this.faults.has('invalid-payload') });
+      return { status: 200, body: { response } };
+    } catch (e) {
+      if (e instanceof CallErrorResponse) return { status: 502, body: { error: 'CALLERROR', errorCode: e.errorCode, errorDescription: e.errorDescription } };
+      if (e instanceof CallTimeoutError) return { status: 504, body: { error: e.message } };
+      if (e instanceof OutboundSchemaError) return { status: 422, body: { error: e.message } };
+      if (e instanceof PayloadSchemaError) return { status: 502, body: { error: e.message } };
+      return { status: 502, body: { error: (e as Error).message } };
+    }
+  }
+
+  /** Faults that change what the CSMS puts on the wire. Returns a response when the fault sent raw frames. */
+  private applyFaults(session: RpcSession, action: string, payload: Payload): { status: number; body: unknown } | undefined {
+    const f = this.faults;
+    const profile = (session.version === '1.6' ? payload.csChargingProfiles : payload.chargingProfile) as Payload | undefined;
+    if (action === 'SetChargingProfile' && profile) {
+      const purpose = profile.chargingProfilePurpose as string;
+      if (f.has('relative-max-profile') && /MaxProfile$/.test(purpose)) {
+        profile.chargingProfileKind = 'Relative';
+        const sched = profile.chargingSchedule as Payload | Payload[];
+        for (const s of Array.isArray(sched) ? sched : [sched]) delete s.startSchedule;
+      }
+      if (f.has('txprofile-without-transaction') && purpose === 'TxProfile') delete profile.transactionId;
+      if (f.has('invalid-payload')) profile.vendorNote = 'not in the schema';
+    }
+    const raw = (id: unknown, p: Payload) => JSON.stringify([2, id, action, p]);
+    if (f.has('bad-framing')) {
+      session.sendRaw(raw(Date.now(), payload));
+      return { status: 202, body: { sent: 'raw frame with a numeric messageId' } };
+    }
+    if (f.has('second-call-while-outstanding')) {
+      session.sendRaw(raw(randomUUID(), payload));
+      session.sendRaw(raw(randomUUID(), payload));
+      return { status: 202, body: { sent: 'two CALLs without waiting' } };
+    }
+    if (f.has('reused-message-id')) {
+      session.sendRaw(raw('reused-id-1', payload));
+      return { status: 202, body: { sent: 'CALL with messageId reused-id-1' } };
+    }
+    return undefined;
+  }
+
+  private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+      if (req.method === 'POST' && parts[0] === 'trigger' && parts.length === 3) {
+        const text = await readBody(req);
+        let payload: Payload;
+        try {
+          payload = text.trim() ? JSON.parse(text) : {};
+        } catch {
+          return send(400, { error: 'body is not valid JSON' });
+        }
+        if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return send(400, { error: 'body must be a JSON object' });
+        const r = await this.trigger(parts[1]!, parts[2]!, payload);
+        return send(r.status, r.body);
+      }
+      if (req.method === 'GET' && parts[0] === 'stations' && parts.length === 4 && parts[2] === 'reports') {
+        const agg = this.reports.get(parts[1]!)?.get(Number(parts[3]));
+        return agg ? send(200, agg) : send(404, { error: 'no such report' });
+      }
+      if (req.method === 'GET' && parts[0] === 'stations' && parts.length === 1) {
+        return send(200, [...this.sessions.keys()].map((id) => ({ identity: id, boot: this.states.get(id)?.boot })));
+      }
+      send(404, { error: 'unknown endpoint; POST /trigger/<identity>/<Action> with a JSON body' });
+    } catch (e) {
+      send(500, { error: (e as Error).message });
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

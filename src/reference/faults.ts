@@ -1,0 +1,61 @@
+/**
+ * Nonconformances the reference peers can inject (mutation self-test, issues #5 and #6). Each names one
+ * rule; the self-test shows that the cases targeting the rule fail and nothing else breaks.
+ */
+export const STATION_FAULTS = {
+  // pagination (2.0.1 K09)
+  'tbc-never-false': 'every ReportChargingProfiles frame says tbc=true, so the report never ends (K09.FR.03)',
+  'report-drops-profile': 'one matching profile is left out of the reports (K09.FR.01, set equality)',
+  'wrong-request-id': 'ReportChargingProfiles carries requestId + 1 (K09.FR.01)',
+  'report-before-response': 'reports are sent before the GetChargingProfiles response (rules §6.2)',
+  'interleaved-reports': 'all reports are sent at once without waiting for the CSMS answers (Part 4 §4.1.1)',
+  // filters
+  'clear-ignores-stacklevel': 'ClearChargingProfile ignores the stackLevel criterion (1.6 errata 3.25, K10.FR.04)',
+  'clear-or-instead-of-and': 'ClearChargingProfile criteria are ORed instead of ANDed (rules §7.3)',
+  'clear-unknown-as-accepted': 'ClearChargingProfile answers Accepted when nothing matched (K10.FR.01, errata 3.25)',
+  'get-ignores-evse': 'GetChargingProfiles ignores evseId (K09.FR.04/.05/.06)',
+  // rejections
+  'accept-txprofile-without-transaction': 'a TxProfile without a running transaction is accepted (K01.FR.09, 1.6 §3.13.1)',
+  'accept-max-on-evse': 'a station-max profile on an EVSE/connector > 0 is accepted (1.6 §3.13.1, K01 placement)',
+  'accept-first-period-nonzero': 'a schedule whose first startPeriod is not 0 is accepted (K01.FR.31, 1.6 §7.13)',
+  // composite
+  'composite-ignores-max': 'the composite ignores the station-max profile (rules §5.2 step 5)',
+  'composite-txdefault-over-txprofile': 'the composite uses TxDefault although a TxProfile applies (1.6 §3.13.3, K02)',
+  'composite-wrong-anchor': 'the composite is computed for an instant 30 s before the scheduleStart it reports (rules §10)',
+  // schema
+  'extra-property': 'SetChargingProfile response carries an undeclared property (schema additionalProperties)',
+  'wrong-enum': 'ClearChargingProfile response status is "Ok" (schema enum)',
+  'wrong-type': 'GetCompositeSchedule response: 2.0.1 schedule.duration / 1.6 connectorId sent as a string (schema type)',
+  // framing
+  'wrong-message-id': 'the SetChargingProfile CALLRESULT carries another messageId (OCPP-J correlation)',
+  'garbage-frame': 'ClearChargingProfile is answered with a frame that is not JSON (OCPP-J framing)',
+  silence: 'GetCompositeSchedule is never answered (OCPP-J: every CALL gets a response)',
+} as const;
+
+export type StationFault = keyof typeof STATION_FAULTS;
+
+export const CSMS_FAULTS = {
+  'invalid-payload': 'a SetChargingProfile request that violates the schema (extra property)',
+  'bad-framing': 'a CALL frame with a numeric messageId',
+  'second-call-while-outstanding': 'a second CALL before the first is answered (Part 4 §4.1.1)',
+  'reused-message-id': 'the same messageId for two different CALLs',
+  'report-not-answered': 'ReportChargingProfiles is never answered',
+  'report-answered-with-error': 'ReportChargingProfiles is answered with a CALLERROR',
+  'relative-max-profile': 'a station-max profile of kind Relative (K01.FR.38)',
+  'txprofile-without-transaction': 'a TxProfile without transactionId (K01.FR.03)',
+} as const;
+
+export type CsmsFault = keyof typeof CSMS_FAULTS;
+
+export class UnknownFaultError extends Error {
+  constructor(name: string, known: readonly string[]) {
+    super(`unknown fault "${name}"; known: ${known.join(', ')}`);
+    this.name = 'UnknownFaultError';
+  }
+}
+
+export function checkFaults<T extends string>(names: readonly string[], table: Record<T, string>): Set<T> {
+  const known = Object.keys(table);
+  for (const n of names) if (!known.includes(n)) throw new UnknownFaultError(n, known);
+  return new Set(names as T[]);
+}

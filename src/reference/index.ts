@@ -1,0 +1,44 @@
+import type { BuiltinPeers, StationRoleFactory } from '../runner/runner';
+import { ReferenceStation } from './station';
+import { ReferenceCsms } from './csms';
+
+export { ReferenceStation, type ReferenceStationOptions } from './station';
+export { ReferenceCsms, type ReferenceCsmsOptions, type AggregatedReport } from './csms';
+export { STATION_FAULTS, CSMS_FAULTS, UnknownFaultError, type StationFault, type CsmsFault } from './faults';
+
+/** The in-process reference peers `run` tests when neither --listen nor --url is given. */
+export function builtinPeers(): BuiltinPeers {
+  return {
+    async startStation({ url, identity, config }) {
+      if (config.ocpp === '2.1') throw new Error('the reference station speaks OCPP 1.6 and 2.0.1');
+      const station = new ReferenceStation({
+        version: config.ocpp,
+        url,
+        identity,
+        password: config.security.password,
+        evses: config.device.evses,
+        limits: {
+          maxStackLevel: config.device.maxStackLevel,
+          maxProfiles: config.device.maxProfiles,
+          maxPeriods: config.device.periodsPerSchedule,
+          rateUnits: config.device.rateUnits,
+          nominalVoltage: config.device.nominalVoltage,
+        },
+        faults: config.builtinFaults,
+        callTimeoutMs: config.timing.callTimeoutMs,
+      });
+      await station.start();
+      return { stop: () => station.stop() };
+    },
+    async startCsms({ config }) {
+      const csms = new ReferenceCsms({ versions: [config.ocpp], faults: config.builtinFaults, password: config.security.password, callTimeoutMs: config.timing.callTimeoutMs });
+      const url = await csms.start();
+      // The harness as station reaches the built-in CSMS's trigger endpoint by the default convention.
+      config.triggers.default ??= { type: 'http', url: csms.httpUrl };
+      return { url: `${url}/ocpp`, stop: () => csms.stop() };
+    },
+  };
+}
+
+/** Placeholder until the harness-as-station role (issue #6) lands: answers nothing itself. */
+export const stationRole: StationRoleFactory = () => ({ handlers: {} });

@@ -1,0 +1,558 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { OcppVersion } from '../ocpp/version';
+import type { Payload } from '../ocppj/messages';
+import { CallErrorReply } from '../ocppj/errors';
+import { connectStation, Reply, type HandlerContext, type RpcSession, type TlsFiles, type CallHandler } from '../transport';
+import {
+  ProfileStore,
+  compositeRequestProblem,
+  compositeSchedule,
+  fromEpochSeconds,
+  profileFrom16,
+  profileFrom201,
+  reportPages,
+  toPeriods,
+  type DeviceLimits,
+  type Installed,
+  type Profile,
+  type RateUnit,
+  type Transaction,
+} from '../smartcharging';
+import { checkFaults, STATION_FAULTS, type StationFault } from './faults';
+
+export interface ReferenceStationOptions {
+  version: Exclude<OcppVersion, '2.1'>;
+  url: string;
+  identity: string;
+  password?: string;
+  tls?: TlsFiles;
+  /** EVSEs (2.0.1) / connectors (1.6). Default 2. */
+  evses?: number;
+  /** Profiles per ReportChargingProfiles frame. Default 2, so reports paginate. */
+  pageSize?: number;
+  /** Heartbeat interval in s; default: what BootNotification returns. */
+  heartbeatS?: number;
+  limits?: Partial<Omit<DeviceLimits, 'evses'>>;
+  faults?: readonly string[];
+  /** Reconnect when dropped (default true). */
+  reconnect?: boolean;
+  callTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+const nowS = () => Math.floor(Date.now() / 1000);
+const iso = (s: number) => fromEpochSeconds(s);
+
+/**
+ * The built-in reference Charging Station: a conforming station (the model decides every answer)
+ * that boots, keeps its profiles across reconnects, runs transactions, and can inject one or more
+ * faults for the mutation self-test.
+ *
+ * Events: 'session' (RpcSession), 'booted', 'disconnected'.
+ */
+export class ReferenceStation extends EventEmitter {
+  readonly version: Exclude<OcppVersion, '2.1'>;
+  readonly store: ProfileStore;
+  readonly transactions: Transaction[] = [];
+  readonly faults: Set<StationFault>;
+  private session: RpcSession | undefined;
+  private stopped = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private backoffMs = 100;
+  private readonly evses: number;
+  private readonly pageSize: number;
+  private txCounter = 0;
+  private heartbeatS: number | undefined;
+
+  constructor(private readonly opts: ReferenceStationOptions) {
+    super();
+    this.version = opts.version;
+    this.evses = opts.evses ?? 2;
+    this.pageSize = opts.pageSize ?? 2;
+    this.faults = checkFaults(opts.faults ?? [], STATION_FAULTS);
+    this.heartbeatS = opts.heartbeatS;
+    this.store = new ProfileStore(opts.version, {
+      evses: this.evses,
+      maxStackLevel: opts.limits?.maxStackLevel ?? 8,
+      maxProfiles: opts.limits?.maxProfiles ?? 40,
+      maxPeriods: opts.limits?.maxPeriods ?? 24,
+      rateUnits: opts.limits?.rateUnits ?? ['A', 'W'],
+      nominalVoltage: opts.limits?.nominalVoltage ?? 230,
+    });
+  }
+
+  get connected(): boolean {
+    return !!this.session?.isOpen;
+  }
+
+  get currentSession(): RpcSession | undefined {
+    return this.session;
+  }
+
+  /** Connect and boot; resolves once BootNotification was accepted. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeat);
+    await this.session?.close(1000, 'station stopping');
+  }
+
+  /** Drop the TCP connection (tests of reconnect behaviour); the station reconnects by itself. */
+  dropConnection(): void {
+    this.session?.terminate();
+  }
+
+  private log(s: string): void {
+    this.opts.log?.(`[station ${this.opts.identity}] ${s}`);
+  }
+
+  private async connect(): Promise<void> {
+    const session = await connectStation({
+      url: this.opts.url,
+      identity: this.opts.identity,
+      versions: [this.version],
+      password: this.opts.password,
+      tls: this.opts.tls,
+      callTimeoutMs: this.opts.callTimeoutMs ?? 30_000,
+    });
+    this.session = session;
+    this.backoffMs = 100;
+    for (const [action, h] of Object.entries(this.handlers())) session.handle(action, h);
+    session.on('harnessError', (e: Error) => this.log(`internal error: ${e.message}`));
+    session.once('close', () => {
+      clearInterval(this.heartbeat);
+      this.emit('disconnected');
+      if (!this.stopped && this.opts.reconnect !== false) this.scheduleReconnect();
+    });
+    this.emit('session', session);
+    await this.boot(session);
+  }
+
+  private scheduleReconnect(): void {
+    // Exponential backoff with a low cap: this is a loopback reference peer, not a fleet device.
+    this.reconnectTimer = setTimeout(() => {
+      this.connect().catch((e) => {
+        this.log(`reconnect failed: ${(e as Error).message}`);
+        if (!this.stopped) this.scheduleReconnect();
+      });
+    }, this.backoffMs);
+    this.backoffMs = Math.min(this.backoffMs * 2, 5000);
+  }
+
+  private async boot(session: RpcSession): Promise<void> {
+    const res =
+      this.version === '1.6'
+        ? await session.call<{ status: string; interval: number }>('BootNotification', {
+            chargePointVendor: 'ocpp-conformance',
+            chargePointModel: 'ReferenceStation',
+            firmwareVersion: '1.0.0',
+            chargePointSerialNumber: this.opts.identity.slice(0, 25),
+          })
+        : await session.call<{ status: string; interval: number }>('BootNotification', {
+            chargingStation: { vendorName: 'ocpp-conformance', model: 'ReferenceStation', firmwareVersion: '1.0.0', serialNumber: this.opts.identity.slice(0, 25) },
+            reason: 'PowerUp',
+          });
+    for (let e = this.version === '1.6' ? 0 : 1; e <= this.evses; e++) await this.sendStatus(session, e, 'Available');
+    const interval = this.heartbeatS ?? res.interval;
+    clearInterval(this.heartbeat);
+    if (interval > 0) {
+      this.heartbeat = setInterval(() => void session.call('Heartbeat', {}).catch(() => undefined), interval * 1000);
+      this.heartbeat.unref();
+    }
+    this.emit('booted');
+  }
+
+  private sendStatus(session: RpcSession, evseId: number, status: string): Promise<unknown> {
+    return this.version === '1.6'
+      ? session.call('StatusNotification', { connectorId: evseId, errorCode: 'NoError', status })
+      : session.call('StatusNotification', { timestamp: iso(nowS()), connectorStatus: status === 'Charging' ? 'Occupied' : status, evseId, connectorId: 1 });
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private handlers(): Record<string, CallHandler> {
+    const common: Record<string, CallHandler> = {
+      SetChargingProfile: (p, ctx) => this.onSetChargingProfile(p, ctx),
+      ClearChargingProfile: (p) => this.onClearChargingProfile(p),
+      GetCompositeSchedule: (p) => this.onGetCompositeSchedule(p),
+      TriggerMessage: (p) => this.onTriggerMessage(p),
+    };
+    if (this.version === '1.6') {
+      return {
+        ...common,
+        GetConfiguration: (p) => this.onGetConfiguration(p),
+        ChangeConfiguration: (p) => this.onChangeConfiguration(p),
+        RemoteStartTransaction: (p) => this.onRemoteStart16(p),
+        RemoteStopTransaction: (p) => this.onRemoteStop16(p),
+      };
+    }
+    return {
+      ...common,
+      GetChargingProfiles: (p) => this.onGetChargingProfiles(p),
+      GetVariables: (p) => this.onGetVariables(p),
+      SetVariables: (p) => this.onSetVariables(p),
+      RequestStartTransaction: (p) => this.onRequestStart(p),
+      RequestStopTransaction: (p) => this.onRequestStop(p),
+    };
+  }
+
+  private parse(wire: Payload): Profile {
+    try {
+      return this.version === '1.6' ? profileFrom16(wire) : profileFrom201(wire);
+    } catch (e) {
+      // errata 3.38: invalid values in a profile are a PropertyConstraintViolation.
+      throw new CallErrorReply('PropertyConstraintViolation', (e as Error).message);
+    }
+  }
+
+  private onSetChargingProfile(p: Payload, ctx: HandlerContext): Payload | Reply {
+    const evseId = (this.version === '1.6' ? p.connectorId : p.evseId) as number;
+    const wire = (this.version === '1.6' ? p.csChargingProfiles : p.chargingProfile) as Payload;
+    const profile = this.parse(wire);
+    let outcome = this.store.install(evseId, profile, wire, this.transactions);
+    if (outcome.status === 'Rejected') {
+      const forced =
+        (this.faults.has('accept-txprofile-without-transaction') && ['TxProfileNoTransaction', 'TxProfileWithoutTransactionId', 'TxProfileUnknownTransaction'].includes(outcome.check)) ||
+        (this.faults.has('accept-max-on-evse') && outcome.check === 'MaxProfileNotStationLevel') ||
+        (this.faults.has('accept-first-period-nonzero') && outcome.check === 'FirstPeriodNotZero');
+      if (forced) {
+        this.store.forceInstall(evseId, profile, wire);
+        outcome = { status: 'Accepted' };
+      }
+    }
+    const payload: Payload =
+      outcome.status === 'Accepted' || this.version === '1.6'
+        ? { status: outcome.status }
+        : { status: outcome.status, statusInfo: { reasonCode: outcome.reasonCode, additionalInfo: outcome.message.slice(0, 512) } };
+    if (this.faults.has('extra-property')) return Reply.invalid({ ...payload, note: 'vendor extension' });
+    if (this.faults.has('wrong-message-id')) return Reply.raw(JSON.stringify([3, `x${ctx.messageId}`.slice(0, 36), payload]));
+    return payload;
+  }
+
+  private onClearChargingProfile(p: Payload): Payload | Reply {
+    if (this.faults.has('garbage-frame')) return Reply.raw('this is not an OCPP frame {');
+    let req = p;
+    if (this.faults.has('clear-ignores-stacklevel')) {
+      req = structuredClone(p);
+      delete req.stackLevel;
+      if (req.chargingProfileCriteria) delete (req.chargingProfileCriteria as Payload).stackLevel;
+    }
+    let status: string;
+    if (this.faults.has('clear-or-instead-of-and')) status = this.clearOr(req);
+    else status = this.version === '1.6' ? this.store.clear16(req) : this.store.clear201(req);
+    if (this.faults.has('clear-unknown-as-accepted')) status = 'Accepted';
+    if (this.faults.has('wrong-enum')) return Reply.invalid({ status: 'Ok' });
+    return { status };
+  }
+
+  /** Fault: remove profiles matching ANY given criterion (the OpenOCPP defect, rules §7.3). */
+  private clearOr(req: Payload): string {
+    const id = (this.version === '1.6' ? req.id : req.chargingProfileId) as number | undefined;
+    const crit = (this.version === '1.6' ? req : (req.chargingProfileCriteria ?? {})) as Payload;
+    const evse = (this.version === '1.6' ? crit.connectorId : crit.evseId) as number | undefined;
+    const purpose = crit.chargingProfilePurpose as string | undefined;
+    const level = crit.stackLevel as number | undefined;
+    const norm = (s: string | undefined) => (s === 'ChargePointMaxProfile' ? 'ChargingStationMaxProfile' : s);
+    const hits = this.store.list().filter(
+      (e) =>
+        e.profile.id === id ||
+        (evse !== undefined && e.evseId === evse) ||
+        (purpose !== undefined && e.profile.purpose === norm(purpose)) ||
+        (level !== undefined && e.profile.stackLevel === level),
+    );
+    if (id === undefined && evse === undefined && purpose === undefined && level === undefined) {
+      return this.version === '1.6' ? this.store.clear16({}) : this.store.clear201({});
+    }
+    for (const h of hits) (this.version === '1.6' ? this.store.clear16({ id: h.profile.id }) : this.store.clear201({ chargingProfileId: h.profile.id }));
+    return hits.length ? 'Accepted' : 'Unknown';
+  }
+
+  private onGetCompositeSchedule(p: Payload): Payload | Reply {
+    if (this.faults.has('silence')) return Reply.none();
+    const evseId = (this.version === '1.6' ? p.connectorId : p.evseId) as number;
+    const start = nowS();
+    const req = { evseId, duration: p.duration as number, unit: p.chargingRateUnit as RateUnit | undefined, start };
+    let installed: Installed[] = this.store.list();
+    if (this.faults.has('composite-ignores-max')) installed = installed.filter((i) => i.profile.purpose !== 'ChargingStationMaxProfile');
+    if (this.faults.has('composite-txdefault-over-txprofile')) installed = installed.filter((i) => i.profile.purpose !== 'TxProfile');
+    const ctx = {
+      version: this.version,
+      installed,
+      transactions: this.transactions,
+      evses: this.evses,
+      nominalVoltage: this.store.limits.nominalVoltage,
+      rateUnits: this.store.limits.rateUnits,
+    };
+    // K08.FR.05/.07: unknown EVSE or unsupported unit → Rejected, without a schedule.
+    if (compositeRequestProblem(req, ctx)) return { status: 'Rejected' };
+    const computeAt = this.faults.has('composite-wrong-anchor') ? { ...req, start: start - 30 } : req;
+    const result = compositeSchedule(computeAt, ctx);
+    const periods = toPeriods(result);
+    if (this.version === '1.6') {
+      // errata 3.57: the composite carries no chargingSchedule.startSchedule; scheduleStart has the time.
+      const payload: Payload = {
+        status: 'Accepted',
+        connectorId: evseId,
+        scheduleStart: iso(start),
+        chargingSchedule: { duration: result.duration, chargingRateUnit: result.unit, chargingSchedulePeriod: periods },
+      };
+      return this.faults.has('wrong-type') ? Reply.invalid({ ...payload, connectorId: String(evseId) }) : payload;
+    }
+    const schedule: Payload = { evseId, duration: result.duration, scheduleStart: iso(start), chargingRateUnit: result.unit, chargingSchedulePeriod: periods };
+    if (this.faults.has('wrong-type')) return Reply.invalid({ status: 'Accepted', schedule: { ...schedule, duration: String(result.duration) } });
+    return { status: 'Accepted', schedule };
+  }
+
+  private onGetChargingProfiles(p: Payload): Payload | Promise<Payload> {
+    const requestId = p.requestId as number;
+    const req = { evseId: this.faults.has('get-ignores-evse') ? undefined : (p.evseId as number | undefined), chargingProfile: p.chargingProfile as Payload };
+    let selected = this.store.select(req as never);
+    if (!selected.length) return { status: 'NoProfiles' };
+    if (this.faults.has('report-drops-profile') && selected.length > 1) selected = selected.slice(1);
+    const frames = reportPages(selected, this.pageSize).map((page, i, all) => ({
+      requestId: this.faults.has('wrong-request-id') ? requestId + 1 : requestId,
+      chargingLimitSource: page.chargingLimitSource,
+      evseId: page.evseId,
+      chargingProfile: page.chargingProfile.map((raw) => this.reportedProfile(raw, selected)),
+      // tbc on all but the last frame; the last omits it (default false).
+      ...(i < all.length - 1 || this.faults.has('tbc-never-false') ? { tbc: true } : {}),
+    }));
+    const session = this.session!;
+    if (this.faults.has('report-before-response')) {
+      return this.sendReports(session, frames).then(() => ({ status: 'Accepted' }));
+    }
+    // The CALLRESULT is written when this handler returns; reports follow on the next turn.
+    setImmediate(() => void this.sendReports(session, frames));
+    return { status: 'Accepted' };
+  }
+
+  /** A RequestStart-created profile is reported with the transactionId it was bound to (rules §6.2). */
+  private reportedProfile(raw: Payload, selected: Installed[]): Payload {
+    const inst = selected.find((s) => s.raw === raw || s.profile.id === raw.id);
+    if (inst?.profile.transactionId !== undefined && raw.transactionId === undefined) return { ...raw, transactionId: inst.profile.transactionId };
+    return raw;
+  }
+
+  private async sendReports(session: RpcSession, frames: Payload[]): Promise<void> {
+    if (this.faults.has('interleaved-reports')) {
+      // Fault: every report at once, none waiting for its CALLRESULT (breaks Part 4 §4.1.1).
+      for (const f of frames) session.sendRaw(JSON.stringify([2, randomUUID(), 'ReportChargingProfiles', f]));
+      return;
+    }
+    for (const f of frames) {
+      try {
+        await session.call('ReportChargingProfiles', f);
+      } catch (e) {
+        this.log(`ReportChargingProfiles failed: ${(e as Error).message}`);
+        return;
+      }
+    }
+  }
+
+  // --- configuration ----------------------------------------------------------------------------
+
+  private configKeys(): { key: string; readonly: boolean; value: string }[] {
+    const l = this.store.limits;
+    return [
+      { key: 'SupportedFeatureProfiles', readonly: true, value: 'Core,SmartCharging,RemoteTrigger' },
+      { key: 'NumberOfConnectors', readonly: true, value: String(this.evses) },
+      { key: 'ChargeProfileMaxStackLevel', readonly: true, value: String(l.maxStackLevel) },
+      { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: l.rateUnits.map((u) => (u === 'A' ? 'Current' : 'Power')).join(',') },
+      { key: 'ChargingScheduleMaxPeriods', readonly: true, value: String(l.maxPeriods) },
+      { key: 'MaxChargingProfilesInstalled', readonly: true, value: String(l.maxProfiles) },
+      { key: 'HeartbeatInterval', readonly: false, value: String(this.heartbeatS ?? 300) },
+    ];
+  }
+
+  private onGetConfiguration(p: Payload): Payload {
+    const all = this.configKeys();
+    const wanted = p.key as string[] | undefined;
+    if (!wanted?.length) return { configurationKey: all };
+    return {
+      configurationKey: all.filter((k) => wanted.includes(k.key)),
+      unknownKey: wanted.filter((w) => !all.some((k) => k.key === w)),
+    };
+  }
+
+  private onChangeConfiguration(p: Payload): Payload {
+    const k = this.configKeys().find((c) => c.key === p.key);
+    if (!k) return { status: 'NotSupported' };
+    if (k.readonly) return { status: 'Rejected' };
+    const n = Number(p.value);
+    if (!Number.isInteger(n) || n < 0) return { status: 'Rejected' };
+    this.heartbeatS = n;
+    return { status: 'Accepted' };
+  }
+
+  private variable(component: string, name: string, instance?: string): string | undefined {
+    if (component !== 'SmartChargingCtrlr') return undefined;
+    const l = this.store.limits;
+    switch (name) {
+      case 'Available':
+      case 'Enabled':
+        return 'true';
+      case 'Entries':
+        return instance === 'ChargingProfiles' ? String(this.store.list().length) : undefined;
+      case 'ProfileStackLevel':
+        return String(l.maxStackLevel);
+      case 'RateUnit':
+        return l.rateUnits.join(',');
+      case 'PeriodsPerSchedule':
+        return String(l.maxPeriods);
+      default:
+        return undefined;
+    }
+  }
+
+  private onGetVariables(p: Payload): Payload {
+    return {
+      getVariableResult: (p.getVariableData as Payload[]).map((d) => {
+        const component = d.component as Payload;
+        const variable = d.variable as Payload;
+        const known = component.name === 'SmartChargingCtrlr';
+        const value = this.variable(component.name as string, variable.name as string, variable.instance as string | undefined);
+        return value === undefined
+          ? { attributeStatus: known ? 'UnknownVariable' : 'UnknownComponent', component, variable }
+          : { attributeStatus: 'Accepted', attributeType: 'Actual', attributeValue: value, component, variable };
+      }),
+    };
+  }
+
+  private onSetVariables(p: Payload): Payload {
+    return {
+      setVariableResult: (p.setVariableData as Payload[]).map((d) => {
+        const component = d.component as Payload;
+        const variable = d.variable as Payload;
+        const known = this.variable(component.name as string, variable.name as string, variable.instance as string | undefined) !== undefined;
+        return { attributeStatus: known ? 'Rejected' : component.name === 'SmartChargingCtrlr' ? 'UnknownVariable' : 'UnknownComponent', component, variable };
+      }),
+    };
+  }
+
+  // --- transactions -----------------------------------------------------------------------------
+
+  private freeEvse(requested: number | undefined): number | undefined {
+    const busy = (e: number) => this.transactions.some((t) => t.evseId === e);
+    if (requested !== undefined) return requested >= 1 && requested <= this.evses && !busy(requested) ? requested : undefined;
+    for (let e = 1; e <= this.evses; e++) if (!busy(e)) return e;
+    return undefined;
+  }
+
+  private remoteStartProfile(evseId: number, wire: Payload | undefined): boolean {
+    if (!wire) return true;
+    const profile = this.parse(wire);
+    return this.store.installRemoteStart(evseId, profile, wire).status === 'Accepted';
+  }
+
+  private onRemoteStart16(p: Payload): Payload {
+    const evseId = this.freeEvse(p.connectorId as number | undefined);
+    // 1.6 §5.11 / errata 3.41: profile must be a TxProfile without transactionId, else Rejected.
+    if (evseId === undefined || !this.remoteStartProfile(evseId, p.chargingProfile as Payload | undefined)) return { status: 'Rejected' };
+    setImmediate(() => void this.startTransaction16(evseId, p.idTag as string));
+    return { status: 'Accepted' };
+  }
+
+  private async startTransaction16(evseId: number, idTag: string): Promise<void> {
+    const session = this.session!;
+    const startedAt = iso(nowS());
+    try {
+      const res = await session.call<{ transactionId: number }>('StartTransaction', { connectorId: evseId, idTag, meterStart: 0, timestamp: startedAt });
+      const tx = { evseId, transactionId: String(res.transactionId), startedAt };
+      this.transactions.push(tx);
+      this.store.startTransaction(tx);
+      await this.sendStatus(session, evseId, 'Charging');
+    } catch (e) {
+      this.log(`StartTransaction failed: ${(e as Error).message}`);
+    }
+  }
+
+  private onRemoteStop16(p: Payload): Payload {
+    const tx = this.transactions.find((t) => t.transactionId === String(p.transactionId));
+    if (!tx) return { status: 'Rejected' };
+    setImmediate(() => void this.stopTransaction(tx, 'Remote'));
+    return { status: 'Accepted' };
+  }
+
+  private onRequestStart(p: Payload): Payload {
+    const evseId = this.freeEvse(p.evseId as number | undefined);
+    if (evseId === undefined || !this.remoteStartProfile(evseId, p.chargingProfile as Payload | undefined)) return { status: 'Rejected' };
+    const transactionId = `tx-${++this.txCounter}-${randomUUID().slice(0, 8)}`;
+    const tx = { evseId, transactionId, startedAt: iso(nowS()) };
+    this.transactions.push(tx);
+    this.store.startTransaction(tx);
+    const session = this.session!;
+    setImmediate(() => {
+      void session
+        .call('TransactionEvent', {
+          eventType: 'Started',
+          timestamp: tx.startedAt,
+          triggerReason: 'RemoteStart',
+          seqNo: 0,
+          transactionInfo: { transactionId, chargingState: 'Charging', remoteStartId: p.remoteStartId },
+          evse: { id: evseId, connectorId: 1 },
+          idToken: p.idToken,
+        })
+        .catch((e) => this.log(`TransactionEvent failed: ${(e as Error).message}`));
+    });
+    return { status: 'Accepted', transactionId };
+  }
+
+  private onRequestStop(p: Payload): Payload {
+    const tx = this.transactions.find((t) => t.transactionId === p.transactionId);
+    if (!tx) return { status: 'Rejected' };
+    setImmediate(() => void this.stopTransaction(tx, 'Remote'));
+    return { status: 'Accepted' };
+  }
+
+  /** End a transaction: its TxProfiles go with it (K02.FR.05; 1.6 §3.13.1 SHOULD). */
+  async stopTransaction(tx: Transaction, reason: string): Promise<void> {
+    const i = this.transactions.indexOf(tx);
+    if (i < 0) return;
+    this.transactions.splice(i, 1);
+    this.store.endTransaction(tx.transactionId);
+    const session = this.session;
+    if (!session?.isOpen) return;
+    try {
+      if (this.version === '1.6') {
+        await session.call('StopTransaction', { transactionId: Number(tx.transactionId), meterStop: 0, timestamp: iso(nowS()), reason });
+      } else {
+        await session.call('TransactionEvent', {
+          eventType: 'Ended',
+          timestamp: iso(nowS()),
+          triggerReason: 'RemoteStop',
+          seqNo: 1,
+          transactionInfo: { transactionId: tx.transactionId, stoppedReason: reason },
+          evse: { id: tx.evseId, connectorId: 1 },
+        });
+      }
+      await this.sendStatus(session, tx.evseId, 'Available');
+    } catch (e) {
+      this.log(`stopping transaction failed: ${(e as Error).message}`);
+    }
+  }
+
+  private onTriggerMessage(p: Payload): Payload {
+    const session = this.session!;
+    const what = p.requestedMessage as string;
+    const evse = (this.version === '1.6' ? p.connectorId : (p.evse as Payload | undefined)?.id) as number | undefined;
+    let send: (() => Promise<unknown>) | undefined;
+    if (what === 'Heartbeat') send = () => session.call('Heartbeat', {});
+    else if (what === 'StatusNotification') {
+      send = async () => {
+        for (let e = evse ?? (this.version === '1.6' ? 0 : 1); e <= (evse ?? this.evses); e++) {
+          await this.sendStatus(session, e, this.transactions.some((t) => t.evseId === e) ? 'Charging' : 'Available');
+        }
+      };
+    } else if (what === 'BootNotification') send = () => this.boot(session);
+    if (!send) return { status: 'NotImplemented' };
+    setImmediate(() => void send!().catch(() => undefined));
+    return { status: 'Accepted' };
+  }
+}

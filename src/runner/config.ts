@@ -1,0 +1,244 @@
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
+import type { OcppVersion } from '../ocpp/version';
+import type { HarnessRole } from '../report/types';
+
+export type RateUnit = 'A' | 'W';
+
+/** What the device under test can do: declared in the config file, refined by discovery. */
+export interface DeviceCapabilities {
+  /** EVSEs (2.0.1) / connectors (1.6). */
+  evses: number;
+  connectorsPerEvse: number;
+  rateUnits: RateUnit[];
+  maxStackLevel: number;
+  maxProfiles: number;
+  periodsPerSchedule: number;
+  nominalVoltage: number;
+  /** Feature flags, e.g. { smartCharging: true, remoteStart: true, reset: false }. */
+  features: Record<string, boolean>;
+}
+
+export type TriggerConfig =
+  | { type: 'http'; method?: string; url: string; headers?: Record<string, string>; body?: unknown }
+  | { type: 'command'; command: string }
+  | { type: 'manual'; prompt?: string };
+
+export interface RunConfig {
+  ocpp: OcppVersion;
+  as: HarnessRole;
+  /** as csms: HOST:PORT to listen on for the station. */
+  listen?: string;
+  /** as station: the CSMS to test. */
+  url?: string;
+  /** Station identity. As csms: the station expected (any, pinned on first connect, when unset). */
+  identity?: string;
+  security: {
+    password?: string;
+    tls?: { cert?: string; key?: string; ca?: string; requestClientCert?: boolean };
+  };
+  device: DeviceCapabilities;
+  timing: {
+    /** Δ: tolerance on instants (rules §10, OCTT lab value 4 s). */
+    toleranceS: number;
+    callTimeoutMs: number;
+    caseTimeoutMs: number;
+    /** g: quiet period for "no further frame" checks. */
+    graceMs: number;
+    /** How long to wait for the device to connect (as csms) or the connection to open (as station). */
+    connectTimeoutMs: number;
+  };
+  /** What `manual(prompt)` does without a TTY: fail the case (error) or skip it. */
+  manual: 'prompt' | 'fail' | 'skip';
+  triggers: { default?: TriggerConfig; actions?: Record<string, TriggerConfig>; readBack?: TriggerConfig };
+  suites: string[];
+  grep?: string;
+  reporters: string[];
+  out: string;
+  bail: boolean;
+  /** Faults injected into the built-in reference peer (mutation self-test). */
+  builtinFaults: string[];
+}
+
+export const DEFAULT_CONFIG: RunConfig = {
+  ocpp: '2.0.1',
+  as: 'csms',
+
+  security: {},
+  device: {
+    evses: 2,
+    connectorsPerEvse: 1,
+    rateUnits: ['A', 'W'],
+    maxStackLevel: 8,
+    maxProfiles: 40,
+    periodsPerSchedule: 24,
+    nominalVoltage: 230,
+    features: { smartCharging: true, remoteStart: true },
+  },
+  timing: { toleranceS: 4, callTimeoutMs: 30_000, caseTimeoutMs: 120_000, graceMs: 5_000, connectTimeoutMs: 60_000 },
+  manual: 'fail',
+  triggers: {},
+  suites: ['smartcharging'],
+  reporters: ['console', 'junit', 'json'],
+  out: 'reports',
+  bail: false,
+  builtinFaults: [],
+};
+
+const trigger = {
+  type: 'object',
+  required: ['type'],
+  properties: {
+    type: { enum: ['http', 'command', 'manual'] },
+    method: { type: 'string' },
+    url: { type: 'string' },
+    headers: { type: 'object', additionalProperties: { type: 'string' } },
+    body: {},
+    command: { type: 'string' },
+    prompt: { type: 'string' },
+  },
+  additionalProperties: false,
+} as const;
+
+/** Schema of ocpp-conformance.config.json. Every property optional: defaults < file < CLI flags. */
+export const CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    ocpp: { enum: ['1.6', '2.0.1', '2.1'] },
+    as: { enum: ['csms', 'station'] },
+    listen: { type: 'string', pattern: '^[^\\s:]*:[0-9]{1,5}$' },
+    url: { type: 'string', pattern: '^wss?://' },
+    identity: { type: 'string', minLength: 1, maxLength: 48 },
+    security: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        password: { type: 'string', minLength: 1 },
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { cert: { type: 'string' }, key: { type: 'string' }, ca: { type: 'string' }, requestClientCert: { type: 'boolean' } },
+        },
+      },
+    },
+    device: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        evses: { type: 'integer', minimum: 1, maximum: 64 },
+        connectorsPerEvse: { type: 'integer', minimum: 1, maximum: 8 },
+        rateUnits: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['A', 'W'] } },
+        maxStackLevel: { type: 'integer', minimum: 0 },
+        maxProfiles: { type: 'integer', minimum: 1 },
+        periodsPerSchedule: { type: 'integer', minimum: 1, maximum: 1024 },
+        nominalVoltage: { type: 'number', exclusiveMinimum: 0 },
+        features: { type: 'object', additionalProperties: { type: 'boolean' } },
+      },
+    },
+    timing: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        toleranceS: { type: 'number', minimum: 0 },
+        callTimeoutMs: { type: 'integer', minimum: 1 },
+        caseTimeoutMs: { type: 'integer', minimum: 1 },
+        graceMs: { type: 'integer', minimum: 0 },
+        connectTimeoutMs: { type: 'integer', minimum: 1 },
+      },
+    },
+    manual: { enum: ['prompt', 'fail', 'skip'] },
+    triggers: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { default: trigger, actions: { type: 'object', additionalProperties: trigger }, readBack: trigger },
+    },
+    suites: { type: 'array', items: { type: 'string', minLength: 1 } },
+    grep: { type: 'string' },
+    reporters: { type: 'array', items: { enum: ['console', 'junit', 'json'] } },
+    out: { type: 'string', minLength: 1 },
+    bail: { type: 'boolean' },
+    builtinFaults: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+/** A configuration problem: exit code 2, message names the field. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+function validator() {
+  // Our own schema is linted under strict mode (engineering notes §4); OCA schemas are not.
+  compiled ??= new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(CONFIG_SCHEMA);
+  return compiled;
+}
+
+export type PartialConfig = {
+  [K in keyof RunConfig]?: RunConfig[K] extends object ? (RunConfig[K] extends unknown[] ? RunConfig[K] : Partial<RunConfig[K]>) : RunConfig[K];
+};
+
+/** Validate a config object; errors name the field by JSON pointer. */
+export function validateConfig(data: unknown, source: string): PartialConfig {
+  const v = validator();
+  if (!v(data)) {
+    const msgs = (v.errors ?? []).map((e) => {
+      const field =
+        e.keyword === 'additionalProperties'
+          ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`
+          : e.keyword === 'required'
+            ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`
+            : e.instancePath || '/';
+      const what = e.keyword === 'additionalProperties' ? 'is not a known setting' : e.message;
+      return `${field} ${what}`;
+    });
+    throw new ConfigError(`${source}: ${msgs.join('; ')}`);
+  }
+  return data as PartialConfig;
+}
+
+export function loadConfigFile(path: string): PartialConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  return validateConfig(data, path);
+}
+
+/** defaults < file < CLI: nested objects merged one level deep (device, timing, security, triggers). */
+export function mergeConfig(...layers: PartialConfig[]): RunConfig {
+  const out: RunConfig = structuredClone(DEFAULT_CONFIG);
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) {
+      if (v === undefined) continue;
+      const key = k as keyof RunConfig;
+      const cur = out[key];
+      if (cur && typeof cur === 'object' && !Array.isArray(cur) && v && typeof v === 'object' && !Array.isArray(v)) {
+        (out as unknown as Record<string, unknown>)[key] = { ...cur, ...(v as object) };
+      } else {
+        (out as unknown as Record<string, unknown>)[key] = v;
+      }
+    }
+  }
+  return out;
+}
+
+export function parseListen(listen: string): { host: string; port: number } {
+  const i = listen.lastIndexOf(':');
+  const host = listen.slice(0, i) || '127.0.0.1';
+  const port = Number(listen.slice(i + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--listen ${listen}: port must be 0..65535`);
+  return { host, port };
+}

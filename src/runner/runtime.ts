@@ -1,0 +1,16 @@
+import type { CsmsStationState } from '../csms';
+import type { DeviceCapabilities, RunConfig } from './config';
+import type { PeerLink } from './link';
+
+/** What every case of a run shares. */
+export interface RunRuntime {
+  config: RunConfig;
+  caps: DeviceCapabilities;
+  link: PeerLink;
+  csmsState: CsmsStationState;
+  builtin: boolean;
+  fixturesDir: string;
+  /** Operator input for manual actions (tests inject a stream; default stdin when it is a TTY). */
+  input?: NodeJS.ReadableStream;
+  promptOutput?: NodeJS.WritableStream;
+}

@@ -1,0 +1,21 @@
+/**
+ * The scenario API: the only module suites import. It declares cases and suites and re-exports the
+ * SmartCharging reference model that computes what a conforming device must answer.
+ */
+import type { CaseDefinition, SuiteDefinition } from './types';
+
+export * from './types';
+export { Reply } from '../transport/session';
+export { CallErrorReply } from '../ocppj/errors';
+export { classOf, isValidCode, isOtherVersionSpelling, codeFor } from '../ocppj/errorCodes';
+export { isoSeconds, resolveTimes } from '../runner/fixtures';
+export { firstDifference } from '../runner/assertions';
+export type { DeviceCapabilities, RateUnit, RunConfig } from '../runner/config';
+
+export function defineCase(def: CaseDefinition): CaseDefinition {
+  return def;
+}
+
+export function defineSuite(suite: SuiteDefinition): SuiteDefinition {
+  return suite;
+}

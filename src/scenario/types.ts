@@ -1,0 +1,115 @@
+import type { OcppVersion } from '../ocpp/version';
+import type { HarnessRole, TraceFrame } from '../report/types';
+import type { Payload } from '../ocppj/messages';
+import type { CallOptions, Reply, RpcSession } from '../transport';
+import type { Assertions } from '../runner/assertions';
+import type { DeviceCapabilities, RunConfig, RateUnit } from '../runner/config';
+import type { TransactionRecord, StationInfo } from '../csms';
+
+/** What a case needs from the device; unmet needs skip the case with the reason. */
+export interface Requirements {
+  evses?: number;
+  rateUnits?: RateUnit[];
+  /** At least this many stack levels above 0 (ChargeProfileMaxStackLevel / ProfileStackLevel). */
+  maxStackLevel?: number;
+  maxProfiles?: number;
+  periodsPerSchedule?: number;
+  /** Feature flags that must be true in the device profile (e.g. remoteStart, reset). */
+  features?: string[];
+  /** The run must target the built-in reference peer (cases that drive it through its test hooks). */
+  builtin?: boolean;
+}
+
+export interface CaseDefinition {
+  /** Our id, e.g. SC-201-07. */
+  id: string;
+  /** OCTT test-case id, e.g. TC_K_29_CS. */
+  octtId?: string;
+  title: string;
+  ocpp: OcppVersion[];
+  /** The side the harness plays. */
+  as: HarnessRole;
+  requirements?: string[];
+  tags?: string[];
+  needs?: Requirements;
+  /** Extra applicability rule: return a reason to skip. */
+  applies?: (caps: DeviceCapabilities, ocpp: OcppVersion) => string | undefined;
+  timeoutMs?: number;
+  run: (t: CaseContext) => Promise<void>;
+}
+
+export interface SuiteDefinition {
+  name: string;
+  /** Functional block, e.g. SmartCharging (JUnit classname part). */
+  block: string;
+  cases: CaseDefinition[];
+  /** Runs before every case of the suite, e.g. clear profiles and verify the clean slate. */
+  beforeEach?: (t: CaseContext) => Promise<void>;
+}
+
+export interface ReceivedCall {
+  action: string;
+  payload: Payload;
+  frame: TraceFrame;
+  /** ms since epoch, when the harness received it. */
+  at: number;
+}
+
+export interface ExpectCallOptions {
+  match?: (payload: Payload) => boolean;
+  timeoutMs?: number;
+  /** Answer this CALL with this payload (or Reply) instead of the default answer. */
+  reply?: Payload | Reply | ((payload: Payload) => Payload | Reply | Promise<Payload | Reply>);
+}
+
+export type CallOutcome<T = Payload> =
+  | { ok: true; payload: T; frame?: TraceFrame }
+  | { ok: false; errorCode: string; errorDescription: string; error: Error }
+  | { ok: false; errorCode?: undefined; error: Error };
+
+/** The body of a case sees only this. */
+export interface CaseContext {
+  readonly id: string;
+  readonly ocpp: OcppVersion;
+  readonly as: HarnessRole;
+  readonly config: RunConfig;
+  /** Effective device capabilities (declared, refined by discovery). */
+  readonly caps: DeviceCapabilities;
+  /** The RPC session with the peer (follows reconnects). */
+  readonly session: RpcSession;
+  readonly signal: AbortSignal;
+  /** Station data from BootNotification (harness as CSMS). */
+  readonly station: StationInfo | undefined;
+  /** Transactions the station reported (harness as CSMS). */
+  readonly transactions: readonly TransactionRecord[];
+  /** Whether the peer is the built-in reference peer. */
+  readonly builtin: boolean;
+
+  /** Send a CALL; a CALLERROR, timeout or invalid response fails the case unless caught. */
+  call<T = Payload>(action: string, payload: Payload, opts?: CallOptions): Promise<T>;
+  /** Send a CALL and return the outcome whatever it is (negative tests where CALLERROR is allowed). */
+  tryCall<T = Payload>(action: string, payload: Payload, opts?: CallOptions): Promise<CallOutcome<T>>;
+  /** Wait for an incoming CALL (already received during this case and not yet consumed, or the next one). */
+  expectCall(action: string, opts?: ExpectCallOptions): Promise<ReceivedCall>;
+  /** Every CALL of this action received during this case so far. */
+  received(action?: string): ReceivedCall[];
+  /** Resolve with the first matching CALL within `ms`, or undefined if none arrives (grace-period checks). */
+  quietFor(action: string, ms: number, match?: (p: Payload) => boolean): Promise<ReceivedCall | undefined>;
+  /** Answer inbound CALLs of `action` with this handler for the rest of the case. */
+  handle(action: string, handler: (payload: Payload) => Payload | Reply | Promise<Payload | Reply>): void;
+
+  step<T>(name: string, fn: () => Promise<T> | T): Promise<T>;
+  /** Hard assertions: the first failure stops the case. */
+  readonly assert: Assertions;
+  /** Soft assertions: failures recorded, the case goes on. */
+  readonly check: Assertions;
+  readonly note: { warn(message: string, rule?: string): void; info(message: string, rule?: string): void };
+  /** Ask the operator to do something (TTY), or fail/skip by config in CI. */
+  manual(prompt: string, opts?: { timeoutMs?: number }): Promise<void>;
+  /** Skip from inside the case (only before any test frame was sent). */
+  skip(reason: string): never;
+  /** Load fixtures/<name>.json with "now+60s" placeholders resolved against `base` (default now). */
+  fixture<T = unknown>(name: string, base?: Date): T;
+  /** Whole-second "now" of the harness clock. */
+  now(): Date;
+}

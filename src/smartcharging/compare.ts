@@ -1,0 +1,156 @@
+/**
+ * Comparison of a reported composite with the model's as STEP FUNCTIONS over the whole window
+ * (rules §5.2 "Comparison rule", §10; catalogue §5: EVerest's prefix comparison lets wrong tails pass).
+ */
+import type { CompositeResult, Interval } from './composite';
+import type { Period } from './profile';
+
+export interface CompareOptions {
+  /** boundary tolerance in seconds after anchoring on the reported scheduleStart (rules §10: ε = 1 s) */
+  epsilonS?: number;
+  /** absolute limit tolerance (±0.1 A, catalogue §1.6) */
+  absTolerance?: number;
+  /** relative limit tolerance (±0.1 % for W values); the larger of the two applies */
+  relTolerance?: number;
+  /**
+   * Compare only over [0, min(expected, reported duration)). Default false: a shorter reported duration
+   * leaves the tail uncovered, which is reported as `missing`. Callers that already judged a capped
+   * duration (WARN, rules §5.6) may set it to judge the content that was sent.
+   */
+  truncateToReported?: boolean;
+}
+
+export type CompareFailureKind =
+  /** a validated interval holds another value */
+  | 'value'
+  /** the reported schedule does not cover part of a validated interval */
+  | 'missing'
+  /** an unvalidated interval holds a negative value (rules §5.2 step 7: WARN territory) */
+  | 'negative-unvalidated'
+  /** the reported periods are not a step function (startPeriod not strictly increasing or negative) */
+  | 'structure';
+
+export type CompareOutcome =
+  | { ok: true }
+  | { ok: false; from: number; to: number; expected: number | null; actual: number | null; message: string; kind: CompareFailureKind };
+
+/** Reported periods → intervals over [0, reportedDuration); undefined if not a step function. */
+function reportedIntervals(reported: readonly Period[], reportedDuration: number): Interval[] | { badIndex: number } {
+  const out: Interval[] = [];
+  for (let i = 0; i < reported.length; i++) {
+    const p = reported[i]!;
+    const prev = reported[i - 1];
+    if (p.startPeriod < 0 || (prev && p.startPeriod <= prev.startPeriod)) return { badIndex: i };
+    const next = reported[i + 1];
+    const to = Math.min(next ? next.startPeriod : reportedDuration, reportedDuration);
+    if (p.startPeriod < to) out.push({ from: p.startPeriod, to, limit: p.limit });
+  }
+  return out;
+}
+
+function valueAt(list: readonly Interval[], t: number): number | null | undefined {
+  for (const iv of list) if (iv.from <= t && t < iv.to) return iv.limit;
+  return undefined;
+}
+
+/**
+ * Compare a reported period list (relative to the reported scheduleStart, already anchored) with the
+ * expected result as step functions over the whole [0, duration) — never as a prefix.
+ * - A mismatch stretch no longer than ε next to an expected value that matches is a shifted boundary
+ *   (whole-second flooring) and tolerated; a stretch up to 2ε between two matching expected values too.
+ * - Unvalidated expected intervals (limit null) accept any non-negative value, and no value.
+ * - Numbers match within max(absTolerance, relTolerance × |expected|).
+ * Reports the first differing interval (maximal stretch with the same expected and actual values).
+ */
+export function compareComposite(
+  expected: CompositeResult,
+  reported: readonly Period[],
+  reportedDuration: number,
+  opts: CompareOptions = {},
+): CompareOutcome {
+  const eps = opts.epsilonS ?? 1;
+  const abs = opts.absTolerance ?? 0.1;
+  const rel = opts.relTolerance ?? 0.001;
+  const unit = expected.unit;
+  const D = opts.truncateToReported ? Math.min(expected.duration, reportedDuration) : expected.duration;
+
+  const rep = reportedIntervals(reported, reportedDuration);
+  if (!Array.isArray(rep)) {
+    const p = reported[rep.badIndex]!;
+    return {
+      ok: false,
+      from: p.startPeriod,
+      to: p.startPeriod,
+      expected: null,
+      actual: p.limit,
+      kind: 'structure',
+      message: `reported chargingSchedulePeriod[${rep.badIndex}].startPeriod ${p.startPeriod} is negative or not above the previous one`,
+    };
+  }
+  const exp = expected.intervals;
+  const close = (e: number, r: number): boolean => Math.abs(e - r) <= Math.max(abs, rel * Math.abs(e)) + 1e-9;
+  const matches = (e: number | null | undefined, r: number | null | undefined): boolean => {
+    if (e === null || e === undefined) return r === null || r === undefined || r >= 0;
+    return r !== null && r !== undefined && close(e, r);
+  };
+  /** Some expected interval intersecting [a, b) has a value matching r (validated intervals only). */
+  const expectedMatchesNear = (a: number, b: number, r: number | null | undefined): boolean =>
+    exp.some((iv) => iv.limit !== null && iv.from < b && iv.to > a && r !== null && r !== undefined && close(iv.limit, r));
+
+  const cuts = new Set<number>([0, D]);
+  for (const iv of [...exp, ...rep]) {
+    if (iv.from > 0 && iv.from < D) cuts.add(iv.from);
+    if (iv.to > 0 && iv.to < D) cuts.add(iv.to);
+  }
+  const points = [...cuts].sort((x, y) => x - y);
+
+  type Bad = { from: number; to: number; e: number | null; r: number | null; kind: CompareFailureKind };
+  let bad: Bad | undefined;
+  for (let k = 0; k + 1 < points.length; k++) {
+    const a = points[k]!;
+    const b = points[k + 1]!;
+    const eRaw = valueAt(exp, a);
+    const rRaw = valueAt(rep, a);
+    const e = eRaw === undefined ? null : eRaw;
+    const r = rRaw === undefined ? null : rRaw;
+    let failKind: CompareFailureKind | undefined;
+    if (e === null) {
+      if (r !== null && r < 0) failKind = 'negative-unvalidated';
+    } else if (r === null) {
+      failKind = 'missing';
+    } else if (!matches(e, r)) {
+      const len = b - a;
+      const leftOk = expectedMatchesNear(a - eps, a, r);
+      const rightOk = expectedMatchesNear(b, b + eps, r);
+      const shifted = (len <= eps && (leftOk || rightOk)) || (len <= 2 * eps && leftOk && rightOk);
+      if (!shifted) failKind = 'value';
+    }
+    if (failKind) {
+      if (bad && bad.to === a && bad.e === e && bad.r === r && bad.kind === failKind) {
+        bad.to = b;
+        continue;
+      }
+      if (bad) break;
+      bad = { from: a, to: b, e, r, kind: failKind };
+    } else if (bad) {
+      break;
+    }
+  }
+  if (!bad) return { ok: true };
+  const fmt = (v: number | null): string => (v === null ? 'no limit (unvalidated)' : `${v} ${unit}`);
+  const what =
+    bad.kind === 'missing'
+      ? 'reported schedule does not cover it'
+      : bad.kind === 'negative-unvalidated'
+        ? `negative limit ${bad.r} where no profile applies`
+        : `reported ${fmt(bad.r)}`;
+  return {
+    ok: false,
+    from: bad.from,
+    to: bad.to,
+    expected: bad.e,
+    actual: bad.r,
+    kind: bad.kind,
+    message: `composite differs over [${bad.from}, ${bad.to}) s: expected ${fmt(bad.e)}, ${what}`,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * SmartCharging reference model (OCPP 1.6 and 2.0.1): pure TypeScript, no I/O. The only public face of
+ * src/smartcharging; everything else in the folder is internal.
+ */
+export type {
+  ChargingLimitSource,
+  ModelVersion,
+  Period,
+  Profile,
+  ProfileKind,
+  Purpose,
+  RateUnit,
+  RecurrencyKind,
+  Schedule,
+} from './profile';
+export {
+  CHARGING_LIMIT_SOURCES,
+  PURPOSES,
+  deepCopy,
+  fromEpochSeconds,
+  normalisePurpose,
+  profileFrom16,
+  profileFrom201,
+  profileToWire16,
+  profileToWire201,
+  toEpochSeconds,
+  wirePurpose,
+} from './profile';
+export type { DeviceLimits, InstallOutcome, Installed, RejectionCheck, Transaction } from './types';
+export { ProfileStore } from './store';
+export { checkInstall, conflicts201, replacedBy } from './install-rules';
+export type { InstallContext } from './install-rules';
+export { clear16, clear201 } from './clear';
+export type { Clear16Request, Clear201Request, ClearResult } from './clear';
+export { reportPages, selectProfiles } from './select';
+export type { ReportPage, SelectRequest } from './select';
+export { DAILY_S, WEEKLY_S, compositeRequestProblem, compositeSchedule, expandProfile, mergeIntervals } from './composite';
+export type { CompositeContext, CompositeRequest, CompositeResult, Interval } from './composite';
+export { toPeriods } from './periods';
+export { compareComposite } from './compare';
+export type { CompareFailureKind, CompareOptions, CompareOutcome } from './compare';
+export { DEFAULT_LIMIT, DEFAULT_NOMINAL_VOLTAGE, DEFAULT_NUMBER_PHASES, convertLimit, round1 } from './units';
+export { CompositeRequestError, ModelArgumentError, ProfileFormatError, SmartChargingError } from './errors';

@@ -1,0 +1,288 @@
+/**
+ * Normalised charging-profile types shared by both OCPP versions, and the adapters between them and the
+ * wire objects (plain JSON as in the OCA schemas, rules §2). The model works on the 2.0.1 names; 1.6
+ * `ChargePointMaxProfile` is mapped to `ChargingStationMaxProfile` and back.
+ */
+import { ProfileFormatError } from './errors';
+
+export type ModelVersion = '1.6' | '2.0.1';
+/** Normalised purposes (2.0.1 names). 1.6 'ChargePointMaxProfile' <-> 'ChargingStationMaxProfile'. */
+export type Purpose =
+  | 'ChargingStationMaxProfile'
+  | 'TxDefaultProfile'
+  | 'TxProfile'
+  | 'ChargingStationExternalConstraints';
+export type RateUnit = 'A' | 'W';
+export type ChargingLimitSource = 'EMS' | 'Other' | 'SO' | 'CSO';
+export type ProfileKind = 'Absolute' | 'Recurring' | 'Relative';
+export type RecurrencyKind = 'Daily' | 'Weekly';
+
+export interface Period {
+  startPeriod: number;
+  limit: number;
+  numberPhases?: number;
+  phaseToUse?: number;
+}
+export interface Schedule {
+  id?: number;
+  startSchedule?: string;
+  duration?: number;
+  chargingRateUnit: RateUnit;
+  periods: Period[];
+  minChargingRate?: number;
+}
+export interface Profile {
+  id: number;
+  stackLevel: number;
+  purpose: Purpose;
+  kind: ProfileKind;
+  recurrencyKind?: RecurrencyKind;
+  validFrom?: string;
+  validTo?: string;
+  transactionId?: string;
+  schedules: Schedule[];
+}
+
+export const PURPOSES: readonly Purpose[] = [
+  'ChargingStationMaxProfile',
+  'TxDefaultProfile',
+  'TxProfile',
+  'ChargingStationExternalConstraints',
+];
+export const CHARGING_LIMIT_SOURCES: readonly ChargingLimitSource[] = ['CSO', 'EMS', 'Other', 'SO'];
+const KINDS: readonly ProfileKind[] = ['Absolute', 'Recurring', 'Relative'];
+const RECURRENCY: readonly RecurrencyKind[] = ['Daily', 'Weekly'];
+const UNITS: readonly RateUnit[] = ['A', 'W'];
+
+/** 1.6 wire purpose names (1.6 §7.10 ChargingProfilePurposeType). */
+const PURPOSES_16 = ['ChargePointMaxProfile', 'TxDefaultProfile', 'TxProfile'] as const;
+
+/**
+ * Map a wire purpose name to the normalised one, or `undefined` when the name does not exist in that
+ * version (1.6 has no ExternalConstraints and calls Max `ChargePointMaxProfile`).
+ */
+export function normalisePurpose(version: ModelVersion, wire: unknown): Purpose | undefined {
+  if (typeof wire !== 'string') return undefined;
+  if (version === '1.6') {
+    if (wire === 'ChargePointMaxProfile') return 'ChargingStationMaxProfile';
+    return (PURPOSES_16 as readonly string[]).includes(wire) ? (wire as Purpose) : undefined;
+  }
+  return (PURPOSES as readonly string[]).includes(wire) ? (wire as Purpose) : undefined;
+}
+
+/** Wire name of a normalised purpose for a version. */
+export function wirePurpose(version: ModelVersion, purpose: Purpose): string {
+  if (version === '1.6' && purpose === 'ChargingStationMaxProfile') return 'ChargePointMaxProfile';
+  return purpose;
+}
+
+/**
+ * ISO date-time → whole epoch seconds, floored (libocpp floors to seconds; rules §5.2 step 1).
+ * A timestamp without offset is read as UTC so the model never depends on the host time zone; the
+ * missing offset itself is a schema/format finding judged elsewhere (SC-X-08).
+ */
+export function toEpochSeconds(iso: string): number {
+  const hasOffset = /([zZ]|[+-]\d\d:?\d\d)$/.test(iso);
+  const ms = Date.parse(hasOffset ? iso : `${iso}Z`);
+  if (!Number.isFinite(ms)) throw new ProfileFormatError('', `not a date-time: ${JSON.stringify(iso)}`);
+  return Math.floor(ms / 1000);
+}
+
+/** Whole epoch seconds → ISO string without milliseconds (UTC). */
+export function fromEpochSeconds(s: number): string {
+  return new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Small readers that turn a shape error into a ProfileFormatError with a JSON pointer.
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function obj(v: unknown, ptr: string): Obj {
+  if (!isObj(v)) throw new ProfileFormatError(ptr, 'expected an object');
+  return v;
+}
+function int(o: Obj, key: string, ptr: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new ProfileFormatError(`${ptr}/${key}`, 'expected an integer');
+  return v;
+}
+function optInt(o: Obj, key: string, ptr: string): number | undefined {
+  return o[key] === undefined ? undefined : int(o, key, ptr);
+}
+function num(o: Obj, key: string, ptr: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ProfileFormatError(`${ptr}/${key}`, 'expected a number');
+  return v;
+}
+function optNum(o: Obj, key: string, ptr: string): number | undefined {
+  return o[key] === undefined ? undefined : num(o, key, ptr);
+}
+function oneOf<T extends string>(o: Obj, key: string, allowed: readonly T[], ptr: string): T {
+  const v = o[key];
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new ProfileFormatError(`${ptr}/${key}`, `expected one of ${allowed.join(', ')}`);
+  }
+  return v as T;
+}
+function optDate(o: Obj, key: string, ptr: string): string | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new ProfileFormatError(`${ptr}/${key}`, 'expected a date-time string');
+  try {
+    toEpochSeconds(v);
+  } catch {
+    throw new ProfileFormatError(`${ptr}/${key}`, `not a date-time: ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function readPeriods(v: unknown, ptr: string, withPhaseToUse: boolean): Period[] {
+  if (!Array.isArray(v)) throw new ProfileFormatError(ptr, 'expected an array');
+  return v.map((item, i) => {
+    const p = `${ptr}/${i}`;
+    const o = obj(item, p);
+    const period: Period = { startPeriod: int(o, 'startPeriod', p), limit: num(o, 'limit', p) };
+    const numberPhases = optInt(o, 'numberPhases', p);
+    if (numberPhases !== undefined) period.numberPhases = numberPhases;
+    if (withPhaseToUse) {
+      const phaseToUse = optInt(o, 'phaseToUse', p);
+      if (phaseToUse !== undefined) period.phaseToUse = phaseToUse;
+    }
+    return period;
+  });
+}
+
+function readSchedule(v: unknown, ptr: string, version: ModelVersion): Schedule {
+  const o = obj(v, ptr);
+  const s: Schedule = {
+    chargingRateUnit: oneOf(o, 'chargingRateUnit', UNITS, ptr),
+    periods: readPeriods(o.chargingSchedulePeriod, `${ptr}/chargingSchedulePeriod`, version !== '1.6'),
+  };
+  // 2.0.1 ChargingScheduleType requires `id`; 1.6 has none.
+  if (version !== '1.6') s.id = int(o, 'id', ptr);
+  const startSchedule = optDate(o, 'startSchedule', ptr);
+  if (startSchedule !== undefined) s.startSchedule = startSchedule;
+  const duration = optInt(o, 'duration', ptr);
+  if (duration !== undefined) s.duration = duration;
+  const minChargingRate = optNum(o, 'minChargingRate', ptr);
+  if (minChargingRate !== undefined) s.minChargingRate = minChargingRate;
+  return s;
+}
+
+function readCommon(o: Obj, version: ModelVersion, id: number, schedules: Schedule[]): Profile {
+  const purpose = normalisePurpose(version, o.chargingProfilePurpose);
+  if (purpose === undefined) {
+    throw new ProfileFormatError('/chargingProfilePurpose', `not a ${version} purpose: ${JSON.stringify(o.chargingProfilePurpose)}`);
+  }
+  const profile: Profile = {
+    id,
+    stackLevel: int(o, 'stackLevel', ''),
+    purpose,
+    kind: oneOf(o, 'chargingProfileKind', KINDS, ''),
+    schedules,
+  };
+  if (o.recurrencyKind !== undefined) profile.recurrencyKind = oneOf(o, 'recurrencyKind', RECURRENCY, '');
+  const validFrom = optDate(o, 'validFrom', '');
+  if (validFrom !== undefined) profile.validFrom = validFrom;
+  const validTo = optDate(o, 'validTo', '');
+  if (validTo !== undefined) profile.validTo = validTo;
+  return profile;
+}
+
+/**
+ * 1.6 `csChargingProfiles` (SetChargingProfile.req, RemoteStartTransaction.req) → Profile.
+ * 1.6 carries a single `chargingSchedule` object and an integer `transactionId`; the model keys
+ * transactions by string (2.0.1 style), so the id becomes its decimal string.
+ */
+export function profileFrom16(csChargingProfiles: Record<string, unknown>): Profile {
+  const o = obj(csChargingProfiles, '');
+  const profile = readCommon(o, '1.6', int(o, 'chargingProfileId', ''), [
+    readSchedule(o.chargingSchedule, '/chargingSchedule', '1.6'),
+  ]);
+  const tx = optInt(o, 'transactionId', '');
+  if (tx !== undefined) profile.transactionId = String(tx);
+  return profile;
+}
+
+/** 2.0.1 `chargingProfile` (SetChargingProfileRequest, RequestStartTransactionRequest) → Profile. */
+export function profileFrom201(chargingProfile: Record<string, unknown>): Profile {
+  const o = obj(chargingProfile, '');
+  const list = o.chargingSchedule;
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new ProfileFormatError('/chargingSchedule', 'expected a non-empty array (2.0.1 chargingSchedule[1..3])');
+  }
+  const profile = readCommon(
+    o,
+    '2.0.1',
+    int(o, 'id', ''),
+    list.map((s, i) => readSchedule(s, `/chargingSchedule/${i}`, '2.0.1')),
+  );
+  if (o.transactionId !== undefined) {
+    if (typeof o.transactionId !== 'string') throw new ProfileFormatError('/transactionId', 'expected a string');
+    profile.transactionId = o.transactionId;
+  }
+  return profile;
+}
+
+function scheduleToWire(s: Schedule, version: ModelVersion): Record<string, unknown> {
+  const w: Record<string, unknown> = {};
+  if (version !== '1.6') w.id = s.id ?? 1;
+  if (s.startSchedule !== undefined) w.startSchedule = s.startSchedule;
+  if (s.duration !== undefined) w.duration = s.duration;
+  w.chargingRateUnit = s.chargingRateUnit;
+  w.chargingSchedulePeriod = s.periods.map((p) => {
+    const wp: Record<string, unknown> = { startPeriod: p.startPeriod, limit: p.limit };
+    if (p.numberPhases !== undefined) wp.numberPhases = p.numberPhases;
+    if (version !== '1.6' && p.phaseToUse !== undefined) wp.phaseToUse = p.phaseToUse;
+    return wp;
+  });
+  if (s.minChargingRate !== undefined) w.minChargingRate = s.minChargingRate;
+  return w;
+}
+
+/**
+ * Profile → 1.6 `csChargingProfiles`. Inverse of `profileFrom16` for the harness's own frames; only the
+ * first schedule is written (1.6 has one). A non-numeric transactionId cannot be expressed in 1.6.
+ */
+export function profileToWire16(p: Profile): Record<string, unknown> {
+  const w: Record<string, unknown> = { chargingProfileId: p.id };
+  if (p.transactionId !== undefined) {
+    const tx = Number(p.transactionId);
+    if (!Number.isInteger(tx)) throw new ProfileFormatError('/transactionId', '1.6 transactionId must be an integer');
+    w.transactionId = tx;
+  }
+  w.stackLevel = p.stackLevel;
+  w.chargingProfilePurpose = wirePurpose('1.6', p.purpose);
+  w.chargingProfileKind = p.kind;
+  if (p.recurrencyKind !== undefined) w.recurrencyKind = p.recurrencyKind;
+  if (p.validFrom !== undefined) w.validFrom = p.validFrom;
+  if (p.validTo !== undefined) w.validTo = p.validTo;
+  if (p.schedules.length === 0) throw new ProfileFormatError('/chargingSchedule', 'profile has no schedule');
+  w.chargingSchedule = scheduleToWire(p.schedules[0]!, '1.6');
+  return w;
+}
+
+/** Profile → 2.0.1 `chargingProfile` (schedule ids default to 1, 2, … when absent). */
+export function profileToWire201(p: Profile): Record<string, unknown> {
+  const w: Record<string, unknown> = {
+    id: p.id,
+    stackLevel: p.stackLevel,
+    chargingProfilePurpose: p.purpose,
+    chargingProfileKind: p.kind,
+  };
+  if (p.recurrencyKind !== undefined) w.recurrencyKind = p.recurrencyKind;
+  if (p.validFrom !== undefined) w.validFrom = p.validFrom;
+  if (p.validTo !== undefined) w.validTo = p.validTo;
+  if (p.transactionId !== undefined) w.transactionId = p.transactionId;
+  w.chargingSchedule = p.schedules.map((s, i) => scheduleToWire({ ...s, id: s.id ?? i + 1 }, '2.0.1'));
+  return w;
+}
+
+/** Deep copy of plain JSON data (profiles and raw wire objects are JSON by construction). */
+export function deepCopy<T>(v: T): T {
+  return structuredClone(v);
+}
