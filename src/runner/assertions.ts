@@ -44,7 +44,10 @@ export class Assertions {
   ) {}
 
   private emit(f: Omit<Failure, 'kind' | 'step'> & { kind?: Failure['kind'] }): false {
-    const failure: Failure = { kind: 'AssertionFailure', step: this.currentStep(), ...f };
+    // Keys left undefined are dropped so reports do not print "expected: undefined".
+    const failure = Object.fromEntries(
+      Object.entries({ kind: 'AssertionFailure', step: this.currentStep(), ...f }).filter(([, v]) => v !== undefined),
+    ) as unknown as Failure;
     if (this.hard) throw new AssertionFailed(failure);
     this.record(failure);
     return false;

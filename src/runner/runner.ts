@@ -70,6 +70,8 @@ export async function runConformance(input: RunInput): Promise<RunOutput> {
   const started = new Date();
   const selected = selectCases(input.suites, config);
   const builtin = !config.listen && !config.url;
+  // The built-in peer answers on loopback at once; a 1 s quiet period is ample there (README).
+  if (builtin) config.timing.graceMs = Math.min(config.timing.graceMs, 1000);
   const csmsState = new CsmsStationState();
   const roleDefaults: Record<string, CallHandler> =
     config.as === 'csms' ? csmsDefaultHandlers(config.ocpp, csmsState) : (input.stationRole?.(config).handlers ?? {});

@@ -11,6 +11,9 @@ export { classOf, isValidCode, isOtherVersionSpelling, codeFor } from '../ocppj/
 export { isoSeconds, resolveTimes } from '../runner/fixtures';
 export { firstDifference } from '../runner/assertions';
 export type { DeviceCapabilities, RateUnit, RunConfig } from '../runner/config';
+/** The SmartCharging reference model: what a conforming device must answer. */
+export * as model from '../smartcharging';
+export type { TransactionRecord, StationInfo } from '../csms';
 
 export function defineCase(def: CaseDefinition): CaseDefinition {
   return def;

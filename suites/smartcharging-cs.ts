@@ -1,0 +1,14 @@
+/**
+ * SmartCharging, harness as CSMS, Charging Station under test (catalogue sections A, B, C).
+ * Cases live in suites/cs/*.ts by topic; this file assembles them into one suite.
+ */
+import { defineSuite } from '../src/scenario';
+import { cleanSlate } from './lib/smartcharging';
+import { coreCases } from './cs/core';
+
+export default defineSuite({
+  name: 'smartcharging-cs',
+  block: 'SmartCharging',
+  beforeEach: cleanSlate,
+  cases: [...coreCases],
+});
