@@ -168,7 +168,11 @@ async function runCommand(flags: RunFlags, io: { out: NodeJS.WritableStream; err
   }
   const ac = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
-    if (ac.signal.aborted) return;
+    if (ac.signal.aborted) {
+      // Second signal: the user insists; leave at once (reports may be incomplete).
+      say(`${sig} again: exiting without waiting for reports`);
+      process.exit(130);
+    }
     say(`${sig}: stopping the current case and writing reports`);
     ac.abort(sig);
   };

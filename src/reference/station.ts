@@ -121,10 +121,13 @@ export class ReferenceStation extends EventEmitter {
       password: this.opts.password,
       tls: this.opts.tls,
       callTimeoutMs: this.opts.callTimeoutMs ?? 30_000,
+      // Handlers before the first frame: the CSMS may send a CALL right with the handshake.
+      onSession: (s) => {
+        for (const [action, h] of Object.entries(this.handlers())) s.handle(action, h);
+      },
     });
     this.session = session;
     this.backoffMs = 100;
-    for (const [action, h] of Object.entries(this.handlers())) session.handle(action, h);
     session.on('harnessError', (e: Error) => this.log(`internal error: ${e.message}`));
     session.once('close', () => {
       clearInterval(this.heartbeat);

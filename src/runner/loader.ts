@@ -17,7 +17,11 @@ export const BUILTIN_SUITES: Record<string, string[]> = {
 
 function builtinFile(name: string): string | undefined {
   const root = projectRoot();
-  for (const f of [join(root, 'dist', 'suites', `${name}.js`), join(root, 'suites', `${name}.ts`)]) if (existsSync(f)) return f;
+  const compiled = join(root, 'dist', 'suites', `${name}.js`);
+  const source = join(root, 'suites', `${name}.ts`);
+  // Under jest (ts-jest) the sources are loaded so tests never run a stale build.
+  const order = underJest() ? [source, compiled] : [compiled, source];
+  for (const f of order) if (existsSync(f)) return f;
   return undefined;
 }
 
@@ -42,7 +46,7 @@ export function loadSuites(specs: readonly string[], cwd = process.cwd()): Suite
 function loadFile(file: string): SuiteDefinition[] {
   let mod: Record<string, unknown>;
   try {
-    mod = file.endsWith('.ts') && !process.env.JEST_WORKER_ID
+    mod = file.endsWith('.ts') && !underJest()
       ? // eslint-disable-next-line @typescript-eslint/no-require-imports
         (require('tsx/cjs/api') as { require: (id: string, from: string) => Record<string, unknown> }).require(file, __filename)
       : // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -54,4 +58,12 @@ function loadFile(file: string): SuiteDefinition[] {
   const suites = [...new Set(candidates.filter((v): v is SuiteDefinition => !!v && typeof v === 'object' && Array.isArray((v as SuiteDefinition).cases) && typeof (v as SuiteDefinition).name === 'string'))];
   if (!suites.length) throw new SuiteLoadError(`${file} exports no suite (use defineSuite)`);
   return suites;
+}
+
+/**
+ * Whether this module runs inside jest, whose module wrapper provides `jest` and transforms .ts itself.
+ * (JEST_WORKER_ID is not enough: a CLI spawned by a test inherits it.)
+ */
+function underJest(): boolean {
+  return typeof jest !== 'undefined';
 }

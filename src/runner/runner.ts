@@ -231,8 +231,8 @@ export async function runConformance(input: RunInput): Promise<RunOutput> {
         tls: tls?.ca || tls?.cert ? tls : undefined,
         callTimeoutMs: config.timing.callTimeoutMs,
         trace: link.trace,
+        onSession: (session) => link.attach(session),
       });
-      link.attach(s);
       await input.stationRole?.(config).onSession?.(s);
       return s;
     };
@@ -368,7 +368,12 @@ function judge(thrown: unknown, run: CaseRun, harnessErrors: Error[]): { verdict
   if (thrown instanceof Interrupted) return err(thrown.message, 'Interrupted');
   if (harnessErrors.length) return err(`harness error: ${harnessErrors[0]!.message}`, 'HarnessError');
   if (thrown instanceof CaseTimeout) return err(thrown.message, 'Timeout');
-  if (thrown instanceof PreconditionFailed) return err(thrown.message, 'PreconditionFailed');
+  if (thrown instanceof PreconditionFailed) {
+    // A schema/framing violation by the device during the precondition is a verdict on the device (catalogue §2 FAIL).
+    if (!run.failures.some((f) => f.kind === 'SchemaViolation' || f.kind === 'FramingViolation')) return err(thrown.message, 'PreconditionFailed');
+    run.failures.push({ kind: 'AssertionFailure', message: thrown.message, step: 'precondition' });
+    return { verdict: 'failed' };
+  }
   if (thrown instanceof ConnectionClosedError || thrown instanceof PeerUnavailable) return err(thrown.message, 'ConnectionError');
   if (thrown instanceof ManualActionUnavailable) return err(thrown.message, 'HarnessError');
   if (thrown instanceof MissingSchemaError) return err(thrown.message, 'MissingSchema');

@@ -16,6 +16,11 @@ export interface StationConnectOptions {
   callTimeoutMs?: number;
   handshakeTimeoutMs?: number;
   trace?: Trace;
+  /**
+   * Called synchronously with the new session, before any frame is processed. Register handlers here:
+   * a CALL that arrives together with the handshake is dispatched before the returned promise resolves.
+   */
+  onSession?: (session: RpcSession) => void;
 }
 
 /** The station's endpoint: base URL + '/' + identity (percent-encoded). */
@@ -72,7 +77,9 @@ export function connectStation(opts: StationConnectOptions): Promise<RpcSession>
       }
       settled = true;
       ws.removeAllListeners('error');
-      resolve(new RpcSession(ws, { version, identity: opts.identity, trace: opts.trace ?? new Trace(), callTimeoutMs: opts.callTimeoutMs }));
+      const session = new RpcSession(ws, { version, identity: opts.identity, trace: opts.trace ?? new Trace(), callTimeoutMs: opts.callTimeoutMs });
+      opts.onSession?.(session);
+      resolve(session);
     });
   });
 }

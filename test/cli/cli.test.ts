@@ -1,0 +1,277 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { validateJUnit } from '../report/helpers';
+import { LONG_WAIT_MARKER } from '../runner/fixtures/mini-suite';
+
+const ROOT = path.join(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'ocpp-conformance.js');
+const MINI = path.join(ROOT, 'test', 'runner', 'fixtures', 'mini-suite.ts');
+const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+const children = new Set<ChildProcess>();
+
+/** The child's environment: no jest marker (the loader would skip tsx), no colour. */
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.JEST_WORKER_ID;
+  delete env.FORCE_COLOR;
+  return env;
+}
+
+/**
+ * Spawn the CLI. `onStderr` sees the accumulated stderr after every chunk (to react, e.g. send a
+ * signal). The child is killed if it has not exited within `timeoutMs` (the test then fails on the code).
+ */
+function cli(args: string[], opts: { cwd?: string; timeoutMs?: number; onStderr?: (text: string, child: ChildProcess) => void } = {}): Promise<Exit> {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    opts.onStderr?.(stderr, child);
+  });
+  const limit = opts.timeoutMs ?? 20_000;
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), limit);
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      children.delete(child);
+      resolve({ code, signal, stdout, stderr: stderr + (signal === 'SIGKILL' ? `\n[test] killed after ${limit} ms` : ''), ms: Date.now() - t0 });
+    });
+  });
+}
+
+let tmp: string;
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
+    execFileSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
+  }
+}, 320_000);
+beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-cli-'))));
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+describe('ocpp-conformance CLI', () => {
+  test('--help and --version exit 0', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: ocpp-conformance');
+    expect(help.stdout).toContain('run [options]');
+    const runHelp = await cli(['run', '--help']);
+    expect(runHelp.code).toBe(0);
+    for (const flag of ['--config', '--ocpp', '--as', '--listen', '--url', '--identity', '--password', '--suite', '--grep', '--list', '--reporter', '--out', '--timeout', '--bail']) {
+      expect(runHelp.stdout).toContain(flag);
+    }
+    const version = await cli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(PKG.version);
+  });
+
+  test('usage errors exit 2', async () => {
+    const unknown = await cli(['run', '--bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown option '--bogus'");
+    const badChoice = await cli(['run', '--ocpp', '3.0', '--list']);
+    expect(badChoice.code).toBe(2);
+    expect(badChoice.stderr).toMatch(/--ocpp <version>.*3\.0.*invalid/s);
+    const badTimeout = await cli(['run', '--timeout', '-5', '--list']);
+    expect(badTimeout.code).toBe(2);
+    expect(badTimeout.stderr).toContain('--timeout -5: expected a positive integer (ms)');
+    const listenAsStation = await cli(['run', '--as', 'station', '--listen', '127.0.0.1:0']);
+    expect(listenAsStation.code).toBe(2);
+    expect(listenAsStation.stderr).toContain('--listen is for --as csms');
+    const noSuite = await cli(['run', '--suite', 'nope', '--list']);
+    expect(noSuite.code).toBe(2);
+    expect(noSuite.stderr).toContain('suite "nope" is neither a built-in suite');
+    const badReporter = await cli(['run', '--suite', MINI, '--reporter', 'html', '--out', tmp], { cwd: tmp });
+    expect(badReporter.code).toBe(2);
+    expect(badReporter.stderr).toContain('/reporters/0 must be equal to one of the allowed values');
+  });
+
+  test('run --list prints the built-in SmartCharging cases without connecting, exit 0', async () => {
+    const r = await cli(['run', '--list'], { cwd: tmp });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^SC-201-07\tBulk install and GetChargingProfiles pagination with tbc \[TC_K_29_CS\]\t/m);
+    expect(r.stdout).toMatch(/^SC-X-02\t/m);
+    expect(r.stdout).toMatch(/^\d+ case\(s\) for OCPP 2\.0\.1, harness as csms$/m);
+    expect(r.stderr).not.toMatch(/built-in reference|waiting for/);
+    expect(fs.readdirSync(tmp)).toEqual([]); // no reports written
+    expect(r.ms).toBeLessThan(10_000);
+  });
+
+  test('run --list --grep SC-201-07 prints exactly that case', async () => {
+    const r = await cli(['run', '--list', '--grep', 'SC-201-07'], { cwd: tmp });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^SC-201-07\t/);
+    expect(lines[1]).toBe('1 case(s) for OCPP 2.0.1, harness as csms');
+  });
+
+  test('run --suite <file.ts> --list loads a TypeScript suite without a build step', async () => {
+    const r = await cli(['run', '--suite', 'test/runner/fixtures/mini-suite.ts', '--list']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/^MINI-0\d\t/gm)).toHaveLength(8);
+    expect(r.stdout).toContain('MINI-01\tGetVariables SmartChargingCtrlr.Enabled is answered\tB06.FR.01\n');
+    expect(r.stdout).toContain('8 case(s) for OCPP 2.0.1, harness as csms');
+    const grep = await cli(['run', '--suite', MINI, '--suite', 'smartcharging', '--list', '--grep', '^(MINI-04|SC-201-07)\\n'], { cwd: tmp });
+    expect(grep.code).toBe(0);
+    expect(grep.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(['MINI-04', 'SC-201-07', '2 case(s) for OCPP 2.0.1, harness as csms']);
+  });
+
+  test('a bad --config file exits 2 and names the field', async () => {
+    const cfg = path.join(tmp, 'device.json');
+    fs.writeFileSync(cfg, JSON.stringify({ device: { evses: 'two', colour: 'red' } }));
+    const r = await cli(['run', '--config', cfg, '--list'], { cwd: tmp });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('/device/evses must be integer');
+    expect(r.stderr).toContain('/device/colour is not a known setting');
+    const missing = await cli(['run', '--config', path.join(tmp, 'nope.json'), '--list'], { cwd: tmp });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read config file .*nope\.json: ENOENT/);
+  });
+
+  test('run --suite <mini> --out DIR against the built-in station: console, XSD-valid junit.xml, results.json, exit 1', async () => {
+    const out = path.join(tmp, 'reports');
+    const r = await cli(['run', '--as', 'csms', '--suite', MINI, '--out', out], { cwd: tmp });
+    expect(r.stderr).toContain('testing the built-in reference Charging Station (OCPP 2.0.1)');
+    expect(r.code).toBe(1);
+    // Console
+    expect(r.stdout).toContain('Running 8 cases · OCPP 2.0.1 · harness as csms · built-in reference peer');
+    expect(r.stdout).toMatch(/✓ passed {2}MINI-01 /);
+    expect(r.stdout).toMatch(/✗ failed {2}MINI-02 /);
+    expect(r.stdout).toContain('expected: "Rejected"');
+    expect(r.stdout).toContain('actual:   "Accepted"');
+    expect(r.stdout).toContain('skipped: needs at least 99 EVSEs/connectors; device has 2');
+    expect(r.stdout).toContain('warn: RateUnit reported as a list; OCTT accepts both spellings (MINI.W.01)');
+    expect(r.stdout).toMatch(/\n3 passed, 1 failed, 4 skipped\n$/);
+    expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR
+    // results.json
+    expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json']);
+    const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+    expect(doc.summary).toEqual({ passed: 3, failed: 1, skipped: 4, errors: 0 });
+    expect(doc.run).toMatchObject({ ocpp: '2.0.1', as: 'csms', interrupted: false });
+    expect(doc.device).toMatchObject({ builtin: true, identity: 'CS-BUILTIN-1', vendor: 'ocpp-conformance' });
+    expect(doc.cases.map((c: { id: string; verdict: string }) => `${c.id}:${c.verdict}`)).toEqual([
+      'MINI-01:passed',
+      'MINI-02:failed',
+      'MINI-03:skipped',
+      'MINI-04:passed',
+      'MINI-05:skipped',
+      'MINI-06:passed',
+      'MINI-07:skipped',
+      'MINI-08:skipped',
+    ]);
+    expect(doc.cases[1].failures[0]).toMatchObject({ pointer: '/getVariableResult/0/attributeStatus', expected: 'Rejected', actual: 'Accepted' });
+    // junit.xml
+    const xml = fs.readFileSync(path.join(out, 'junit.xml'), 'utf8');
+    const v = await validateJUnit(xml);
+    expect(v.errors).toEqual([]);
+    expect(v.valid).toBe(true);
+    expect(xml.match(/<testcase /g)).toHaveLength(8);
+    expect(xml.match(/<failure /g)).toHaveLength(1);
+    expect(xml.match(/<skipped\/>/g)).toHaveLength(4);
+    expect(xml).toContain('classname="ocpp2.0.1.csms.Mini"');
+  });
+
+  test('--reporter json --grep --bail: only results.json, the bail is reported, exit 1', async () => {
+    const out = path.join(tmp, 'r');
+    const r = await cli(['run', '--suite', MINI, '--reporter', 'json', '--out', out, '--grep', 'MINI-0[1-4]', '--bail'], { cwd: tmp });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(fs.readdirSync(out)).toEqual(['results.json']);
+    const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+    expect(doc.cases.map((c: { id: string; verdict: string; reason: string | null }) => [c.id, c.verdict, c.reason])).toEqual([
+      ['MINI-01', 'passed', null],
+      ['MINI-02', 'failed', null],
+      ['MINI-03', 'skipped', 'not run: --bail after MINI-02 failed'],
+      ['MINI-04', 'skipped', 'not run: --bail after MINI-02 failed'],
+    ]);
+  });
+
+  test('--listen: no station connects within the connect timeout → every case ERROR, exit 2', async () => {
+    const cfg = path.join(tmp, 'cfg.json');
+    fs.writeFileSync(cfg, JSON.stringify({ timing: { connectTimeoutMs: 300 } }));
+    const out = path.join(tmp, 'r');
+    const r = await cli(['run', '--config', cfg, '--listen', '127.0.0.1:0', '--suite', MINI, '--grep', 'MINI-0[12]', '--reporter', 'json', '--out', out], { cwd: tmp });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/waiting for a Charging Station on ws:\/\/127\.0\.0\.1:\d+\/ocpp\/<identity>/);
+    expect(r.stderr).toMatch(/peer unavailable: no Charging Station connected to ws:\/\/127\.0\.0\.1:\d+\/ocpp within 300 ms/);
+    const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+    expect(doc.summary).toEqual({ passed: 0, failed: 0, skipped: 0, errors: 2 });
+  });
+
+  test('--timeout MS bounds a case without its own timeout: ERROR Timeout, exit 2', async () => {
+    const cfg = path.join(tmp, 'long.json');
+    fs.writeFileSync(cfg, JSON.stringify({ device: { features: { smartCharging: true, miniLongWait: true } } }));
+    const out = path.join(tmp, 'r');
+    const r = await cli(['run', '--config', cfg, '--suite', MINI, '--grep', 'MINI-0[18]', '--timeout', '400', '--reporter', 'console,json', '--out', out], { cwd: tmp });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('Timeout: case did not finish within 400 ms');
+    const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+    expect(doc.cases.map((c: { id: string; verdict: string; errorType: string | null }) => [c.id, c.verdict, c.errorType])).toEqual([
+      ['MINI-01', 'passed', null],
+      ['MINI-08', 'error', 'Timeout'],
+    ]);
+  });
+
+  describe.each(['SIGINT', 'SIGTERM'] as const)('%s mid-case', (sig) => {
+    test('exit 130, the case ERROR Interrupted, complete results.json and XSD-valid junit.xml', async () => {
+      const cfg = path.join(tmp, 'long.json');
+      fs.writeFileSync(cfg, JSON.stringify({ device: { features: { smartCharging: true, miniLongWait: true } } }));
+      const out = path.join(tmp, 'reports');
+      let sentAt = 0;
+      let reportBeforeSignal: boolean | undefined;
+      const r = await cli(['run', '--config', cfg, '--suite', MINI, '--grep', 'MINI-0[168]', '--out', out], {
+        cwd: tmp,
+        onStderr: (text, child) => {
+          if (!sentAt && text.includes(LONG_WAIT_MARKER)) {
+            // The case is under way and no report exists yet.
+            reportBeforeSignal = fs.existsSync(path.join(out, 'results.json'));
+            sentAt = Date.now();
+            child.kill(sig);
+          }
+        },
+      });
+      expect(sentAt).toBeGreaterThan(0);
+      expect(reportBeforeSignal).toBe(false);
+      expect(r.signal).toBeNull();
+      expect(r.code).toBe(130);
+      expect(Date.now() - sentAt).toBeLessThan(10_000);
+      expect(r.stderr).toContain(`${sig}: stopping the current case and writing reports`);
+      expect(r.stdout).toContain(`Interrupted: interrupted by ${sig}`);
+      expect(r.stdout).toMatch(/\n2 passed, 0 failed, 0 skipped, 1 errors \(interrupted\)\n$/);
+
+      expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json']);
+      const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
+      expect(doc.summary).toEqual({ passed: 2, failed: 0, skipped: 0, errors: 1 });
+      expect(doc.run.interrupted).toBe(true);
+      expect(doc.cases.map((c: { id: string; verdict: string; errorType: string | null; reason: string | null }) => [c.id, c.verdict, c.errorType, c.reason])).toEqual([
+        ['MINI-01', 'passed', null, null],
+        ['MINI-06', 'passed', null, null],
+        ['MINI-08', 'error', 'Interrupted', `interrupted by ${sig}`],
+      ]);
+      const xml = fs.readFileSync(path.join(out, 'junit.xml'), 'utf8');
+      const v = await validateJUnit(xml);
+      expect(v.errors).toEqual([]);
+      expect(v.valid).toBe(true);
+      expect(xml).toMatch(/<error message="interrupted by SIG(INT|TERM)[^"]*" type="Interrupted"/);
+    });
+  });
+});
