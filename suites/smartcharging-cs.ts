@@ -5,10 +5,16 @@
 import { defineSuite } from '../src/scenario';
 import { cleanSlate } from './lib/smartcharging';
 import { coreCases } from './cs/core';
+import { paginationCases } from './cs/pagination';
+import { filterCases } from './cs/filters';
+import { installCases } from './cs/install';
+import { compositeCases } from './cs/composite';
+import { rejectionCases } from './cs/rejections';
+import { transactionCases } from './cs/transactions';
 
 export default defineSuite({
   name: 'smartcharging-cs',
   block: 'SmartCharging',
   beforeEach: cleanSlate,
-  cases: [...coreCases],
+  cases: [...coreCases, ...paginationCases, ...filterCases, ...installCases, ...compositeCases, ...rejectionCases, ...transactionCases],
 });

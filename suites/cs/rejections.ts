@@ -1,0 +1,409 @@
+/**
+ * SetChargingProfile rejection matrix (rules §3): every rejection rule of the reference model
+ * (`RejectionCheck`), the 1.6 connector rules, bounds, atomicity of a rejected Set (SC-X-05), over-precise
+ * decimals (SC-X-03) and malformed profiles (SC-X-04). Every rejected profile is proven not installed.
+ * Also exports the small helpers the other case files of this folder share.
+ */
+import { classOf, defineCase, isOtherVersionSpelling, isValidCode, model, type CaseContext, type CaseDefinition } from '../../src/scenario';
+import { SmartCharging, expectComposite, getProfiles, type ProfileSpec } from '../lib/smartcharging';
+
+type Payload = Record<string, unknown>;
+export const BOTH = ['1.6', '2.0.1'] as const;
+export const ID_TAG = 'SCTEST0001';
+
+export function idOf(sc: SmartCharging, profile: Payload): number {
+  return (sc.v16 ? profile.chargingProfileId : profile.id) as number;
+}
+
+/** The (first) chargingSchedule object of a wire profile, for surgical edits of test data. */
+export function scheduleOf(sc: SmartCharging, profile: Payload): Payload {
+  return (sc.v16 ? profile.chargingSchedule : (profile.chargingSchedule as Payload[])[0]) as Payload;
+}
+
+export interface RejectOptions {
+  label: string;
+  rule: string;
+  /** The frame violates the schema on purpose: a payload-class CALLERROR is the expected answer. */
+  intentionalInvalid?: boolean;
+  /** Verdict for Accepted: FAIL (default) or WARN where the rule is a SHOULD / CSMS-side rule. */
+  accepted?: 'fail' | 'warn';
+  /** Verdict for CALLRESULT Rejected to a schema-invalid frame (SC-X-04: WARN). Default PASS. */
+  rejectedWhenInvalid?: 'pass' | 'warn';
+}
+
+/** Judge a CALLERROR answer to a Set (rules §1.3, §3). */
+export function judgeCallError(t: CaseContext, code: string, o: RejectOptions): void {
+  const v16 = t.ocpp === '1.6';
+  if (!isValidCode(t.ocpp, code)) {
+    if (isOtherVersionSpelling(t.ocpp, code)) t.note.warn(`${o.label}: CALLERROR code ${code} is spelled as the other OCPP version spells it`, 'rules §1.3');
+    else t.check.fail(`${o.label}: CALLERROR code ${code} is not an OCPP ${t.ocpp} error code`, { rule: 'rules §1.3', actual: code });
+  }
+  const cls = classOf(code);
+  if (o.intentionalInvalid) {
+    t.check.ok(cls === 'payload', `${o.label}: CALLERROR of the payload class for a schema-invalid frame`, { rule: 'rules §1.3', actual: code });
+    t.note.info(`${o.label}: CALLERROR ${code}`, o.rule);
+    return;
+  }
+  if (v16 && code === 'PropertyConstraintViolation') {
+    t.note.info(`${o.label}: answered CALLERROR PropertyConstraintViolation (Rejected and this are both conforming)`, o.rule);
+    return;
+  }
+  t.note.warn(`${o.label}: schema-valid request answered CALLERROR ${code}; expected CALLRESULT Rejected${v16 ? ' or CALLERROR PropertyConstraintViolation' : ''}`, o.rule);
+}
+
+/**
+ * Send a Set that a conforming device refuses and judge the answer: Rejected → PASS; CALLERROR per
+ * `judgeCallError`; Accepted → FAIL (or WARN). The mirror follows an Accepted answer, so later checks
+ * compare with what the device now holds.
+ */
+export async function expectRejected(sc: SmartCharging, evseId: number, profile: Payload, o: RejectOptions): Promise<'Rejected' | 'CALLERROR' | 'Accepted' | string> {
+  const t = sc.t;
+  if (!o.intentionalInvalid) {
+    // Self-check of the data set: the reference model must refuse it too.
+    const parsed = sc.v16 ? model.profileFrom16(profile) : model.profileFrom201(profile);
+    const m = sc.mirror.check(evseId, parsed, sc.transactions());
+    if (m.status === 'Accepted') throw new Error(`harness data error: the model accepts the "${o.label}" profile`);
+  }
+  const r = await (o.intentionalInvalid ? setRaw(sc, evseId, profile) : sc.set(evseId, profile));
+  if (r.errorCode !== undefined) {
+    judgeCallError(t, r.errorCode, o);
+    return 'CALLERROR';
+  }
+  const reason = (r.payload?.statusInfo as Payload | undefined)?.reasonCode;
+  if (r.status === 'Rejected') {
+    if (o.intentionalInvalid && o.rejectedWhenInvalid === 'warn') t.note.warn(`${o.label}: schema-invalid frame answered CALLRESULT Rejected instead of a CALLERROR`, o.rule);
+    else t.note.info(`${o.label}: Rejected${reason ? ` (reasonCode ${String(reason)})` : ''}`, o.rule);
+    return 'Rejected';
+  }
+  const msg = `${o.label}: answered ${r.status ?? 'nothing'}; a conforming device rejects it`;
+  if (r.status === 'Accepted' && o.accepted === 'warn') t.note.warn(`${msg} (lenient)`, o.rule);
+  else t.check.fail(msg, { rule: o.rule, pointer: '/status', expected: 'Rejected', actual: r.status });
+  return r.status ?? '';
+}
+
+/** A deliberately schema-invalid Set: sent raw, the mirror is not touched unless Accepted and parseable. */
+async function setRaw(sc: SmartCharging, evseId: number, profile: Payload): Promise<{ status?: string; errorCode?: string; payload?: Payload }> {
+  const r = await sc.t.tryCall<Payload>('SetChargingProfile', sc.setPayload(evseId, profile), { intentionalInvalid: true });
+  if (!r.ok) return { errorCode: r.errorCode };
+  if (r.payload.status === 'Accepted') {
+    try {
+      const parsed = sc.v16 ? model.profileFrom16(profile) : model.profileFrom201(profile);
+      sc.mirror.forceInstall(evseId, parsed, profile);
+    } catch {
+      /* unparseable: the device holds something the model cannot express */
+    }
+  }
+  return { status: r.payload.status as string, payload: r.payload };
+}
+
+/**
+ * Prove the installed state for these ids equals the mirror. 2.0.1: GetChargingProfiles by id (report
+ * deep-equal, set equality). 1.6 (no read-back): destructive Clear(id) probes — Accepted iff installed
+ * (catalogue §1.5), so call it at the end of a case.
+ */
+export async function verifyIds(sc: SmartCharging, ids: number[], what = 'installed state'): Promise<void> {
+  const t = sc.t;
+  await t.step(`${what}: ${sc.v16 ? 'Clear(id) probes' : 'GetChargingProfiles by id'} for ${ids.join(', ')}`, async () => {
+    if (!sc.v16) {
+      await getProfiles(sc, { chargingProfile: { chargingProfileId: ids } });
+      return;
+    }
+    for (const id of ids) {
+      const want = sc.mirror.list().some((i) => i.profile.id === id) ? 'Accepted' : 'Unknown';
+      const got = await sc.clear({ id });
+      t.check.equal(got, want, `Clear(id ${id}) probe: ${want === 'Accepted' ? 'profile is installed' : 'profile is not installed'}`, { rule: '1.6 errata 3.25', pointer: '/status' });
+    }
+  });
+}
+
+
+let remoteStartIds = 7000;
+
+/** The transaction record a start produced, in the model's shape. */
+export interface StartedTx extends model.Transaction {
+  /** status of RemoteStartTransaction / RequestStartTransaction */
+  status: string;
+}
+
+/**
+ * Start a transaction with RemoteStartTransaction (1.6) / RequestStartTransaction (2.0.1), optionally
+ * carrying a charging profile, and wait for StartTransaction / TransactionEvent(Started). The mirror
+ * installs an accepted start profile and binds it to the transaction (1.6 §5.11, K05.FR.03).
+ */
+export async function requestStart(sc: SmartCharging, evseId: number, profile?: Payload, opts: { intentionalInvalid?: boolean } = {}): Promise<string> {
+  const t = sc.t;
+  const res = sc.v16
+    ? await t.call<Payload>('RemoteStartTransaction', { connectorId: evseId, idTag: ID_TAG, ...(profile ? { chargingProfile: profile } : {}) }, opts)
+    : await t.call<Payload>('RequestStartTransaction', { evseId, remoteStartId: remoteStartIds++, idToken: { idToken: ID_TAG, type: 'Central' }, ...(profile ? { chargingProfile: profile } : {}) }, opts);
+  const status = res.status as string;
+  if (status === 'Accepted' && profile) {
+    const parsed = sc.v16 ? model.profileFrom16(profile) : model.profileFrom201(profile);
+    const m = sc.mirror.installRemoteStart(evseId, parsed, profile);
+    if (m.status !== 'Accepted') sc.mirror.forceInstall(evseId, parsed, profile);
+  }
+  return status;
+}
+
+/** Wait for the station to report the started transaction on `evseId`; binds start profiles in the mirror. */
+export async function awaitStarted(sc: SmartCharging, evseId: number): Promise<model.Transaction> {
+  const t = sc.t;
+  const started = await t.expectCall(sc.v16 ? 'StartTransaction' : 'TransactionEvent', {
+    match: (p) => (sc.v16 ? p.connectorId === evseId : p.eventType === 'Started' && (p.evse as Payload | undefined)?.id === evseId),
+  });
+  // The station knows a 1.6 transactionId only from StartTransaction.conf: let the answer reach it first.
+  for (let i = 0; i < 100; i++) {
+    const { frames } = t.session.trace.slice(started.frame.seq);
+    if (frames.some((f) => f.dir === 'out' && f.messageId === started.frame.messageId)) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  let rec = t.transactions.find((x) => x.active && x.evseId === evseId);
+  for (let i = 0; !rec && i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    rec = t.transactions.find((x) => x.active && x.evseId === evseId);
+  }
+  if (!rec) throw new Error(`transaction on ${sc.v16 ? 'connector' : 'EVSE'} ${evseId} was reported but not recorded`);
+  const tx = { evseId, transactionId: rec.transactionId, startedAt: rec.startedAt };
+  sc.mirror.startTransaction(tx);
+  return tx;
+}
+
+/** Start a transaction (needs: features remoteStart); the start must be Accepted. */
+export async function startTx(sc: SmartCharging, evseId: number, profile?: Payload): Promise<StartedTx> {
+  const status = await requestStart(sc, evseId, profile);
+  sc.t.assert.equal(status, 'Accepted', `${sc.v16 ? 'RemoteStartTransaction' : 'RequestStartTransaction'} on ${sc.v16 ? 'connector' : 'EVSE'} ${evseId}`, { pointer: '/status' });
+  return { ...(await awaitStarted(sc, evseId)), status };
+}
+
+/** Stop a transaction and wait for StopTransaction / TransactionEvent(Ended); the mirror drops its TxProfiles. */
+export async function stopTx(sc: SmartCharging, tx: model.Transaction): Promise<void> {
+  const t = sc.t;
+  const res = sc.v16
+    ? await t.call<Payload>('RemoteStopTransaction', { transactionId: Number(tx.transactionId) })
+    : await t.call<Payload>('RequestStopTransaction', { transactionId: tx.transactionId });
+  t.assert.equal(res.status, 'Accepted', 'stop request accepted', { pointer: '/status' });
+  await t.expectCall(sc.v16 ? 'StopTransaction' : 'TransactionEvent', {
+    match: (p) => (sc.v16 ? String(p.transactionId) === tx.transactionId : p.eventType === 'Ended' && (p.transactionInfo as Payload).transactionId === tx.transactionId),
+  });
+  sc.mirror.endTransaction(tx.transactionId);
+}
+
+export const valid = (sc: SmartCharging, s: Partial<ProfileSpec> & { id: number }): Payload =>
+  sc.profile({ purpose: 'TxDefault', periods: [[0, 10]], duration: 600, ...s });
+
+export const rejectionCases: CaseDefinition[] = [
+  defineCase({
+    id: 'SC-16-05',
+    title: 'Placement: TxProfile on connector 0, ChargePointMaxProfile on a connector, unknown connector',
+    ocpp: ['1.6'],
+    as: 'csms',
+    requirements: ['1.6 §3.13.1', '1.6 errata 3.38'],
+    needs: { features: ['remoteStart'] },
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const tx = await t.step('start a transaction on connector 1', () => startTx(sc, 1));
+      const o = { rule: '1.6 §3.13.1' };
+      await t.step('(a) TxProfile on connector 0', () =>
+        expectRejected(sc, 0, valid(sc, { id: 1501, purpose: 'Tx', transactionId: tx.transactionId }), { ...o, label: 'TxProfile on connector 0' }));
+      await t.step('(b) ChargePointMaxProfile on connector 1', () => expectRejected(sc, 1, valid(sc, { id: 1502, purpose: 'Max' }), { ...o, label: 'ChargePointMaxProfile on connector 1' }));
+      if (t.caps.evses >= 2) await t.step('(b′) ChargePointMaxProfile on connector 2', () => expectRejected(sc, 2, valid(sc, { id: 1503, purpose: 'Max' }), { ...o, label: 'ChargePointMaxProfile on connector 2' }));
+      await t.step('(c) TxDefault on connector NumberOfConnectors + 1', () =>
+        expectRejected(sc, t.caps.evses + 1, valid(sc, { id: 1504 }), { rule: '1.6 errata 3.38', label: `TxDefault on connector ${t.caps.evses + 1}` }));
+      await t.step('composite unchanged (nothing profile-derived)', () => expectComposite(sc, 1, 300, 'A'));
+      await verifyIds(sc, [1501, 1502, 1503, 1504], 'nothing installed');
+    },
+  }),
+  defineCase({
+    id: 'SC-16-24',
+    title: 'Bounds: ChargeProfileMaxStackLevel and ChargingScheduleMaxPeriods, then one above',
+    ocpp: ['1.6'],
+    as: 'csms',
+    requirements: ['1.6 §9.4'],
+    async run(t) {
+      await bounds(t, '1.6 §9.4 ChargeProfileMaxStackLevel', '1.6 §9.4 ChargingScheduleMaxPeriods');
+    },
+  }),
+  defineCase({
+    id: 'SC-16-31',
+    title: 'Schedule structure negatives: first startPeriod, order, Recurring without recurrencyKind/startSchedule, negative stackLevel',
+    ocpp: ['1.6'],
+    as: 'csms',
+    requirements: ['1.6 §7.13', '1.6 §7.14', '1.6 errata 3.56', '1.6 §9.4'],
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const rule = '1.6 §7.14';
+      await t.step('first startPeriod 5', () => expectRejected(sc, 1, valid(sc, { id: 1531, periods: [[5, 10], [60, 8]] }), { rule, label: 'first startPeriod 5' }));
+      await t.step('decreasing startPeriods', () => expectRejected(sc, 1, valid(sc, { id: 1532, stackLevel: 1, periods: [[0, 10], [120, 8], [60, 6]] }), { rule, label: 'decreasing startPeriods' }));
+      await t.step('Recurring without recurrencyKind', () =>
+        expectRejected(sc, 1, valid(sc, { id: 1533, stackLevel: 2, kind: 'Recurring' }), { rule: '1.6 errata 3.56', label: 'Recurring without recurrencyKind' }));
+      await t.step('Recurring without startSchedule', async () => {
+        const p = valid(sc, { id: 1534, stackLevel: 3, kind: 'Recurring', recurrencyKind: 'Daily' });
+        delete scheduleOf(sc, p).startSchedule;
+        return expectRejected(sc, 1, p, { rule: '1.6 errata 3.56', label: 'Recurring without startSchedule', accepted: 'warn' });
+      });
+      await t.step('stackLevel −1', () => expectRejected(sc, 1, valid(sc, { id: 1535, stackLevel: -1 }), { rule: 'ChargingProfile.stackLevel', label: 'stackLevel −1', accepted: 'warn' }));
+      const other = (['A', 'W'] as const).find((u) => !t.caps.rateUnits.includes(u));
+      if (other) {
+        await t.step(`unit ${other} not in ChargingScheduleAllowedChargingRateUnit`, () =>
+          expectRejected(sc, 1, valid(sc, { id: 1536, stackLevel: 4, unit: other, periods: [[0, other === 'W' ? 6900 : 10]] }), { rule: '1.6 §9.4', label: `unsupported unit ${other}` }));
+      } else t.note.info('both units allowed: the unsupported-unit step does not apply (PICS)');
+      await t.step('composite unchanged', () => expectComposite(sc, 1, 300, 'A'));
+      await verifyIds(sc, [1531, 1532, 1533, 1534, 1535, 1536], 'nothing installed');
+    },
+  }),
+  defineCase({
+    id: 'SC-201-03',
+    octtId: 'TC_K_14_CS',
+    title: 'Structural negatives: unknown EVSE, Max placement and kind, startSchedule rules, periods, External purpose, stackLevel, phases',
+    ocpp: ['2.0.1'],
+    as: 'csms',
+    requirements: ['K01.FR.22', 'K01.FR.28', 'K01.FR.31', 'K01.FR.35', 'K01.FR.38', 'K01.FR.40', 'K01.FR.41', 'K01.FR.45', 'K04.FR.03'],
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const items: [string, string, number, Payload, RejectOptions['accepted']?][] = [
+        ['evseId = #EVSE + 1', 'K01.FR.28', t.caps.evses + 1, valid(sc, { id: 1601 })],
+        ['ChargingStationMaxProfile on evse 1', 'K04.FR.03', 1, valid(sc, { id: 1602, purpose: 'Max' })],
+        ['ChargingStationMaxProfile Relative', 'K01.FR.38', 0, valid(sc, { id: 1603, purpose: 'Max', kind: 'Relative' })],
+        ['Absolute without startSchedule', 'K01.FR.40', 1, (() => { const p = valid(sc, { id: 1604 }); delete scheduleOf(sc, p).startSchedule; return p; })()],
+        ['Relative with startSchedule', 'K01.FR.41', 1, valid(sc, { id: 1605, kind: 'Relative', startSchedule: t.now() })],
+        ['first startPeriod 5', 'K01.FR.31', 1, valid(sc, { id: 1606, periods: [[5, 10], [60, 8]] })],
+        ['decreasing startPeriods', 'K01.FR.35', 1, valid(sc, { id: 1607, periods: [[0, 10], [120, 8], [60, 6]] })],
+        ['purpose ChargingStationExternalConstraints', 'K01.FR.22', 0, valid(sc, { id: 1608, purpose: 'External' })],
+        ['stackLevel −1', 'ChargingProfile.stackLevel', 1, valid(sc, { id: 1609, stackLevel: -1 }), 'warn'],
+        ['numberPhases 4', 'K01.FR.45', 1, valid(sc, { id: 1610, periods: [[0, 10, 4]] }), 'warn'],
+      ];
+      for (const [label, rule, evse, p, accepted] of items) {
+        await t.step(label, () => expectRejected(sc, evse, p, { label, rule, accepted }));
+      }
+      await verifyIds(sc, items.map(([, , , p]) => p.id as number), 'nothing installed');
+    },
+  }),
+  defineCase({
+    id: 'SC-201-04',
+    octtId: 'TC_K_12_CS',
+    title: 'Unsupported chargingRateUnit is rejected',
+    ocpp: ['2.0.1'],
+    as: 'csms',
+    requirements: ['K01.FR.26'],
+    applies: (caps) => (caps.rateUnits.length === 1 ? undefined : 'PICS: the station supports both units (RateUnit A,W)'),
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const other = t.caps.rateUnits[0] === 'A' ? 'W' : 'A';
+      await expectRejected(sc, 1, valid(sc, { id: 1621, unit: other, periods: [[0, other === 'W' ? 6900 : 10]] }), { rule: 'K01.FR.26', label: `unit ${other}` });
+      await verifyIds(sc, [1621], 'nothing installed');
+    },
+  }),
+  defineCase({
+    id: 'SC-201-26',
+    title: 'Bounds: ProfileStackLevel and PeriodsPerSchedule, then one above',
+    ocpp: ['2.0.1'],
+    as: 'csms',
+    requirements: ['SmartChargingCtrlr.ProfileStackLevel', 'SmartChargingCtrlr.PeriodsPerSchedule'],
+    async run(t) {
+      await bounds(t, 'SmartChargingCtrlr.ProfileStackLevel', 'SmartChargingCtrlr.PeriodsPerSchedule');
+    },
+  }),
+  defineCase({
+    id: 'SC-X-03',
+    title: 'Over-precise decimal limit 6.25',
+    ocpp: [...BOTH],
+    as: 'csms',
+    requirements: ['1.6 §7.14', 'rules §8'],
+    tags: ['decimals'],
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const p = valid(sc, { id: 1701, periods: [[0, 6.25]] });
+      if (sc.v16) {
+        const r = await t.step('Set limit 6.25 (schema multipleOf 0.1: intentionally invalid)', () =>
+          expectRejected(sc, 1, p, { label: 'limit 6.25', rule: '1.6 §7.14', intentionalInvalid: true, accepted: 'warn' }));
+        if (r === 'Accepted') {
+          const c = await t.call<Payload>('GetCompositeSchedule', { connectorId: 1, duration: 300, chargingRateUnit: 'A' });
+          t.note.info(`composite after the lenient Accept: ${JSON.stringify((c.chargingSchedule as Payload | undefined)?.chargingSchedulePeriod)}`);
+        }
+        await verifyIds(sc, [1701]);
+        return;
+      }
+      // 2.0.1: no schema keyword; "at most one digit fraction" binds the CSMS. Any answer → INFO.
+      const r = await t.step('Set limit 6.25 (CSMS-side rule, schema-valid)', () => sc.set(1, p));
+      t.note.info(`2.0.1 station answered ${r.status ?? `CALLERROR ${r.errorCode}`} to limit 6.25`, 'rules §8');
+      if (r.status === 'Accepted') await t.step('composite (reported value recorded)', async () => {
+        const out = await expectComposite(sc, 1, 300, 'A');
+        t.note.info(`composite periods: ${JSON.stringify(out.periods)}`);
+      });
+      await verifyIds(sc, [1701]);
+    },
+  }),
+  defineCase({
+    id: 'SC-X-04',
+    title: 'Malformed profile → CALLERROR (unknown property, invalid purpose, limit as a string)',
+    ocpp: [...BOTH],
+    as: 'csms',
+    requirements: ['rules §1.3', '1.6 errata 3.38'],
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const a = valid(sc, { id: 1711 });
+      a.vendorColour = 'blue';
+      const b = valid(sc, { id: 1712, stackLevel: 1 });
+      b.chargingProfilePurpose = 'TxSuperProfile';
+      const c = valid(sc, { id: 1713, stackLevel: 2 });
+      const per = scheduleOf(sc, c).chargingSchedulePeriod as Payload[];
+      per[0]!.limit = '6';
+      const o = { rule: 'rules §1.3', intentionalInvalid: true, rejectedWhenInvalid: 'warn' as const };
+      await t.step('(a) unknown property in the profile', () => expectRejected(sc, 1, a, { ...o, label: 'unknown property' }));
+      await t.step('(b) invalid chargingProfilePurpose', () => expectRejected(sc, 1, b, { ...o, label: 'invalid purpose' }));
+      await t.step('(c) limit as the string "6"', () => expectRejected(sc, 1, c, { ...o, label: 'limit "6"' }));
+      if (sc.v16) {
+        const d = valid(sc, { id: 1714, stackLevel: 3 });
+        d.chargingProfilePurpose = 'ChargingStationExternalConstraints';
+        await t.step('(d) 2.0.1 purpose ChargingStationExternalConstraints in 1.6', () => expectRejected(sc, 1, d, { ...o, label: 'ExternalConstraints purpose in 1.6' }));
+      }
+      await verifyIds(sc, sc.v16 ? [1711, 1712, 1713, 1714] : [1711, 1712, 1713], 'nothing installed');
+    },
+  }),
+  defineCase({
+    id: 'SC-X-05',
+    title: 'A rejected Set is atomic: the same-id profile survives unchanged',
+    ocpp: [...BOTH],
+    as: 'csms',
+    requirements: ['rules §3.2', 'K01.FR.31', 'K01.FR.35', '1.6 §7.14'],
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const t0 = t.now();
+      await t.step('install id 7 (TxDefault, 0 → 8 A, 120 → 12 A)', () =>
+        sc.install(1, { id: 7, purpose: 'TxDefault', periods: [[0, 8], [120, 12]], duration: 900, startSchedule: t0 }));
+      await t.step('composite with id 7', () => expectComposite(sc, 1, 300, 'A'));
+      const rule = sc.v16 ? '1.6 §7.14' : 'K01.FR.31';
+      await t.step('Set id 7 with first startPeriod 5', () =>
+        expectRejected(sc, 1, sc.profile({ id: 7, purpose: 'TxDefault', periods: [[5, 6]], duration: 900, startSchedule: t0 }), { rule, label: 'id 7 with first startPeriod 5' }));
+      await t.step('Set id 7 with decreasing startPeriods', () =>
+        expectRejected(sc, 1, sc.profile({ id: 7, purpose: 'TxDefault', periods: [[0, 6], [200, 7], [100, 9]], duration: 900, startSchedule: t0 }), {
+          rule: sc.v16 ? '1.6 §7.14' : 'K01.FR.35',
+          label: 'id 7 with decreasing startPeriods',
+        }));
+      await t.step('composite unchanged (id 7 still applies)', () => expectComposite(sc, 1, 300, 'A', { rule: 'rules §3.2' }));
+      await verifyIds(sc, [7], 'profile 7 still installed and unchanged');
+    },
+  }),
+];
+
+/** SC-16-24 / SC-201-26: boundary values Accepted (Rejected → FAIL), one above Rejected (Accepted → WARN). */
+async function bounds(t: CaseContext, stackRule: string, periodsRule: string): Promise<void> {
+  const sc = new SmartCharging(t);
+  const maxSl = t.caps.maxStackLevel;
+  const maxP = t.caps.periodsPerSchedule;
+  const periods = (n: number): [number, number][] => Array.from({ length: n }, (_, i) => [i * 60, 6 + (i % 10)]);
+  await t.step(`stackLevel ${maxSl} (advertised maximum) is accepted`, () => sc.install(1, { id: 1801, stackLevel: maxSl, purpose: 'TxDefault', periods: [[0, 10]], duration: 600 }));
+  await t.step(`stackLevel ${maxSl + 1} is rejected`, () =>
+    expectRejected(sc, 1, valid(sc, { id: 1802, stackLevel: maxSl + 1 }), { rule: stackRule, label: `stackLevel ${maxSl + 1}`, accepted: 'warn' }));
+  if (maxP <= 1024) {
+    const start = t.now();
+    await t.step(`${maxP} periods (advertised maximum) are accepted`, () =>
+      sc.install(1, { id: 1803, stackLevel: 0, purpose: 'TxDefault', periods: periods(maxP), duration: maxP * 60, startSchedule: start }));
+    await t.step('composite follows the long schedule', () => expectComposite(sc, 1, Math.min(maxP * 60, 3600), 'A'));
+  }
+  if (maxP + 1 <= 1024) {
+    await t.step(`${maxP + 1} periods are rejected`, () =>
+      expectRejected(sc, 1, valid(sc, { id: 1804, stackLevel: 0, periods: periods(maxP + 1), duration: (maxP + 1) * 60 }), { rule: periodsRule, label: `${maxP + 1} periods`, accepted: 'warn' }));
+  } else t.note.info('PeriodsPerSchedule + 1 exceeds the schema maximum of 1024 periods: step not applicable');
+  await verifyIds(sc, [1801, 1802, 1803, 1804]);
+}

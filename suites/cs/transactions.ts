@@ -1,0 +1,257 @@
+/**
+ * Transaction-bound profiles (rules §3, §4, §5.1): TxProfile inside a transaction, wrong/unknown/absent
+ * transaction ids, RemoteStartTransaction / RequestStartTransaction carrying a profile, and the TxProfile
+ * lifetime after the transaction ends. Transactions are started with RemoteStart/RequestStart.
+ */
+import { defineCase, type CaseDefinition } from '../../src/scenario';
+import { SmartCharging, expectComposite, getProfiles } from '../lib/smartcharging';
+import { ID_TAG, expectRejected, judgeCallError, startTx, stopTx, valid, verifyIds } from './rejections';
+
+type Payload = Record<string, unknown>;
+const REMOTE = { features: ['remoteStart'] };
+
+export const transactionCases: CaseDefinition[] = [
+  defineCase({
+    id: 'SC-16-02',
+    octtId: 'TC_057_CS',
+    title: 'TxProfile in a transaction replaces TxDefault',
+    ocpp: ['1.6'],
+    as: 'csms',
+    requirements: ['1.6 §3.13.3'],
+    needs: { ...REMOTE, maxProfiles: 2, periodsPerSchedule: 2 },
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const tx = await t.step('start a transaction on connector 1', () => startTx(sc, 1));
+      const t0 = t.now();
+      await t.step('TxDefault 0 → 6 A (300 s)', () => sc.install(1, { id: 2101, purpose: 'TxDefault', periods: [[0, 6]], duration: 300, startSchedule: t0 }));
+      await t.step('TxProfile txId T: 0 → 10 A, 100 → 4 A (200 s)', () =>
+        sc.install(1, { id: 2102, purpose: 'Tx', transactionId: tx.transactionId, periods: [[0, 10], [100, 4]], duration: 200, startSchedule: t0 }));
+      await t.step('composite: 10, 4 @100, 6 @200 (TxProfile replaces TxDefault, not min-combined)', () => expectComposite(sc, 1, 300, 'A', { rule: 'TC_057_CS' }));
+    },
+  }),
+  defineCase({
+    id: 'SC-16-03',
+    octtId: 'TC_058_1_CS',
+    title: 'TxProfile without a transaction is rejected',
+    ocpp: ['1.6'],
+    as: 'csms',
+    requirements: ['1.6 §3.13.1'],
+    async run(t) {
+      const sc = new SmartCharging(t);
+      await t.step('TxProfile on connector 1, transactionId 1, no transaction', () =>
+        expectRejected(sc, 1, valid(sc, { id: 2111, purpose: 'Tx', transactionId: '1' }), { rule: '1.6 §3.13.1', label: 'TxProfile without a transaction' }));
+      await t.step('composite unchanged', () => expectComposite(sc, 1, 300, 'A'));
+      await verifyIds(sc, [2111], 'nothing installed');
+    },
+  }),
+  defineCase({
+    id: 'SC-16-04',
+    octtId: 'TC_058_2_CS',
+    title: 'TxProfile with a wrong transactionId is rejected',
+    ocpp: ['1.6'],
+    as: 'csms',
+    requirements: ['1.6 §3.13.1', 'TC_058_2_CS'],
+    needs: REMOTE,
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const tx = await t.step('start a transaction on connector 1', () => startTx(sc, 1));
+      await t.step('TxProfile with transactionId T + 1000', () =>
+        expectRejected(sc, 1, valid(sc, { id: 2121, purpose: 'Tx', transactionId: String(Number(tx.transactionId) + 1000) }), { rule: 'TC_058_2_CS', label: 'TxProfile with a wrong transactionId' }));
+      await t.step('composite unchanged', () => expectComposite(sc, 1, 300, 'A'));
+      await verifyIds(sc, [2121], 'nothing installed');
+    },
+  }),
+  defineCase({
+    id: 'SC-16-16',
+    octtId: 'TC_059_CS',
+    title: 'RemoteStart with TxProfile; same stackLevel replaces it, a higher one stacks',
+    ocpp: ['1.6'],
+    as: 'csms',
+    requirements: ['1.6 §5.11', '1.6 errata 3.41', '1.6 errata 3.42'],
+    needs: { ...REMOTE, maxStackLevel: 3 },
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const p = sc.profile({ id: 2131, stackLevel: 2, purpose: 'Tx', kind: 'Relative', periods: [[0, 16]] });
+      const tx = await t.step('RemoteStartTransaction(connector 1, TxProfile sl2 without transactionId, 16 A)', () => startTx(sc, 1, p));
+      await t.step('composite: 16 A', () => expectComposite(sc, 1, 300, 'A', { rule: '1.6 §5.11' }));
+      await t.step('TxProfile sl2 txId T 10 A replaces the RemoteStart profile', () =>
+        sc.install(1, { id: 2132, stackLevel: 2, purpose: 'Tx', transactionId: tx.transactionId, periods: [[0, 10]] }));
+      await t.step('composite: 10 A', () => expectComposite(sc, 1, 300, 'A', { rule: '1.6 errata 3.42' }));
+      await t.step('TxProfile sl3 txId T 6 A for 120 s stacks on it', () =>
+        sc.install(1, { id: 2133, stackLevel: 3, purpose: 'Tx', transactionId: tx.transactionId, periods: [[0, 6]], duration: 120 }));
+      await t.step('composite: 6 until 120 − x, then 10', () => expectComposite(sc, 1, 300, 'A', { rule: '1.6 errata 3.42' }));
+      await verifyIds(sc, [2131, 2132, 2133], 'RemoteStart profile replaced, sl2 and sl3 installed');
+    },
+  }),
+  defineCase({
+    id: 'SC-16-17',
+    octtId: 'TC_060_CS',
+    title: 'RemoteStart with an invalid profile (TxDefault; TxProfile with transactionId) is rejected',
+    ocpp: ['1.6'],
+    as: 'csms',
+    requirements: ['1.6 §5.11', '1.6 errata 3.41'],
+    needs: REMOTE,
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const bad: [string, string, Payload][] = [
+        ['(a) RemoteStart with a TxDefaultProfile', '1.6 §5.11', valid(sc, { id: 2141, purpose: 'TxDefault', kind: 'Relative' })],
+        ['(b) RemoteStart with a TxProfile carrying a transactionId', '1.6 errata 3.41', valid(sc, { id: 2142, purpose: 'Tx', kind: 'Relative', transactionId: '4242' })],
+      ];
+      for (const [label, rule, profile] of bad) {
+        await t.step(label, async () => {
+          const r = await t.tryCall<Payload>('RemoteStartTransaction', { connectorId: 1, idTag: ID_TAG, chargingProfile: profile });
+          if (!r.ok) return judgeCallError(t, r.errorCode ?? '', { label, rule });
+          t.check.equal(r.payload.status, 'Rejected', `${label}: RemoteStartTransaction status`, { rule, pointer: '/status' });
+        });
+      }
+      await t.step('no StartTransaction within the grace period', async () => {
+        await t.quietFor('StartTransaction', t.config.timing.graceMs);
+        t.check.equal(t.received('StartTransaction').length, 0, 'no transaction was started', { rule: '1.6 §5.11' });
+      });
+      await verifyIds(sc, [2141, 2142], 'nothing installed');
+    },
+  }),
+  defineCase({
+    id: 'SC-16-29',
+    title: 'TxProfile after its transaction ended: removed, never applied to the next transaction',
+    ocpp: ['1.6'],
+    as: 'csms',
+    requirements: ['1.6 §3.13.1'],
+    needs: REMOTE,
+    async run(t) {
+      const sc = new SmartCharging(t);
+      await t.step('TxDefault 16 A on connector 1', () => sc.install(1, { id: 2151, purpose: 'TxDefault', periods: [[0, 16]] }));
+      const tx = await t.step('transaction T on connector 1', () => startTx(sc, 1));
+      await t.step('TxProfile P (txId T) 8 A', () => sc.install(1, { id: 2152, stackLevel: 1, purpose: 'Tx', transactionId: tx.transactionId, periods: [[0, 8]] }));
+      await t.step('composite in T: 8 A', () => expectComposite(sc, 1, 300, 'A'));
+      await t.step('stop T', () => stopTx(sc, tx));
+      await t.step('new transaction T2', () => startTx(sc, 1));
+      await t.step('composite in T2 follows TxDefault (16 A), not P', () => expectComposite(sc, 1, 300, 'A', { rule: '1.6 §3.13.1' }));
+      await t.step('Clear(id P)', async () => {
+        const r = await t.call<Payload>('ClearChargingProfile', { id: 2152 });
+        if (r.status === 'Accepted') t.note.warn('TxProfile P was still installed after its transaction ended (SHOULD be removed)', '1.6 §3.13.1');
+        else t.check.equal(r.status, 'Unknown', 'Clear(id P) after the transaction ended', { pointer: '/status' });
+      });
+    },
+  }),
+  defineCase({
+    id: 'SC-201-02',
+    octtId: 'TC_K_02_CS',
+    title: 'TxProfile rejections: no transaction, evse 0, unknown transactionId, no transactionId',
+    ocpp: ['2.0.1'],
+    as: 'csms',
+    requirements: ['K01.FR.03', 'K01.FR.04', 'K01.FR.09', 'K01.FR.16', 'K01.FR.33'],
+    needs: REMOTE,
+    async run(t) {
+      const sc = new SmartCharging(t);
+      await t.step('(a) no transaction, transactionId UNKNOWN-TRANSACTION-ID', () =>
+        expectRejected(sc, 1, valid(sc, { id: 2201, purpose: 'Tx', transactionId: 'UNKNOWN-TRANSACTION-ID' }), { rule: 'K01.FR.09', label: 'TxProfile without a transaction' }));
+      const tx = await t.step('start a transaction on evse 1', () => startTx(sc, 1));
+      await t.step('(b) evseId 0 with the running transaction id', () =>
+        expectRejected(sc, 0, valid(sc, { id: 2202, purpose: 'Tx', transactionId: tx.transactionId }), { rule: 'K01.FR.16', label: 'TxProfile on evse 0' }));
+      await t.step('(c) unknown transactionId on evse 1', () =>
+        expectRejected(sc, 1, valid(sc, { id: 2203, purpose: 'Tx', transactionId: `${tx.transactionId}-X` }), { rule: 'K01.FR.33', label: 'TxProfile with an unknown transactionId' }));
+      await t.step('(d) TxProfile without transactionId (intentional K01.FR.03 breach)', () =>
+        expectRejected(sc, 1, valid(sc, { id: 2204, purpose: 'Tx' }), { rule: 'K01.FR.03', label: 'TxProfile without transactionId', accepted: 'warn' }));
+      await verifyIds(sc, [2201, 2202, 2203, 2204], 'nothing installed');
+    },
+  }),
+  defineCase({
+    id: 'SC-201-16',
+    octtId: 'TC_K_13_CS',
+    title: 'TxProfile lifetime: gone after the transaction ends (reboot persistence when PICS allows)',
+    ocpp: ['2.0.1'],
+    as: 'csms',
+    requirements: ['K02.FR.05', 'K01.FR.27'],
+    needs: REMOTE,
+    async run(t) {
+      const sc = new SmartCharging(t);
+      if (!t.caps.features.reset) t.note.info('PICS: reboot not possible (features.reset) — the persistence part is not run');
+      const tx = await t.step('start a transaction on evse 1', () => startTx(sc, 1));
+      await t.step('TxProfile P (txId T)', () => sc.install(1, { id: 2211, purpose: 'Tx', transactionId: tx.transactionId, periods: [[0, 12]] }));
+      await t.step('Get(id P) reports P', () => getProfiles(sc, { chargingProfile: { chargingProfileId: [2211] } }));
+      await t.step('stop the transaction', () => stopTx(sc, tx));
+      await t.step('Get(id P) → NoProfiles (TxProfile removed with its transaction)', () => getProfiles(sc, { chargingProfile: { chargingProfileId: [2211] } }));
+    },
+  }),
+  defineCase({
+    id: 'SC-201-18',
+    octtId: 'TC_K_37_CS',
+    title: 'RequestStartTransaction with a TxProfile: bound to the new transaction, replaceable by id',
+    ocpp: ['2.0.1'],
+    as: 'csms',
+    requirements: ['K05.FR.03', 'E01.FR.02', 'F01.FR.10', 'F01.FR.13', 'K01.FR.05'],
+    needs: REMOTE,
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const p = sc.profile({ id: 2221, purpose: 'Tx', kind: 'Relative', periods: [[0, 14]] });
+      const tx = await t.step('RequestStartTransaction(evse 1, TxProfile P without transactionId)', () => startTx(sc, 1, p));
+      await t.step('Get(id P): P carries transactionId T', () => getProfiles(sc, { chargingProfile: { chargingProfileId: [2221] } }));
+      await t.step('composite: 14 A', () => expectComposite(sc, 1, 300, 'A', { rule: 'K05.FR.03' }));
+      await t.step('Set P again with txId T and 9 A (replaces it)', () =>
+        sc.install(1, { id: 2221, purpose: 'Tx', kind: 'Relative', transactionId: tx.transactionId, periods: [[0, 9]] }));
+      await t.step('Get(id P): the replacement', () => getProfiles(sc, { chargingProfile: { chargingProfileId: [2221] } }));
+      await t.step('composite: 9 A', () => expectComposite(sc, 1, 300, 'A', { rule: 'K01.FR.05' }));
+    },
+  }),
+  defineCase({
+    id: 'SC-201-19',
+    title: 'RequestStartTransaction with a TxDefaultProfile',
+    ocpp: ['2.0.1'],
+    as: 'csms',
+    requirements: ['K05.FR.02'],
+    needs: REMOTE,
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const p = valid(sc, { id: 2231, purpose: 'TxDefault', kind: 'Relative' });
+      const r = await t.step('RequestStartTransaction carrying a TxDefaultProfile', () =>
+        t.tryCall<Payload>('RequestStartTransaction', { evseId: 1, remoteStartId: 9231, idToken: { idToken: ID_TAG, type: 'Central' }, chargingProfile: p }));
+      if (!r.ok) judgeCallError(t, r.errorCode ?? '', { label: 'RequestStart with TxDefault', rule: 'K05.FR.02' });
+      else if (r.payload.status === 'Accepted') t.note.warn('RequestStartTransaction with a TxDefaultProfile was Accepted (profile must be a TxProfile)', 'K05.FR.02');
+      else t.check.equal(r.payload.status, 'Rejected', 'RequestStartTransaction status', { rule: 'K05.FR.02', pointer: '/status' });
+      // Accepted and installed as TxDefault → FAIL: the mirror does not hold it, so a report mismatches.
+      await verifyIds(sc, [2231], 'the TxDefault was not installed');
+    },
+  }),
+  defineCase({
+    id: 'SC-201-21',
+    octtId: 'TC_K_28_CS',
+    title: 'TxDefault set during an ongoing transaction applies at once',
+    ocpp: ['2.0.1'],
+    as: 'csms',
+    requirements: ['K01.FR.32'],
+    needs: REMOTE,
+    async run(t) {
+      const sc = new SmartCharging(t);
+      await t.step('start a transaction on evse 1', () => startTx(sc, 1));
+      await t.step('TxDefault evse 1 6 A', () => sc.install(1, { id: 2241, purpose: 'TxDefault', periods: [[0, 6]] }));
+      await t.step('composite: 6 A', () => expectComposite(sc, 1, 300, 'A', { rule: 'K01.FR.32' }));
+    },
+  }),
+  defineCase({
+    id: 'SC-201-28',
+    title: 'RequestStartTransaction with a TxProfile that already carries a transactionId',
+    ocpp: ['2.0.1'],
+    as: 'csms',
+    requirements: ['K05.FR.03', 'K01.FR.03'],
+    needs: REMOTE,
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const p = valid(sc, { id: 2251, purpose: 'Tx', kind: 'Relative', transactionId: 'PRESET-TRANSACTION-ID' });
+      const r = await t.step('RequestStartTransaction(evse 1, TxProfile with transactionId)', () =>
+        t.tryCall<Payload>('RequestStartTransaction', { evseId: 1, remoteStartId: 9251, idToken: { idToken: ID_TAG, type: 'Central' }, chargingProfile: p }));
+      if (!r.ok) judgeCallError(t, r.errorCode ?? '', { label: 'RequestStart with a preset transactionId', rule: 'K05.FR.03' });
+      else if (r.payload.status === 'Accepted') {
+        t.note.warn('RequestStartTransaction with a TxProfile carrying a transactionId was Accepted (the station binds the profile to the transaction it starts)', 'K05.FR.03');
+        const rep = await t.step('what was installed', async () => {
+          const g = await t.call<Payload>('GetChargingProfiles', { requestId: sc.nextRequestId(), chargingProfile: { chargingProfileId: [2251] } });
+          return g.status;
+        });
+        t.note.info(`GetChargingProfiles for the start profile after the lenient Accept: ${String(rep)}`);
+        await t.quietFor('ReportChargingProfiles', t.config.timing.graceMs);
+        return;
+      } else t.check.equal(r.payload.status, 'Rejected', 'RequestStartTransaction status', { rule: 'K05.FR.03', pointer: '/status' });
+      await verifyIds(sc, [2251], 'nothing installed');
+    },
+  }),
+];
