@@ -1,10 +1,18 @@
 /**
- * SmartCharging, harness as Charging Station, CSMS under test (catalogue section D).
+ * SmartCharging, harness as Charging Station, CSMS under test (catalogue section D, issue #6).
+ * Cases live in suites/csms/*.ts by topic; this file assembles them into one suite. Each case triggers
+ * the CSMS (triggers config / --trigger-url; the built-in CSMS when no --url), waits for its CALL and
+ * answers like a conforming station; the station role checks every SmartCharging request it receives.
  */
 import { defineSuite } from '../src/scenario';
+import { profileCases } from './csms/profiles';
+import { reportCases } from './csms/reports';
+import { operationCases } from './csms/operations';
+
+const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
 
 export default defineSuite({
   name: 'smartcharging-csms',
   block: 'SmartCharging',
-  cases: [],
+  cases: [...profileCases, ...reportCases, ...operationCases].sort(byId),
 });

@@ -1,6 +1,7 @@
 import type { BuiltinPeers, StationRoleFactory } from '../runner/runner';
 import { ReferenceStation } from './station';
 import { ReferenceCsms } from './csms';
+import { stationRole as harnessStationRole } from '../station';
 
 export { ReferenceStation, type ReferenceStationOptions } from './station';
 export { ReferenceCsms, type ReferenceCsmsOptions, type AggregatedReport } from './csms';
@@ -35,10 +36,12 @@ export function builtinPeers(): BuiltinPeers {
       const url = await csms.start();
       // The harness as station reaches the built-in CSMS's trigger endpoint by the default convention.
       config.triggers.default ??= { type: 'http', url: csms.httpUrl };
+      // …and reads back what it aggregated from ReportChargingProfiles (SC-CSMS-03 read-back hook).
+      config.triggers.readBack ??= { type: 'http', method: 'GET', url: `${csms.httpUrl}/stations/{identity}/reports/{requestId}` };
       return { url: `${url}/ocpp`, stop: () => csms.stop() };
     },
   };
 }
 
-/** Placeholder until the harness-as-station role (issue #6) lands: answers nothing itself. */
-export const stationRole: StationRoleFactory = () => ({ handlers: {} });
+/** The harness-as-station role (issue #6): answers like a conforming station and checks the CSMS. */
+export const stationRole: StationRoleFactory = harnessStationRole;

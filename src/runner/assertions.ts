@@ -46,7 +46,7 @@ export class Assertions {
   private emit(f: Omit<Failure, 'kind' | 'step'> & { kind?: Failure['kind'] }): false {
     // Keys left undefined are dropped so reports do not print "expected: undefined".
     const failure = Object.fromEntries(
-      Object.entries({ kind: 'AssertionFailure', step: this.currentStep(), ...f }).filter(([, v]) => v !== undefined),
+      Object.entries({ step: this.currentStep(), ...f, kind: f.kind ?? 'AssertionFailure' }).filter(([, v]) => v !== undefined),
     ) as unknown as Failure;
     if (this.hard) throw new AssertionFailed(failure);
     this.record(failure);

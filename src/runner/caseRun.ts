@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { setMaxListeners } from 'node:events';
 import type { CaseContext, CaseDefinition, CallOutcome, ExpectCallOptions, ReceivedCall } from '../scenario/types';
 import type { Failure, Note } from '../report/types';
 import type { Payload } from '../ocppj/messages';
@@ -8,6 +9,7 @@ import { Assertions } from './assertions';
 import { CaseSkipped, Interrupted, ManualActionUnavailable, PeerUnavailable } from './errors';
 import { loadFixture } from './fixtures';
 import type { RunRuntime } from './runtime';
+import { noTriggerReason, runTrigger, triggerFor, triggerWaitMs, manualLimitMs, type TriggerOutcome, type TriggerVars } from './triggers';
 
 type Handler = (payload: Payload) => Payload | Reply | Promise<Payload | Reply>;
 
@@ -35,6 +37,8 @@ export class CaseRun implements CaseContext {
   private readonly overrides = new Map<string, Handler>();
   private readonly abort = new AbortController();
   private closedReason: Error | undefined;
+  /** Triggers started by this case whose CALL has not arrived yet (issue #6). */
+  private readonly armed = new Set<{ action: string; since: number; arrived: boolean }>();
 
   constructor(
     readonly def: CaseDefinition,
@@ -100,6 +104,7 @@ export class CaseRun implements CaseContext {
   async answer(action: string, payload: Payload, frame: TraceFrame, fallback: () => Payload | Reply | Promise<Payload | Reply>): Promise<Payload | Reply> {
     const received: ReceivedCall = { action, payload, frame, at: Date.now() };
     this.inbox.push(received);
+    for (const a of this.armed) if (a.action === action) a.arrived = true;
     for (const w of this.waiters) {
       if (w.action === action && (!w.match || w.match(payload))) {
         this.waiters.delete(w);
@@ -162,16 +167,23 @@ export class CaseRun implements CaseContext {
     this.ensureOpen();
     const since = this.inbox.length;
     return new Promise((resolve) => {
+      // Removed once the wait ends, so many short waits in one case do not pile up abort listeners.
+      const onAbort = () => {
+        clearTimeout(t);
+        resolve(undefined);
+      };
       const w: Waiter = {
         action,
         match,
         resolve: (c) => {
           clearTimeout(t);
+          this.signal.removeEventListener('abort', onAbort);
           resolve(c);
         },
       };
       const t = setTimeout(() => {
         this.waiters.delete(w);
+        this.signal.removeEventListener('abort', onAbort);
         resolve(undefined);
       }, ms);
       // A matching CALL that arrived between the call and the wait still counts.
@@ -181,10 +193,7 @@ export class CaseRun implements CaseContext {
         return resolve(early);
       }
       this.waiters.add(w);
-      this.signal.addEventListener('abort', () => {
-        clearTimeout(t);
-        resolve(undefined);
-      });
+      this.signal.addEventListener('abort', onAbort);
     });
   }
 
@@ -270,6 +279,58 @@ export class CaseRun implements CaseContext {
     }
   }
 
+  trigger(action: string, vars: TriggerVars = {}): Promise<TriggerOutcome> {
+    this.ensureOpen();
+    const cfg = triggerFor(this.rt.config, action);
+    if (!cfg) throw new CaseSkipped(noTriggerReason(action));
+    if (cfg.type !== 'manual') this.sentTestFrame = true;
+    // Each trigger and wait listens on the case signal; a long case legitimately holds many.
+    setMaxListeners(200, this.signal);
+    const entry = { action, since: this.rt.link.trace.lastSeq, arrived: false };
+    this.armed.add(entry);
+    const timeoutMs = cfg.type === 'manual' ? manualLimitMs(this.rt.config) : 2 * triggerWaitMs(this.rt.config, action) + 5000;
+    const p = runTrigger(cfg, {
+      identity: this.rt.link.session?.identity ?? this.rt.config.identity ?? '',
+      action,
+      vars,
+      timeoutMs,
+      signal: this.signal,
+      manual: (prompt, o) => this.manual(prompt, o),
+    }).then(
+      (outcome) => {
+        this.sentTestFrame = true;
+        return outcome;
+      },
+      (e: Error) => {
+        this.armed.delete(entry);
+        if (this.closedReason) throw e;
+        if (entry.arrived) {
+          // The peer did send the CALL; what the trigger reported afterwards is not the device's verdict.
+          this.note.info(`trigger for ${action} ended with an error after the CALL had arrived: ${e.message}`);
+          return { type: cfg.type, lateError: e.message };
+        }
+        const bad = this.unusableCallsSince(entry.since, action);
+        if (bad) {
+          // The trigger failed because the peer answered it with a CALL the harness could not accept: FAIL.
+          const err = this.failures.length ? Object.assign(new Error(bad), { recorded: true }) : this.fail(`${action}: the peer sent an unusable CALL (${bad})`);
+          this.close(err);
+          throw err;
+        }
+        this.close(e);
+        throw e;
+      },
+    );
+    p.catch(() => undefined);
+    return p;
+  }
+
+  /** An inbound CALL of `action` (or an unparseable frame) since `since` that failed framing or schema checks. */
+  private unusableCallsSince(since: number, action: string): string | undefined {
+    const f = this.rt.link.trace.slice(since).frames.find((x) => x.dir === 'in' && (x.type === 'INVALID' || (x.type === 'CALL' && x.action === action && x.valid === false)));
+    if (!f) return undefined;
+    return f.framingError ?? `${action} CALL failed schema validation (frame ${f.seq})`;
+  }
+
   /** Record a failure and return an error to throw (ends the case). */
   fail(message: string, kind: Failure['kind'] = 'AssertionFailure'): Error {
     const f: Failure = { kind, message, step: this.currentStep };
@@ -279,13 +340,37 @@ export class CaseRun implements CaseContext {
     return e;
   }
 
+  /** Per case and severity, violations listed one by one; the rest are counted in one summary entry. */
+  static readonly MAX_LISTED_VIOLATIONS = 200;
+  private readonly violationCount = { fail: 0, warn: 0 };
+  private readonly violationSummary: { fail?: Failure; warn?: Note } = {};
+
+  /** A flooding device must not grow the case (memory, reports) without bound; nothing is dropped silently. */
+  private overflow(v: ProtocolViolation): boolean {
+    const n = ++this.violationCount[v.severity] - CaseRun.MAX_LISTED_VIOLATIONS;
+    if (n <= 0) return false;
+    const message = `${n} further protocol violation${n === 1 ? '' : 's'} not listed (the first ${CaseRun.MAX_LISTED_VIOLATIONS} are; the last: ${v.message})`;
+    const summary = this.violationSummary[v.severity];
+    if (summary) summary.message = message;
+    else if (v.severity === 'warn') this.notes.push((this.violationSummary.warn = { level: 'warn', message, rule: v.rule }));
+    else this.failures.push((this.violationSummary.fail = { kind: v.kind, message, rule: v.rule, step: this.currentStep }));
+    return true;
+  }
+
   /** Attach a protocol violation of the peer to this case. */
   onViolation(v: ProtocolViolation): void {
     if (v.severity === 'warn') {
-      this.notes.push({ level: 'warn', message: v.message, rule: v.rule });
+      if (!this.overflow(v)) this.notes.push({ level: 'warn', message: v.message, rule: v.rule });
       return;
     }
-    this.failures.push({ kind: v.kind, message: `${v.rule}: ${v.message}`, rule: v.rule, pointer: v.pointer, expected: v.expected, actual: v.actual, frameSeq: v.frameSeq, step: this.currentStep });
+    if (!this.overflow(v)) this.failures.push({ kind: v.kind, message: `${v.rule}: ${v.message}`, rule: v.rule, pointer: v.pointer, expected: v.expected, actual: v.actual, frameSeq: v.frameSeq, step: this.currentStep });
+    // A triggered CALL that arrives unusable (framing, schema, reused id) ends the wait at once: FAIL.
+    if (v.frameSeq !== undefined && (v.kind === 'FramingViolation' || v.kind === 'SchemaViolation') && [...this.armed].some((a) => !a.arrived)) {
+      const frame = this.rt.link.trace.slice(v.frameSeq - 1, v.frameSeq).frames[0];
+      if (frame?.dir === 'in' && (frame.type === 'INVALID' || (frame.type === 'CALL' && [...this.armed].some((a) => !a.arrived && a.action === frame.action)))) {
+        this.close(Object.assign(new Error(`${v.rule}: ${v.message}`), { recorded: true }));
+      }
+    }
   }
 }
 

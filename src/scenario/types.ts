@@ -4,6 +4,7 @@ import type { Payload } from '../ocppj/messages';
 import type { CallOptions, Reply, RpcSession } from '../transport';
 import type { Assertions } from '../runner/assertions';
 import type { DeviceCapabilities, RunConfig, RateUnit } from '../runner/config';
+import type { TriggerOutcome, TriggerVars } from '../runner/triggers';
 import type { TransactionRecord, StationInfo } from '../csms';
 
 /** What a case needs from the device; unmet needs skip the case with the reason. */
@@ -106,6 +107,14 @@ export interface CaseContext {
   readonly note: { warn(message: string, rule?: string): void; info(message: string, rule?: string): void };
   /** Ask the operator to do something (TTY), or fail/skip by config in CI. */
   manual(prompt: string, opts?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Make the peer act (harness as station: make the CSMS send `action`) through the trigger configured
+   * for that action (http / command / manual, issue #6). Starts at once; the promise settles with the
+   * trigger's outcome. Register the expected CALL (expectCall) before triggering. A trigger failure ends
+   * the case with ERROR (FAIL instead when the peer had sent an unusable CALL); no trigger configured
+   * skips the case (throws synchronously).
+   */
+  trigger(action: string, vars?: TriggerVars): Promise<TriggerOutcome>;
   /** Skip from inside the case (only before any test frame was sent). */
   skip(reason: string): never;
   /** Load fixtures/<name>.json with "now+60s" placeholders resolved against `base` (default now). */

@@ -21,7 +21,8 @@ import { Trace } from './trace';
 /** A protocol problem of the peer, attached by the runner to the case that is running. */
 export interface ProtocolViolation {
   severity: 'fail' | 'warn';
-  kind: 'FramingViolation' | 'SchemaViolation';
+  /** AssertionFailure: a semantic rule a role checks on the peer's CALL (the harness as station). */
+  kind: 'FramingViolation' | 'SchemaViolation' | 'AssertionFailure';
   rule: string;
   message: string;
   frameSeq?: number;
@@ -132,7 +133,9 @@ export class RpcSession extends EventEmitter {
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
     ws.on('error', (err: Error) => {
       // ws reports oversize frames (close 1009) and invalid UTF-8 (1007) here before closing.
-      this.violation({ severity: 'fail', kind: 'FramingViolation', rule: 'OCPP-J', message: `WebSocket error: ${err.message}` });
+      // The frame never reaches 'message': record the refusal so the case trace shows it.
+      const frame = this.record('in', '', undefined, null, undefined, false, `WebSocket error: ${err.message}`);
+      this.violation({ severity: 'fail', kind: 'FramingViolation', rule: 'OCPP-J', message: `WebSocket error: ${err.message}`, frameSeq: frame.seq });
     });
   }
 
@@ -221,18 +224,20 @@ export class RpcSession extends EventEmitter {
   // ----------------------------------------------------------------------------------------------
 
   private onMessage(data: Buffer, isBinary: boolean): void {
-    const decoded = decode(this.version, data, isBinary, { isKnownAction: (a) => this.validator.has(a, 'request') });
+    // Decode the bytes to text once: the codec and the trace share it (bench: a second utf8 decode per frame).
+    const raw = data.toString('utf8');
+    const decoded = decode(this.version, raw, isBinary, { isKnownAction: (a) => this.validator.has(a, 'request') });
     if (!decoded.ok) return this.onFramingError(decoded.error, data);
     const msg = decoded.message;
     switch (msg.type) {
       case 'CALL':
-        return void this.onCall(msg.messageId, msg.action, msg.payload, data.toString('utf8'));
+        return void this.onCall(msg.messageId, msg.action, msg.payload, raw);
       case 'CALLRESULT':
       case 'CALLERROR':
-        return this.onResponse(msg, data.toString('utf8'));
+        return this.onResponse(msg, raw);
       default: {
         // 2.1 SEND / CALLRESULTERROR: traced; the harness sends no CALLRESULT for SEND by definition.
-        const frame = this.record('in', data.toString('utf8'), msg, null);
+        const frame = this.record('in', raw, msg, null);
         this.emit('call', msg.type, msg, frame);
       }
     }
@@ -265,6 +270,8 @@ export class RpcSession extends EventEmitter {
       this.violation({ severity: 'fail', kind: 'FramingViolation', rule: 'OCPP-J messageId', message: `${action} CALL reuses messageId ${messageId}`, frameSeq: frame.seq });
     }
     this.peerCallIds.add(messageId);
+    // Bounded memory under a flood: reuse is checked against the most recent ids only.
+    if (this.peerCallIds.size > 10_000) this.peerCallIds.delete(this.peerCallIds.values().next().value!);
     if (this.peerOutstanding.size > 0) {
       // Part 4 §4.1.1 is a SHALL in 2.x, a SHOULD in 1.6-J (rules §1.2).
       this.violation({
@@ -399,7 +406,10 @@ export class RpcSession extends EventEmitter {
   }
 
   private violation(v: ProtocolViolation): void {
-    this.emit('violation', v);
+    // Peer-controlled text and values: one visible line, bounded size (reports must stay writable).
+    const out: ProtocolViolation = { ...v, message: oneLineMessage(v.message) };
+    if ('actual' in v) out.actual = boundedValue(v.actual);
+    this.emit('violation', out);
   }
 
   private record(
@@ -413,7 +423,7 @@ export class RpcSession extends EventEmitter {
     action?: string,
   ): TraceFrame {
     const tv: TraceViolation[] | undefined = violations?.length
-      ? violations.map((v) => ({ pointer: v.pointer, keyword: v.keyword, message: v.message, value: v.value }))
+      ? violations.map((v) => ({ pointer: v.pointer, keyword: v.keyword, message: v.message, value: boundedValue(v.value) }))
       : undefined;
     return this.trace.record({
       dir,
@@ -430,3 +440,25 @@ export class RpcSession extends EventEmitter {
 }
 
 export { isObject as isPayloadObject };
+
+const MAX_MESSAGE_CHARS = 500;
+const MAX_VALUE_CHARS = 4096;
+
+/** Control characters escaped (no line breaks or terminal escapes from the peer), length capped. */
+function oneLineMessage(s: string): string {
+  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return clean.length > MAX_MESSAGE_CHARS ? `${clean.slice(0, MAX_MESSAGE_CHARS - 1)}…` : clean;
+}
+
+/** A peer value kept as evidence: as is when small, else its JSON head with the true length. */
+function boundedValue(v: unknown): unknown {
+  if (v === undefined || v === null || typeof v === 'number' || typeof v === 'boolean') return v;
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    return '[value not serialisable]';
+  }
+  if (text.length <= MAX_VALUE_CHARS) return v;
+  return `${text.slice(0, MAX_VALUE_CHARS)}… [${text.length - MAX_VALUE_CHARS} more characters]`;
+}

@@ -1,0 +1,404 @@
+/**
+ * The harness as Charging Station (issue #6): answers the CSMS like a conforming station, with the
+ * SmartCharging model deciding every answer (ProfileStore, composite, filters), advertises its
+ * capabilities from `config.device`, boots on connect, and checks every SmartCharging request the CSMS
+ * sends (src/station/checks.ts). Findings reach the running case as protocol violations of the peer
+ * (the runner attaches them to the case, like schema and framing violations) and are kept in
+ * `findings` for inspection.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Payload } from '../ocppj/messages';
+import { CallErrorReply } from '../ocppj/errors';
+import type { CallHandler, ProtocolViolation, Reply, RpcSession } from '../transport';
+import type { RunConfig } from '../runner/config';
+import type { TraceFrame } from '../report/types';
+import {
+  ProfileStore,
+  compositeRequestProblem,
+  compositeSchedule,
+  fromEpochSeconds,
+  profileFrom16,
+  profileFrom201,
+  reportPages,
+  toPeriods,
+  type DeviceLimits,
+  type Profile,
+  type RateUnit,
+  type Transaction,
+} from '../smartcharging';
+import { checkCsmsRequest, type Finding, type StationVersion } from './checks';
+
+const nowS = () => Math.floor(Date.now() / 1000);
+const iso = (s: number) => fromEpochSeconds(s);
+
+export interface RecordedFinding extends Finding {
+  action: string;
+  frameSeq?: number;
+}
+
+/** Sends a CALL as the station (a case's `t.call`, or the session directly). */
+export type StationCall = <T = Payload>(action: string, payload: Payload) => Promise<T>;
+
+export class HarnessStation {
+  readonly version: StationVersion;
+  readonly limits: DeviceLimits;
+  readonly store: ProfileStore;
+  readonly transactions: Transaction[] = [];
+  readonly findings: RecordedFinding[] = [];
+  /** Profiles per ReportChargingProfiles frame in the default GetChargingProfiles answer. */
+  pageSize = 2;
+  private session: RpcSession | undefined;
+  private txCounter = 0;
+
+  constructor(readonly config: RunConfig) {
+    if (config.ocpp === '2.1') throw new Error('the harness as station speaks OCPP 1.6 and 2.0.1');
+    this.version = config.ocpp;
+    const d = config.device;
+    this.limits = {
+      evses: d.evses,
+      maxStackLevel: d.maxStackLevel,
+      maxProfiles: d.maxProfiles,
+      maxPeriods: d.periodsPerSchedule,
+      rateUnits: [...d.rateUnits],
+      nominalVoltage: d.nominalVoltage,
+    };
+    this.store = new ProfileStore(this.version, this.limits);
+  }
+
+  get v16(): boolean {
+    return this.version === '1.6';
+  }
+
+  get currentSession(): RpcSession | undefined {
+    return this.session;
+  }
+
+  /** Default answers to every CSMS-initiated CALL of the role. */
+  handlers(): Record<string, CallHandler> {
+    const h: Record<string, CallHandler> = {};
+    for (const action of this.actions()) h[action] = (p) => this.answer(action, p);
+    return h;
+  }
+
+  private actions(): string[] {
+    const common = ['SetChargingProfile', 'ClearChargingProfile', 'GetCompositeSchedule', 'TriggerMessage', 'DataTransfer'];
+    return this.v16
+      ? [...common, 'GetConfiguration', 'ChangeConfiguration', 'RemoteStartTransaction', 'RemoteStopTransaction']
+      : [...common, 'GetChargingProfiles', 'GetVariables', 'SetVariables', 'RequestStartTransaction', 'RequestStopTransaction'];
+  }
+
+  /** A new connection to the CSMS: check every inbound CALL, then boot. */
+  async attach(session: RpcSession): Promise<void> {
+    this.session = session;
+    session.on('call', (action: string, payload: Payload, frame: TraceFrame) => this.inspect(session, action, payload, frame));
+    await this.boot(session);
+  }
+
+  /** Run the checks on one CSMS request; findings become violations of the peer (→ the running case). */
+  inspect(session: RpcSession | undefined, action: string, payload: Payload, frame?: TraceFrame): RecordedFinding[] {
+    if (typeof payload !== 'object' || payload === null) return [];
+    const found = checkCsmsRequest(action, payload, {
+      version: this.version,
+      limits: this.limits,
+      transactions: this.transactions,
+      installed: this.store.list(),
+    }).map((f) => ({ ...f, action, frameSeq: frame?.seq }));
+    for (const f of found) {
+      this.findings.push(f);
+      const v: ProtocolViolation = {
+        severity: f.severity,
+        // Semantic rule of the CSMS, not schema/framing: reported as an assertion failure of the case.
+        kind: 'AssertionFailure',
+        rule: f.rule,
+        message: `${action}: ${f.message}`,
+        frameSeq: f.frameSeq,
+        pointer: f.pointer,
+        actual: f.actual,
+      };
+      session?.emit('violation', v);
+    }
+    return found;
+  }
+
+  private async boot(session: RpcSession): Promise<void> {
+    const identity = session.identity;
+    const res = this.v16
+      ? await session.call<{ status: string }>('BootNotification', {
+          chargePointVendor: 'ocpp-conformance',
+          chargePointModel: 'HarnessStation',
+          firmwareVersion: '1.0.0',
+          chargePointSerialNumber: identity.slice(0, 25),
+        })
+      : await session.call<{ status: string }>('BootNotification', {
+          chargingStation: { vendorName: 'ocpp-conformance', model: 'HarnessStation', firmwareVersion: '1.0.0', serialNumber: identity.slice(0, 25) },
+          reason: 'PowerUp',
+        });
+    if (res.status !== 'Accepted') return;
+    for (let e = this.v16 ? 0 : 1; e <= this.limits.evses; e++) await this.sendStatus((a, p) => session.call(a, p), e, 'Available');
+  }
+
+  /** StatusNotification for one connector/EVSE. */
+  sendStatus(call: StationCall, evseId: number, status: 'Available' | 'Charging'): Promise<unknown> {
+    return this.v16
+      ? call('StatusNotification', { connectorId: evseId, errorCode: 'NoError', status })
+      : call('StatusNotification', { timestamp: iso(nowS()), connectorStatus: status === 'Charging' ? 'Occupied' : status, evseId, connectorId: 1 });
+  }
+
+  // --- answers ------------------------------------------------------------------------------------
+
+  /** The answer of a conforming station (the model decides). Cases use it to answer late or wrap it. */
+  answer(action: string, p: Payload): Payload | Reply | Promise<Payload | Reply> {
+    switch (action) {
+      case 'SetChargingProfile':
+        return this.onSet(p);
+      case 'ClearChargingProfile':
+        return { status: this.v16 ? this.store.clear16(p) : this.store.clear201(p) };
+      case 'GetCompositeSchedule':
+        return this.onComposite(p);
+      case 'GetChargingProfiles':
+        return this.onGetProfiles(p);
+      case 'GetConfiguration':
+        return this.onGetConfiguration(p);
+      case 'ChangeConfiguration':
+        return { status: this.configKeys().some((k) => k.key === p.key) ? 'Rejected' : 'NotSupported' };
+      case 'GetVariables':
+        return this.onGetVariables(p);
+      case 'SetVariables':
+        return {
+          setVariableResult: (p.setVariableData as Payload[]).map((d) => ({
+            attributeStatus: (d.component as Payload).name === 'SmartChargingCtrlr' ? 'Rejected' : 'UnknownComponent',
+            component: d.component,
+            variable: d.variable,
+          })),
+        };
+      case 'RemoteStartTransaction':
+      case 'RequestStartTransaction':
+        return this.onRemoteStart(p);
+      case 'RemoteStopTransaction':
+      case 'RequestStopTransaction':
+        return this.onRemoteStop(p);
+      case 'TriggerMessage':
+        return this.onTriggerMessage(p);
+      case 'DataTransfer':
+        return { status: 'UnknownVendorId' };
+      default:
+        throw new CallErrorReply('NotSupported', `${action} is not supported by the harness station`);
+    }
+  }
+
+  private parse(wire: Payload): Profile {
+    try {
+      return this.v16 ? profileFrom16(wire) : profileFrom201(wire);
+    } catch (e) {
+      throw new CallErrorReply('PropertyConstraintViolation', (e as Error).message);
+    }
+  }
+
+  private onSet(p: Payload): Payload {
+    const evseId = (this.v16 ? p.connectorId : p.evseId) as number;
+    const wire = (this.v16 ? p.csChargingProfiles : p.chargingProfile) as Payload;
+    const outcome = this.store.install(evseId, this.parse(wire), wire, this.transactions);
+    if (outcome.status === 'Accepted' || this.v16) return { status: outcome.status };
+    return { status: outcome.status, statusInfo: { reasonCode: outcome.reasonCode, additionalInfo: outcome.message.slice(0, 512) } };
+  }
+
+  private onComposite(p: Payload): Payload {
+    const evseId = (this.v16 ? p.connectorId : p.evseId) as number;
+    const start = nowS();
+    const req = { evseId, duration: p.duration as number, unit: p.chargingRateUnit as RateUnit | undefined, start };
+    const ctx = this.store.compositeContext(this.transactions);
+    if (compositeRequestProblem(req, ctx)) return { status: 'Rejected' };
+    const result = compositeSchedule(req, ctx);
+    const periods = toPeriods(result);
+    if (this.v16) {
+      return { status: 'Accepted', connectorId: evseId, scheduleStart: iso(start), chargingSchedule: { duration: result.duration, chargingRateUnit: result.unit, chargingSchedulePeriod: periods } };
+    }
+    return { status: 'Accepted', schedule: { evseId, duration: result.duration, scheduleStart: iso(start), chargingRateUnit: result.unit, chargingSchedulePeriod: periods } };
+  }
+
+  private onGetProfiles(p: Payload): Payload {
+    const requestId = p.requestId as number;
+    const selected = this.store.select({ evseId: p.evseId as number | undefined, chargingProfile: p.chargingProfile as never });
+    if (!selected.length) return { status: 'NoProfiles' };
+    const frames = reportPages(selected, this.pageSize).map((page, i, all) => ({
+      requestId,
+      chargingLimitSource: page.chargingLimitSource,
+      evseId: page.evseId,
+      chargingProfile: page.chargingProfile.map((raw) => {
+        const inst = selected.find((s) => s.profile.id === raw.id);
+        return inst?.profile.transactionId !== undefined && raw.transactionId === undefined ? { ...raw, transactionId: inst.profile.transactionId } : raw;
+      }),
+      ...(i < all.length - 1 ? { tbc: true } : {}),
+    }));
+    const session = this.session;
+    // The CALLRESULT is written when this handler returns; the reports follow, one at a time (rules §1.2).
+    setImmediate(() => {
+      void (async () => {
+        for (const f of frames) {
+          if (!session?.isOpen) return;
+          try {
+            await session.call('ReportChargingProfiles', f);
+          } catch {
+            return;
+          }
+        }
+      })();
+    });
+    return { status: 'Accepted' };
+  }
+
+  // --- advertised capabilities (catalogue §1.7) -----------------------------------------------------
+
+  configKeys(): { key: string; readonly: boolean; value: string }[] {
+    const l = this.limits;
+    return [
+      { key: 'SupportedFeatureProfiles', readonly: true, value: 'Core,SmartCharging,RemoteTrigger' },
+      { key: 'NumberOfConnectors', readonly: true, value: String(l.evses) },
+      { key: 'ChargeProfileMaxStackLevel', readonly: true, value: String(l.maxStackLevel) },
+      { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: l.rateUnits.map((u) => (u === 'A' ? 'Current' : 'Power')).join(',') },
+      { key: 'ChargingScheduleMaxPeriods', readonly: true, value: String(l.maxPeriods) },
+      { key: 'MaxChargingProfilesInstalled', readonly: true, value: String(l.maxProfiles) },
+    ];
+  }
+
+  private onGetConfiguration(p: Payload): Payload {
+    const all = this.configKeys();
+    const wanted = p.key as string[] | undefined;
+    if (!wanted?.length) return { configurationKey: all };
+    return { configurationKey: all.filter((k) => wanted.includes(k.key)), unknownKey: wanted.filter((w) => !all.some((k) => k.key === w)) };
+  }
+
+  /** SmartChargingCtrlr variables (rules §9.2). */
+  variable(component: string, name: string, instance?: string, attributeType = 'Actual'): string | undefined {
+    if (component !== 'SmartChargingCtrlr') return undefined;
+    const l = this.limits;
+    if (name === 'Entries' && instance === 'ChargingProfiles') {
+      if (attributeType === 'MaxSet') return String(l.maxProfiles);
+      return attributeType === 'Actual' ? String(this.store.list().length) : undefined;
+    }
+    if (attributeType !== 'Actual') return undefined;
+    const values: Record<string, string> = {
+      Available: 'true',
+      Enabled: 'true',
+      ProfileStackLevel: String(l.maxStackLevel),
+      RateUnit: l.rateUnits.join(','),
+      PeriodsPerSchedule: String(l.maxPeriods),
+    };
+    return values[name];
+  }
+
+  private onGetVariables(p: Payload): Payload {
+    return {
+      getVariableResult: (p.getVariableData as Payload[]).map((d) => {
+        const component = d.component as Payload;
+        const variable = d.variable as Payload;
+        const type = (d.attributeType as string | undefined) ?? 'Actual';
+        const value = this.variable(component.name as string, variable.name as string, variable.instance as string | undefined, type);
+        if (value === undefined) return { attributeStatus: component.name === 'SmartChargingCtrlr' ? 'UnknownVariable' : 'UnknownComponent', component, variable };
+        return { attributeStatus: 'Accepted', attributeType: type, attributeValue: value, component, variable };
+      }),
+    };
+  }
+
+  // --- transactions ---------------------------------------------------------------------------------
+
+  private newTransactionId(): string {
+    return `tx-${++this.txCounter}-${randomUUID().slice(0, 8)}`;
+  }
+
+  private freeEvse(requested: number | undefined): number | undefined {
+    const busy = (e: number) => this.transactions.some((t) => t.evseId === e);
+    if (requested !== undefined) return requested >= 1 && requested <= this.limits.evses && !busy(requested) ? requested : undefined;
+    for (let e = 1; e <= this.limits.evses; e++) if (!busy(e)) return e;
+    return undefined;
+  }
+
+  /** Start a transaction from the station side (1.6 StartTransaction; 2.0.1 TransactionEvent Started). */
+  async startTransaction(call: StationCall, evseId: number, opts: { idTag?: string; remoteStartId?: number; idToken?: Payload; transactionId?: string } = {}): Promise<Transaction> {
+    const startedAt = iso(nowS());
+    let tx: Transaction;
+    if (this.v16) {
+      const res = await call<{ transactionId: number }>('StartTransaction', { connectorId: evseId, idTag: opts.idTag ?? 'CONFORMANCE', meterStart: 0, timestamp: startedAt });
+      tx = { evseId, transactionId: String(res.transactionId), startedAt };
+      this.transactions.push(tx);
+    } else {
+      const transactionId = opts.transactionId ?? this.newTransactionId();
+      tx = { evseId, transactionId, startedAt };
+      // Known before the event is answered: a CSMS may react to the event with a TxProfile at once.
+      this.transactions.push(tx);
+      await call('TransactionEvent', {
+        eventType: 'Started',
+        timestamp: startedAt,
+        triggerReason: opts.remoteStartId !== undefined ? 'RemoteStart' : 'Authorized',
+        seqNo: 0,
+        transactionInfo: { transactionId, chargingState: 'Charging', ...(opts.remoteStartId !== undefined ? { remoteStartId: opts.remoteStartId } : {}) },
+        evse: { id: evseId, connectorId: 1 },
+        idToken: opts.idToken ?? { idToken: 'CONFORMANCE', type: 'Central' },
+      });
+    }
+    this.store.startTransaction(tx);
+    await this.sendStatus(call, evseId, 'Charging');
+    return tx;
+  }
+
+  /** End a transaction from the station side; its TxProfiles go with it (K02.FR.05). */
+  async stopTransaction(call: StationCall, tx: Transaction, reason = 'Local'): Promise<void> {
+    const i = this.transactions.indexOf(tx);
+    if (i < 0) return;
+    this.transactions.splice(i, 1);
+    this.store.endTransaction(tx.transactionId);
+    if (this.v16) {
+      await call('StopTransaction', { transactionId: Number(tx.transactionId), meterStop: 0, timestamp: iso(nowS()), reason });
+    } else {
+      await call('TransactionEvent', {
+        eventType: 'Ended',
+        timestamp: iso(nowS()),
+        triggerReason: reason === 'Remote' ? 'RemoteStop' : 'StopAuthorized',
+        seqNo: 1,
+        transactionInfo: { transactionId: tx.transactionId, stoppedReason: reason },
+        evse: { id: tx.evseId, connectorId: 1 },
+      });
+    }
+    await this.sendStatus(call, tx.evseId, 'Available');
+  }
+
+  private onRemoteStart(p: Payload): Payload {
+    const evseId = this.freeEvse((this.v16 ? p.connectorId : p.evseId) as number | undefined);
+    const wire = p.chargingProfile as Payload | undefined;
+    if (evseId === undefined) return { status: 'Rejected' };
+    if (wire && this.store.installRemoteStart(evseId, this.parse(wire), wire).status !== 'Accepted') return { status: 'Rejected' };
+    const session = this.session!;
+    const call: StationCall = (a, q) => session.call(a, q);
+    if (this.v16) {
+      setImmediate(() => void this.startTransaction(call, evseId, { idTag: p.idTag as string }).catch(() => undefined));
+      return { status: 'Accepted' };
+    }
+    const transactionId = this.newTransactionId();
+    setImmediate(() => void this.startTransaction(call, evseId, { remoteStartId: p.remoteStartId as number, idToken: p.idToken as Payload, transactionId }).catch(() => undefined));
+    return { status: 'Accepted', transactionId };
+  }
+
+  private onRemoteStop(p: Payload): Payload {
+    const tx = this.transactions.find((t) => t.transactionId === String(p.transactionId));
+    if (!tx) return { status: 'Rejected' };
+    const session = this.session!;
+    setImmediate(() => void this.stopTransaction((a, q) => session.call(a, q), tx, 'Remote').catch(() => undefined));
+    return { status: 'Accepted' };
+  }
+
+  private onTriggerMessage(p: Payload): Payload {
+    const session = this.session!;
+    const call: StationCall = (a, q) => session.call(a, q);
+    const what = p.requestedMessage as string;
+    let send: (() => Promise<unknown>) | undefined;
+    if (what === 'Heartbeat') send = () => call('Heartbeat', {});
+    else if (what === 'StatusNotification') {
+      send = async () => {
+        for (let e = this.v16 ? 0 : 1; e <= this.limits.evses; e++) await this.sendStatus(call, e, this.transactions.some((t) => t.evseId === e) ? 'Charging' : 'Available');
+      };
+    } else if (what === 'BootNotification') send = () => this.boot(session);
+    if (!send) return { status: 'NotImplemented' };
+    setImmediate(() => void send!().catch(() => undefined));
+    return { status: 'Accepted' };
+  }
+}

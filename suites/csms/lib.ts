@@ -1,0 +1,128 @@
+/**
+ * Helpers for the CSMS-under-test cases (harness as Charging Station, catalogue section D): trigger the
+ * CSMS and wait for its CALL, profile payloads with stable ids, station-side transactions, and the
+ * station-initiated CALLs with the MUST-CSMS answer checks.
+ */
+import { CallErrorResponse, CallTimeoutError } from '../../src/ocppj/errors';
+import type { CaseContext, ExpectCallOptions, ReceivedCall } from '../../src/scenario';
+import { harnessStationFor, type HarnessStation } from '../../src/station';
+import { runReadBack, triggerWaitMs, type TriggerOutcome } from '../../src/runner/triggers';
+import { SmartCharging, type ProfileSpec, type Purpose } from '../lib/smartcharging';
+
+export type Payload = Record<string, unknown>;
+
+export const BOTH = ['1.6', '2.0.1'] as const;
+
+export function station(t: CaseContext): HarnessStation {
+  return harnessStationFor(t.config);
+}
+
+export const isV16 = (t: CaseContext): boolean => t.ocpp === '1.6';
+
+/**
+ * Stable profile id per (purpose, EVSE, stackLevel): a repeated limit change of the same kind is a
+ * replacement by id, never a second profile that would conflict (K01.FR.06/.39).
+ */
+export function pid(purpose: Purpose, evseId: number, stackLevel: number): number {
+  const code = { Max: 1, TxDefault: 2, Tx: 3, External: 4 }[purpose];
+  return 7000 + code * 100 + evseId * 10 + stackLevel;
+}
+
+/** A wire ChargingProfile for the run's version (reuses the station-suite builder). */
+export function profile(t: CaseContext, spec: Omit<ProfileSpec, 'id'> & { id?: number }, evseId: number): Payload {
+  const id = spec.id ?? pid(spec.purpose, evseId, spec.stackLevel ?? 0);
+  return new SmartCharging(t).profile({ ...spec, id });
+}
+
+export function setPayload(t: CaseContext, evseId: number, p: Payload): Payload {
+  return isV16(t) ? { connectorId: evseId, csChargingProfiles: p } : { evseId, chargingProfile: p };
+}
+
+export interface Requested {
+  call: ReceivedCall;
+  /** The trigger's outcome (for the built-in CSMS: HTTP answer with the station's response). */
+  done: Promise<TriggerOutcome>;
+}
+
+/**
+ * Trigger the CSMS to send `action` (the payload is what the harness asks for: the default http body),
+ * and wait for the CALL. It is answered by `reply` when given, else by the case's handle() override or
+ * the conforming station (the model). The station role checks the request as it arrives.
+ */
+export async function request(
+  t: CaseContext,
+  action: string,
+  payload: Payload,
+  opts: { evseId?: number; reply?: ExpectCallOptions['reply']; timeoutMs?: number } = {},
+): Promise<Requested> {
+  // Only a CALL that arrives after this trigger counts: a duplicate of an earlier request is not the answer.
+  let triggered = false;
+  const expected = t.expectCall(action, { reply: opts.reply, match: () => triggered, timeoutMs: opts.timeoutMs ?? triggerWaitMs(t.config, action) });
+  expected.catch(() => undefined);
+  triggered = true;
+  const done = t.trigger(action, { evseId: opts.evseId, payload });
+  const call = await expected;
+  return { call, done };
+}
+
+/** Wait for a trigger to finish, bounded; undefined when it is still running after `ms`. */
+export async function settled(t: CaseContext, done: Promise<TriggerOutcome>, ms: number): Promise<TriggerOutcome | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([done, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function sleep(t: CaseContext, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      t.signal.removeEventListener('abort', done);
+      resolve();
+    }
+    t.signal.addEventListener('abort', done);
+  });
+}
+
+/** The station's own CALL as a case step (`t.call`), for StationCall users. */
+export function caller(t: CaseContext) {
+  return <T = Payload>(action: string, payload: Payload) => t.call<T>(action, payload);
+}
+
+/** Start a transaction on `evseId` from the station side. */
+export async function startTransaction(t: CaseContext, evseId: number) {
+  return t.step(`station starts a transaction on ${isV16(t) ? 'connector' : 'EVSE'} ${evseId}`, () => station(t).startTransaction(caller(t), evseId));
+}
+
+/**
+ * A station-initiated CALL the CSMS must answer validly and in time (schema is checked by the session).
+ * Records a failure naming `rule` for a CALLERROR or a timeout, and returns the response (or undefined).
+ */
+export async function mustAnswer<T = Payload>(t: CaseContext, action: string, payload: Payload, rule: string): Promise<T | undefined> {
+  try {
+    return await t.call<T>(action, payload);
+  } catch (e) {
+    if (e instanceof CallErrorResponse) {
+      t.check.fail(`the CSMS answered ${action} with CALLERROR ${e.errorCode}${e.errorDescription ? ` (${e.errorDescription})` : ''}`, { rule, actual: e.errorCode, kind: 'AssertionFailure' });
+      return undefined;
+    }
+    if (e instanceof CallTimeoutError) {
+      t.check.fail(`the CSMS did not answer ${action} within ${e.timeoutMs} ms`, { rule, kind: 'Timeout' });
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+/** Read back what the CSMS stored (triggers.readBack); undefined without a hook. */
+export async function readBack(t: CaseContext, vars: Record<string, unknown>): Promise<TriggerOutcome | undefined> {
+  return runReadBack(t.config, { identity: t.session.identity, vars, signal: t.signal });
+}
+
+let requestIds = 1;
+export function nextRequestId(): number {
+  return (Date.now() % 100000) * 100 + (requestIds++ % 100);
+}

@@ -1,0 +1,169 @@
+/**
+ * SC-CSMS-04..07: clear requests, composite handling, CSMS synchronicity and rejection handling.
+ */
+import { CallErrorReply, Reply, defineCase, firstDifference, type CaseContext, type CaseDefinition, type ExpectCallOptions } from '../../src/scenario';
+import { BOTH, isV16, pid, profile, request, setPayload, settled, sleep, station, type Payload } from './lib';
+
+/** CALLs of `action` received after index `from` of the case inbox, within `ms`. */
+async function retriesWithin(t: CaseContext, action: string, from: number, ms: number): Promise<number> {
+  await sleep(t, ms);
+  return t.received(action).length - from;
+}
+
+const stormWindow = (t: CaseContext) => Math.min(10_000, Math.max(t.config.timing.graceMs, 500));
+
+export const operationCases: CaseDefinition[] = [
+  defineCase({
+    id: 'SC-CSMS-04',
+    octtId: 'TC_K_05/06/08_CSMS; TC_067_CSMS',
+    title: 'Clear requests: by id, by criteria, all remaining; Unknown handled without a retry storm',
+    ocpp: [...BOTH],
+    as: 'station',
+    requirements: ['K10.FR.02', '1.6 errata 3.25'],
+    tags: ['csms', 'clear'],
+    needs: { evses: 2, maxStackLevel: 4 },
+    async run(t) {
+      const v16 = isV16(t);
+      const now = t.now();
+      const set = [
+        { evse: 1, level: 3 },
+        { evse: 2, level: 3 },
+        { evse: 1, level: 4 },
+      ];
+      for (const s of set) {
+        await t.step(`install TxDefault ${s.evse}/${s.level}`, () =>
+          request(t, 'SetChargingProfile', setPayload(t, s.evse, profile(t, { purpose: 'TxDefault', stackLevel: s.level, periods: [[0, 14]], startSchedule: now }, s.evse)), { evseId: s.evse }),
+        );
+      }
+      const byId = pid('TxDefault', 1, 3);
+      const status = async (what: string, payload: Payload, evseId?: number) =>
+        t.step(what, async () => {
+          const { call } = await request(t, 'ClearChargingProfile', payload, { evseId });
+          return call;
+        });
+      await status('clear by id', v16 ? { id: byId } : { chargingProfileId: byId });
+      await status(
+        'clear by criteria',
+        v16 ? { connectorId: 2, chargingProfilePurpose: 'TxDefaultProfile', stackLevel: 3 } : { chargingProfileCriteria: { evseId: 2, chargingProfilePurpose: 'TxDefaultProfile', stackLevel: 3 } },
+        2,
+      );
+      if (v16) await status('clear all remaining (no fields: legal in 1.6)', {});
+      else {
+        for (const purpose of ['TxDefaultProfile', 'ChargingStationMaxProfile', 'TxProfile']) {
+          await status(`clear all remaining ${purpose} (2.0.1 needs a criterion, K10.FR.02)`, { chargingProfileCriteria: { chargingProfilePurpose: purpose } });
+        }
+      }
+      await t.step('repeat clear by id: the station answers Unknown', async () => {
+        const { call } = await request(t, 'ClearChargingProfile', v16 ? { id: byId } : { chargingProfileId: byId }, { reply: { status: 'Unknown' } });
+        const from = t.received('ClearChargingProfile').indexOf(call) + 1;
+        const retries = await retriesWithin(t, 'ClearChargingProfile', from, stormWindow(t));
+        if (retries > 1) t.note.warn(`${retries} ClearChargingProfile retries within ${stormWindow(t)} ms after Unknown (retry storm)`, 'catalogue SC-CSMS-04');
+        else t.note.info(`after Unknown the CSMS sent ${retries} further ClearChargingProfile within ${stormWindow(t)} ms`);
+      });
+    },
+  }),
+  defineCase({
+    id: 'SC-CSMS-05',
+    octtId: 'TC_K_43/44_CSMS; TC_066_CSMS',
+    title: 'Composite handling: legal decimals (15.2, 0.1, 22000) kept, Rejected handled',
+    ocpp: [...BOTH],
+    as: 'station',
+    requirements: ['rules §8', 'K08'],
+    tags: ['csms', 'composite', 'decimals'],
+    async run(t) {
+      const v16 = isV16(t);
+      const start = () => t.now().toISOString().replace('.000Z', 'Z');
+      const composite = (unit: 'A' | 'W', limits: number[]): Payload => {
+        const periods = limits.map((limit, i) => ({ startPeriod: i * 100, limit }));
+        return v16
+          ? { status: 'Accepted', connectorId: 0, scheduleStart: start(), chargingSchedule: { duration: 300, chargingRateUnit: unit, chargingSchedulePeriod: periods } }
+          : { status: 'Accepted', schedule: { evseId: 0, duration: 300, scheduleStart: start(), chargingRateUnit: unit, chargingSchedulePeriod: periods } };
+      };
+      const variants: { unit: 'A' | 'W'; limits: number[] }[] = [{ unit: 'A', limits: [10, 15.2, 0.1] }];
+      if (t.caps.rateUnits.includes('W')) variants.push({ unit: 'W', limits: [22000, 15.2, 0.1] });
+      for (const v of variants) {
+        await t.step(`answer Accepted with ${v.limits.join(', ')} ${v.unit}`, async () => {
+          const reply = composite(v.unit, v.limits);
+          const { done } = await request(t, 'GetCompositeSchedule', v16 ? { connectorId: 0, duration: 300, chargingRateUnit: v.unit } : { evseId: 0, duration: 300, chargingRateUnit: v.unit }, { evseId: 0, reply });
+          const outcome = await settled(t, done, t.config.timing.callTimeoutMs);
+          const relayed = (outcome?.body as Payload | undefined)?.response;
+          if (relayed === undefined) {
+            t.note.info('the trigger answer does not show what the CSMS stored: keeping the decimals unchanged is not verifiable here');
+          } else {
+            const d = firstDifference(relayed, reply);
+            t.check.ok(!d, `the CSMS keeps the composite values unchanged${d ? ` (at ${d.pointer}: ${JSON.stringify(d.actual)} instead of ${JSON.stringify(d.expected)})` : ''}`, { rule: 'rules §8 (mobilityhouse #217 class)' });
+          }
+          t.check.ok(t.session.isOpen, 'the CSMS keeps the connection after the composite answer');
+        });
+      }
+      await t.step('answer Rejected without a schedule', async () => {
+        const { done } = await request(t, 'GetCompositeSchedule', v16 ? { connectorId: 1, duration: 300 } : { evseId: 1, duration: 300 }, { evseId: 1, reply: { status: 'Rejected' } });
+        await settled(t, done, t.config.timing.callTimeoutMs);
+        await sleep(t, Math.min(t.config.timing.graceMs, 1000));
+        t.check.ok(t.session.isOpen, 'the CSMS handles a Rejected composite and keeps the connection');
+      });
+    },
+  }),
+  defineCase({
+    id: 'SC-CSMS-06',
+    title: 'CSMS synchronicity: no second CALL while a SetChargingProfile is unanswered',
+    ocpp: [...BOTH],
+    as: 'station',
+    requirements: ['Part 4 §4.1.1', 'OCPP-J 1.6 §4.1.1'],
+    tags: ['csms', 'framing'],
+    needs: { evses: 1, maxStackLevel: 5 },
+    async run(t) {
+      const v16 = isV16(t);
+      const delayMs = t.builtin ? 1500 : 10_000;
+      let answeredAt = Infinity;
+      t.handle('SetChargingProfile', async (p) => {
+        await sleep(t, delayMs);
+        answeredAt = Date.now();
+        return station(t).answer('SetChargingProfile', p);
+      });
+      const p = profile(t, { purpose: 'TxDefault', stackLevel: 5, periods: [[0, 12]], startSchedule: t.now() }, 1);
+      const first = await t.step(`SetChargingProfile answered after ${delayMs} ms`, () => request(t, 'SetChargingProfile', setPayload(t, 1, p), { evseId: 1 }));
+      const more = await t.step('two more operations are triggered while it is unanswered', async () => {
+        const composite = request(t, 'GetCompositeSchedule', v16 ? { connectorId: 1, duration: 60 } : { evseId: 1, duration: 60 }, { evseId: 1, timeoutMs: delayMs + t.config.timing.callTimeoutMs });
+        await sleep(t, 50);
+        const clear = request(t, 'ClearChargingProfile', v16 ? { id: pid('TxDefault', 1, 5) } : { chargingProfileId: pid('TxDefault', 1, 5) }, { evseId: 1, timeoutMs: delayMs + t.config.timing.callTimeoutMs });
+        return Promise.all([composite, clear]);
+      });
+      for (const r of more) {
+        // The session records a second CALL while one is outstanding (2.0.1 FAIL, 1.6 WARN); here: the order.
+        if (r.call.at < answeredAt) t.note.warn(`${r.call.action} arrived before the SetChargingProfile answer`, v16 ? 'OCPP-J 1.6 §4.1.1' : 'Part 4 §4.1.1');
+      }
+      await settled(t, first.done, delayMs + t.config.timing.callTimeoutMs);
+    },
+  }),
+  defineCase({
+    id: 'SC-CSMS-07',
+    title: 'Rejection handling: Rejected, CALLERROR NotSupported and a timeout (observe)',
+    ocpp: [...BOTH],
+    as: 'station',
+    requirements: ['Part 4 §4.1.1', 'rules §1.1 messageId'],
+    tags: ['csms', 'observe'],
+    needs: { evses: 2, maxStackLevel: 6 },
+    async run(t) {
+      const v16 = isV16(t);
+      const p = () => setPayload(t, 2, profile(t, { purpose: 'TxDefault', stackLevel: 6, periods: [[0, 9]], startSchedule: t.now() }, 2));
+      const observe = async (what: string, reply: ExpectCallOptions['reply'], waitMs: number) => {
+        const { call, done } = await request(t, 'SetChargingProfile', p(), { evseId: 2, reply });
+        const from = t.received('SetChargingProfile').indexOf(call) + 1;
+        const outcome = await settled(t, done, waitMs);
+        const retries = await retriesWithin(t, 'SetChargingProfile', from, stormWindow(t));
+        if (retries > 1) t.note.warn(`after ${what}: ${retries} SetChargingProfile retries within ${stormWindow(t)} ms (retry storm)`);
+        else t.note.info(`after ${what}: ${retries} retries within ${stormWindow(t)} ms; trigger ${outcome ? (outcome.lateError ? 'ended with an error (see above)' : `answered ${outcome.status ?? 'ok'}`) : 'still running'}`);
+      };
+      const wait = t.config.timing.callTimeoutMs;
+      await t.step('answer Rejected', () => observe('Rejected', v16 ? { status: 'Rejected' } : { status: 'Rejected', statusInfo: { reasonCode: 'InvalidSchedule', additionalInfo: 'conformance test' } }, wait));
+      await t.step('answer CALLERROR NotSupported', () =>
+        observe('CALLERROR NotSupported', () => {
+          throw new CallErrorReply('NotSupported', 'conformance test: SetChargingProfile refused');
+        }, wait),
+      );
+      // The CSMS must wait for its own timeout before its next CALL; allow it that long, plus grace.
+      await t.step('let one request time out', () => observe('no answer', Reply.none(), wait + 2 * t.config.timing.graceMs));
+    },
+  }),
+];

@@ -1,0 +1,70 @@
+/**
+ * CSMS mutation self-test (issue #6): the SmartCharging CSMS suite runs in-process against the built-in
+ * reference CSMS. The correct CSMS passes every case for 1.6 and 2.0.1; each CSMS fault fails the cases
+ * that target its rule, with a failure that names the rule, and the run exits 1.
+ */
+import { CSMS_FAULTS } from '../../src/reference';
+import type { CaseResult } from '../../src/report/types';
+import { csmsConfig, runCsms } from './helpers';
+
+type Version = '1.6' | '2.0.1';
+
+interface Expectation {
+  versions: Version[];
+  /** Cases that must fail, and a text the failure message must contain (the rule). */
+  cases: string[];
+  rule: Record<Version, string>;
+}
+
+const EXPECT: Record<keyof typeof CSMS_FAULTS, Expectation> = {
+  'invalid-payload': { versions: ['1.6', '2.0.1'], cases: ['SC-CSMS-01', 'SC-CSMS-06', 'SC-CSMS-07'], rule: { '1.6': 'SetChargingProfileRequest schema', '2.0.1': 'SetChargingProfileRequest schema' } },
+  'bad-framing': { versions: ['1.6', '2.0.1'], cases: ['SC-CSMS-01', 'SC-CSMS-05', 'SC-CSMS-07'], rule: { '1.6': 'OCPP-J', '2.0.1': 'OCPP-J' } },
+  // Part 4 §4.1.1 is a SHALL in 2.0.1 (FAIL) and a SHOULD in OCPP-J 1.6 (WARN, rules §1.2): checked separately below.
+  'second-call-while-outstanding': { versions: ['2.0.1'], cases: ['SC-CSMS-06'], rule: { '1.6': '', '2.0.1': 'Part 4 §4.1.1' } },
+  'reused-message-id': { versions: ['1.6', '2.0.1'], cases: ['SC-CSMS-07'], rule: { '1.6': 'OCPP-J messageId', '2.0.1': 'OCPP-J messageId' } },
+  // ReportChargingProfiles exists in 2.0.1 only.
+  'report-not-answered': { versions: ['2.0.1'], cases: ['SC-CSMS-03'], rule: { '1.6': '', '2.0.1': 'rules §6.2' } },
+  'report-answered-with-error': { versions: ['2.0.1'], cases: ['SC-CSMS-03'], rule: { '1.6': '', '2.0.1': 'rules §6.2' } },
+  'relative-max-profile': { versions: ['1.6', '2.0.1'], cases: ['SC-CSMS-01'], rule: { '1.6': 'K01.FR.38', '2.0.1': 'K01.FR.38' } },
+  'txprofile-without-transaction': { versions: ['1.6', '2.0.1'], cases: ['SC-CSMS-01'], rule: { '1.6': '1.6 §3.13.1', '2.0.1': 'K01.FR.03' } },
+};
+
+const EXPECTED_IDS: Record<Version, string[]> = {
+  '1.6': ['SC-CSMS-01', 'SC-CSMS-04', 'SC-CSMS-05', 'SC-CSMS-06', 'SC-CSMS-07', 'SC-CSMS-08'],
+  '2.0.1': ['SC-CSMS-01', 'SC-CSMS-02', 'SC-CSMS-03', 'SC-CSMS-04', 'SC-CSMS-05', 'SC-CSMS-06', 'SC-CSMS-07', 'SC-CSMS-08', 'SC-CSMS-09'],
+};
+
+const summary = (cases: CaseResult[]) => cases.map((c) => `${c.id} ${c.verdict}${c.reason ? ` (${c.reason})` : ''}${c.failures.length ? `: ${c.failures.map((f) => f.message).join(' | ')}` : ''}`).join('\n');
+
+describe.each(['2.0.1', '1.6'] as const)('SmartCharging CSMS suite, OCPP %s', (ocpp) => {
+  test('the correct built-in CSMS passes every case', async () => {
+    const { result, exitCode } = await runCsms(csmsConfig(ocpp));
+    expect(result.cases.map((c) => c.id)).toEqual(EXPECTED_IDS[ocpp]);
+    expect(summary(result.cases.filter((c) => c.verdict !== 'passed'))).toBe('');
+    expect(exitCode).toBe(0);
+  }, 120_000);
+
+  const faults = (Object.keys(EXPECT) as (keyof typeof CSMS_FAULTS)[]).filter((f) => EXPECT[f].versions.includes(ocpp));
+  test(`each CSMS fault fails its cases (${faults.join(', ')})`, async () => {
+    const runs = await Promise.all(faults.map(async (fault) => ({ fault, out: await runCsms(csmsConfig(ocpp, { builtinFaults: [fault] })) })));
+    for (const { fault, out } of runs) {
+      const e = EXPECT[fault];
+      const failed = out.result.cases.filter((c) => c.verdict === 'failed');
+      const context = `${fault} (${ocpp}):\n${summary(out.result.cases)}`;
+      expect({ fault, errors: out.result.cases.filter((c) => c.verdict === 'error').map((c) => `${c.id}: ${c.reason}`) }).toEqual({ fault, errors: [] });
+      expect({ context, exitCode: out.exitCode }).toEqual({ context, exitCode: 1 });
+      for (const id of e.cases) {
+        const c = failed.find((x) => x.id === id);
+        expect({ context, id, failed: !!c }).toEqual({ context, id, failed: true });
+        expect({ context, id, namesRule: c!.failures.some((f) => f.message.includes(e.rule[ocpp])) }).toEqual({ context, id, namesRule: true });
+      }
+    }
+  }, 180_000);
+});
+
+test('1.6: a second CALL while one is outstanding is a WARN (OCPP-J 1.6 SHOULD NOT, rules §1.2)', async () => {
+  const { result } = await runCsms(csmsConfig('1.6', { builtinFaults: ['second-call-while-outstanding'], grep: 'SC-CSMS-06' }));
+  const c = result.cases.find((x) => x.id === 'SC-CSMS-06')!;
+  expect(c.verdict).toBe('passed');
+  expect(c.notes.some((n) => n.level === 'warn' && n.rule === 'OCPP-J 1.6 §4.1.1')).toBe(true);
+}, 60_000);
