@@ -106,6 +106,34 @@ function flagsToConfig(flags: RunFlags): PartialConfig {
 
 async function runCommand(flags: RunFlags, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }): Promise<number> {
   const say = (s: string) => io.err.write(`ocpp-conformance: ${s}\n`);
+  // Signals are caught from the very start: a Ctrl-C during start-up still ends in written reports
+  // (the runner sees the aborted signal and marks every case interrupted).
+  const ac = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (ac.signal.aborted) {
+      // Second signal: the user insists; leave at once (reports may be incomplete).
+      say(`${sig} again: exiting without waiting for reports`);
+      process.exit(130);
+    }
+    say(`${sig}: stopping the current case and writing reports`);
+    ac.abort(sig);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await runPrepared(flags, io, say, ac);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function runPrepared(
+  flags: RunFlags,
+  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
+  say: (s: string) => void,
+  ac: AbortController,
+): Promise<number> {
   let config: RunConfig;
   try {
     const file = flags.config ?? (existsSync('ocpp-conformance.config.json') ? 'ocpp-conformance.config.json' : undefined);
@@ -166,19 +194,7 @@ async function runCommand(flags: RunFlags, io: { out: NodeJS.WritableStream; err
     }
     throw e;
   }
-  const ac = new AbortController();
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (ac.signal.aborted) {
-      // Second signal: the user insists; leave at once (reports may be incomplete).
-      say(`${sig} again: exiting without waiting for reports`);
-      process.exit(130);
-    }
-    say(`${sig}: stopping the current case and writing reports`);
-    ac.abort(sig);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
+  {
     const { exitCode } = await runConformance({
       config,
       suites,
@@ -195,9 +211,6 @@ async function runCommand(flags: RunFlags, io: { out: NodeJS.WritableStream; err
       return exitCode === 130 ? 130 : 2;
     }
     return exitCode;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 

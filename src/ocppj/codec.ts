@@ -3,6 +3,7 @@ import {
   BinaryFrameError,
   FramingError,
   MessageIdTooLongError,
+  NestingTooDeepError,
   NotArrayError,
   NotJsonError,
   UnknownActionError,
@@ -34,7 +35,14 @@ export function decode(version: OcppVersion, data: string | Buffer, isBinary: bo
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    return fail(new NotJsonError(`frame is not valid JSON (${(e as Error).message})`, raw));
+    // V8 quotes the input in its message: keep it one line whatever the peer sent.
+    return fail(new NotJsonError(`frame is not valid JSON (${(e as Error).message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')})`, raw));
+  }
+  // JSON.parse copes with any depth, but recursive code after it (schema validation, JSON.stringify in
+  // reports, structuredClone) overflows the stack at a few thousand levels: refuse such frames here.
+  if (tooDeep(parsed, MAX_NESTING_DEPTH)) {
+    const id = Array.isArray(parsed) && typeof parsed[1] === 'string' && parsed[1].length <= MAX_MESSAGE_ID_LENGTH ? parsed[1] : undefined;
+    return fail(new NestingTooDeepError(`frame is nested more than ${MAX_NESTING_DEPTH} levels deep`, raw, id));
   }
   if (!Array.isArray(parsed)) return fail(new NotArrayError(`frame is not a JSON array but ${describe(parsed)}`, raw));
   if (parsed.length === 0) return fail(new WrongArityError('frame is an empty array', raw));
@@ -64,7 +72,7 @@ export function decode(version: OcppVersion, data: string | Buffer, isBinary: bo
       if (typeof action !== 'string') return fail(new WrongTypeError(`${name} action must be a string, got ${describe(action)}`, raw, messageId));
       if (!isObject(payload)) return fail(new WrongTypeError(`${name} payload must be an object, got ${describe(payload)}`, raw, messageId));
       if (opts.isKnownAction && !opts.isKnownAction(action)) {
-        return fail(new UnknownActionError(`action "${action}" is not an OCPP ${version} action`, raw, messageId, action));
+        return fail(new UnknownActionError(`action ${JSON.stringify(action.length > 60 ? action.slice(0, 60) + '…' : action)} is not an OCPP ${version} action`, raw, messageId, action));
       }
       return { ok: true, message: { type: name, messageId, action, payload } };
     }
@@ -116,6 +124,21 @@ export function encode(message: OcppMessage): string {
         message.errorDetails,
       ]);
   }
+}
+
+/** Deeper than any OCPP 1.6/2.x message (about 12 levels), far below what recursion can handle. */
+export const MAX_NESTING_DEPTH = 64;
+
+/** Whether `v` nests arrays/objects deeper than `max` (iterative: safe at any depth). */
+function tooDeep(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    if (d > max) return true;
+    for (const c of Array.isArray(x) ? x : Object.values(x)) if (typeof c === 'object' && c !== null) stack.push([c, d + 1]);
+  }
+  return false;
 }
 
 function describe(v: unknown): string {

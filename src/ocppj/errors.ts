@@ -44,6 +44,10 @@ export class UnknownMessageTypeError extends FramingError {
 export class MessageIdTooLongError extends FramingError {
   readonly errorKind = 'RpcFrameworkError' as const;
 }
+/** Nested deeper than any OCPP message: refused before validators or serialisers recurse into it. */
+export class NestingTooDeepError extends FramingError {
+  readonly errorKind = 'FormatViolation' as const;
+}
 /** OCPP-J: "NotImplemented — Requested Action is not known by receiver". */
 export class UnknownActionError extends FramingError {
   readonly errorKind = 'NotImplemented' as const;

@@ -2,7 +2,7 @@
  * JUnit reporter (test-catalogue §4, engineering-notes §6) built with junit-report-builder 5.
  * Every string passes through `xmlSafe` before it reaches the builder.
  */
-import builder from 'junit-report-builder';
+import type JUnitBuilder from 'junit-report-builder';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomic';
 import type { Reporter } from './reporter';
@@ -103,10 +103,14 @@ export function systemOut(c: CaseResult): string {
   return out.join('\n');
 }
 
+/** junit-report-builder, loaded on first use: `run --list` and runs without junit do not pay for it (bench part 4). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadBuilder = (): typeof JUnitBuilder => require('junit-report-builder') as typeof JUnitBuilder;
+
 /** Build the JUnit XML document for a run (pure; no I/O). */
 export function buildJUnitXml(run: RunResult, opts: { excerptFrames?: number } = {}): string {
   const frames = opts.excerptFrames ?? 10;
-  const b = builder.newBuilder();
+  const b = loadBuilder().newBuilder();
   b.name(xmlSafe(`${run.harness.name} ${run.harness.version}`));
 
   // One suite per (ocpp version, side, block), in first-seen order.

@@ -174,7 +174,9 @@ export class ConfigError extends Error {
 let compiled: ReturnType<Ajv['compile']> | undefined;
 function validator() {
   // Our own schema is linted under strict mode (engineering notes §4); OCA schemas are not.
-  compiled ??= new Ajv({ strict: true, allErrors: true, allowUnionTypes: true }).compile(CONFIG_SCHEMA);
+  // validateSchema: false skips compiling the draft-07 meta-schema on every start (~25 ms, a tenth of
+  // `run --list`; bench part 4); strict mode still rejects unknown keywords and bad types at compile.
+  compiled ??= new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, validateSchema: false }).compile(CONFIG_SCHEMA);
   return compiled;
 }
 

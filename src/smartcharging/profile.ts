@@ -282,7 +282,22 @@ export function profileToWire201(p: Profile): Record<string, unknown> {
   return w;
 }
 
-/** Deep copy of plain JSON data (profiles and raw wire objects are JSON by construction). */
+/**
+ * Deep copy of plain JSON data (profiles and raw wire objects are JSON by construction). A plain recursive
+ * copy: structuredClone costs ~5x more on a profile (bench: 1 000-profile round trips). Anything that is
+ * not a plain object or array (a Date, a Map, …) still goes through structuredClone.
+ */
 export function deepCopy<T>(v: T): T {
-  return structuredClone(v);
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(deepCopy) as T;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const c = deepCopy((v as Record<string, unknown>)[k]);
+    // An own "__proto__" key (possible in parsed JSON) stays a key; assignment would set the prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
+  return out as T;
 }
