@@ -124,7 +124,7 @@ export const filterCases: CaseDefinition[] = [
   // ---------------------------------------------------------------- 2.0.1 GetChargingProfiles
   defineCase({
     id: 'SC-201-08',
-    octtId: 'TC_K_29_CS…TC_K_36_CS',
+    octtId: 'TC_K_29–36_CS',
     title: 'GetChargingProfiles criteria matrix: evseId × purpose, stackLevel, source, ids and their AND',
     ocpp: ['2.0.1'],
     as: 'csms',

@@ -25,6 +25,8 @@ export interface ProfileQuery {
    * (IMPL readings, e.g. a clear with id + criteria).
    */
   observe?: boolean;
+  /** A read-back after a clear: differences are worded as "removed although kept" / "kept although removed". */
+  readBack?: boolean;
 }
 
 export interface ReportedProfile {
@@ -73,12 +75,15 @@ export async function startTransaction201(t: CaseContext, evseId: number): Promi
     t.note.info('remote start not available (PICS): the TxProfile part of this case is left out');
     return undefined;
   }
-  const r = await t.tryCall<Payload>('RequestStartTransaction', { evseId, remoteStartId: 4000 + evseId, idToken: { idToken: 'SCHARNESS01', type: 'Central' } });
+  const remoteStartId = 4000 + evseId;
+  const r = await t.tryCall<Payload>('RequestStartTransaction', { evseId, remoteStartId, idToken: { idToken: 'SCHARNESS01', type: 'Central' } });
   if (!r.ok || r.payload.status !== 'Accepted') {
     t.note.info(`RequestStartTransaction not accepted (${r.ok ? String(r.payload.status) : r.errorCode ?? 'error'}): the TxProfile part of this case is left out`);
     return undefined;
   }
-  const ev = await t.expectCall('TransactionEvent', { match: (p) => p.eventType === 'Started' && (p.evse as Payload | undefined)?.id === evseId });
+  const ev = await t.expectCall('TransactionEvent', {
+    match: (p) => p.eventType === 'Started' && ((p.evse as Payload | undefined)?.id === evseId || (p.transactionInfo as Payload | undefined)?.remoteStartId === remoteStartId),
+  });
   const txId = (ev.payload.transactionInfo as Payload).transactionId as string;
   for (let i = 0; i < 50 && !t.transactions.some((x) => x.active && x.transactionId === txId); i++) await new Promise((r) => setTimeout(r, 20));
   return txId;
@@ -181,6 +186,14 @@ export class ReportReader {
     }
 
     const grace = t.config.timing.graceMs;
+    // Per-frame defects are reported once per request, naming every frame that has them.
+    const perFrame = new Map<string, { message: string; rule: string; pointer?: string; expected?: unknown; actual?: unknown; seqs: number[] }>();
+    const frameDefect = (key: string, bad: boolean, seq: number, d: { message: string; rule: string; pointer?: string; expected?: unknown; actual?: unknown }): void => {
+      if (!bad) return;
+      const e = perFrame.get(key);
+      if (e) e.seqs.push(seq);
+      else perFrame.set(key, { ...d, seqs: [seq] });
+    };
     let terminal = false;
     while (!terminal) {
       let c = this.next(requestId);
@@ -205,10 +218,16 @@ export class ReportReader {
       out.frames.push(c);
       const p = c.payload;
       const seq = c.frame.seq;
-      t.check.ok(seq > resSeq, `${tag} no ReportChargingProfiles before the Accepted GetChargingProfiles response`, { rule: 'rules §6.2', frameSeq: seq });
-      t.check.equal(p.requestId, requestId, `${tag} ReportChargingProfiles.requestId echoes the request`, { rule: 'K09.FR.01', pointer: '/requestId', frameSeq: seq });
+      frameDefect('early', seq < resSeq, seq, { message: 'ReportChargingProfiles sent before the Accepted GetChargingProfiles response', rule: 'rules §6.2' });
+      frameDefect('requestId', p.requestId !== requestId, seq, {
+        message: 'ReportChargingProfiles.requestId does not echo the request',
+        rule: 'K09.FR.01',
+        pointer: '/requestId',
+        expected: requestId,
+        actual: p.requestId,
+      });
       const list = Array.isArray(p.chargingProfile) ? (p.chargingProfile as Payload[]) : [];
-      t.check.ok(list.length > 0, `${tag} ReportChargingProfiles.chargingProfile has at least one element`, { rule: 'rules §6.2', pointer: '/chargingProfile', frameSeq: seq });
+      frameDefect('empty', list.length === 0, seq, { message: 'ReportChargingProfiles.chargingProfile is empty (at least one element)', rule: 'rules §6.2', pointer: '/chargingProfile' });
       list.forEach((prof, i) => {
         const id = prof.id as number;
         const ptr = `/chargingProfile/${i}`;
@@ -229,7 +248,7 @@ export class ReportReader {
         const sent = { ...inst.raw, ...(inst.profile.transactionId !== undefined && inst.raw.transactionId === undefined ? { transactionId: inst.profile.transactionId } : {}) };
         t.check.equal(normaliseTimes(prof), normaliseTimes(sent), `${tag} reported profile ${id} equals what was sent`, { rule: 'rules §6.2', pointer: ptr, frameSeq: seq });
       });
-      if (p.tbc !== undefined && typeof p.tbc !== 'boolean') t.check.fail(`${tag} tbc is not a boolean`, { rule: 'rules §6.2', pointer: '/tbc', frameSeq: seq });
+      frameDefect('tbcType', p.tbc !== undefined && typeof p.tbc !== 'boolean', seq, { message: 'tbc is not a boolean', rule: 'rules §6.2', pointer: '/tbc', actual: p.tbc });
       terminal = p.tbc !== true;
       if (!terminal && out.frames.length > Math.max(expectedIds.length, out.reported.length) + 3) {
         t.check.fail(`${tag} ${out.frames.length} report frames for ${expectedIds.length} matching profiles and tbc is still true`, { rule: 'K09.FR.01 (rules §6.2)', pointer: '/tbc', frameSeq: seq });
@@ -237,12 +256,17 @@ export class ReportReader {
       }
     }
     this.queries.push(record);
+    for (const d of perFrame.values()) {
+      const frames = d.seqs.length === 1 ? `frame #${d.seqs[0]}` : `${d.seqs.length} frames (#${d.seqs.join(', #')})`;
+      t.check.fail(`${tag} ${d.message}: ${frames}`, { rule: d.rule, pointer: d.pointer, expected: d.expected, actual: d.actual, frameSeq: d.seqs[0] });
+    }
     if (q.observe) return out;
 
     // Reported set == reference filter result (rules §6.1/§6.2).
     const reportedIds = [...new Set(out.reported.map((r) => r.profile.id as number))];
     const sources = q.chargingProfile.chargingLimitSource as string[] | undefined;
     const ids = q.chargingProfile.chargingProfileId as number[] | undefined;
+    const extras: { id: number; why: string; evse: boolean; seq: number }[] = [];
     for (const id of reportedIds) {
       if (expectedIds.includes(id)) continue;
       const r = out.reported.find((x) => x.profile.id === id)!;
@@ -252,23 +276,29 @@ export class ReportReader {
       } else if (!inst && r.source !== 'CSO' && (!sources || sources.includes(r.source)) && (!ids || ids.includes(id))) {
         t.note.info(`${tag} profile ${id} with source ${r.source} (not set by the harness) reported`, 'rules §6.1');
       } else {
+        const evse = !!inst && q.evseId !== undefined && inst.evseId !== q.evseId;
         const why = inst
-          ? inst.evseId !== q.evseId && q.evseId !== undefined
-            ? `it is installed on evse ${inst.evseId}, not on evse ${q.evseId} (${EVSE_RULE})`
-            : `it does not match the criteria: purpose ${inst.profile.purpose}, stackLevel ${inst.profile.stackLevel}, source ${inst.source} (criteria fields are ANDed)`
-          : 'the harness did not install it or it should have been cleared';
-        t.check.fail(`${tag} profile ${id} reported but ${why}`, {
-          rule: q.rule ?? (inst && q.evseId !== undefined && inst.evseId !== q.evseId ? EVSE_RULE : 'K09.FR.02 (rules §6.1)'),
-          pointer: '/chargingProfile',
-          expected: expectedIds,
-          actual: reportedIds,
-          frameSeq: r.seq,
-        });
+          ? evse
+            ? `installed on evse ${inst.evseId}, not on evse ${q.evseId}`
+            : `does not match the criteria (purpose ${inst.profile.purpose}, stackLevel ${inst.profile.stackLevel}, source ${inst.source}; fields are ANDed)`
+          : 'not installed by the harness, or should have been cleared';
+        extras.push({ id, why, evse, seq: r.seq });
       }
+    }
+    if (extras.length) {
+      const head = q.readBack ? 'profile(s) still installed although the reference filter removes them' : 'reported profile(s) that do not match the request';
+      t.check.fail(`${tag} ${head}: ${extras.map((x) => (q.readBack ? String(x.id) : `${x.id} ${x.why}`)).join('; ')}`, {
+        rule: q.rule ?? (extras.some((x) => x.evse) ? EVSE_RULE : 'K09.FR.02 (rules §6.1)'),
+        pointer: '/chargingProfile',
+        expected: expectedIds,
+        actual: reportedIds,
+        frameSeq: extras[0]!.seq,
+      });
     }
     const missing = expectedIds.filter((id) => !reportedIds.includes(id));
     if (missing.length) {
-      t.check.fail(`${tag} installed and matching profile(s) ${missing.join(', ')} not reported`, {
+      const head = q.readBack ? 'gone although the reference filter keeps them (the clear removed profiles that do not match every field)' : 'not reported';
+      t.check.fail(`${tag} installed and matching profile(s) ${missing.join(', ')} ${head}`, {
         rule: q.rule ?? 'K09.FR.01 (rules §6.2)',
         pointer: '/chargingProfile',
         expected: expectedIds,
@@ -281,7 +311,7 @@ export class ReportReader {
 
   /** Read back everything the harness set (source CSO) and compare with the mirror. */
   readBack(label: string, rule: string): Promise<QueryOutcome> {
-    return this.query({ chargingProfile: { chargingLimitSource: ['CSO'] }, label, rule });
+    return this.query({ chargingProfile: { chargingLimitSource: ['CSO'] }, label, rule, readBack: true });
   }
 
   /** One grace period for the whole case: nothing may follow a terminal frame or a NoProfiles answer. */
@@ -379,7 +409,7 @@ export const paginationCases: CaseDefinition[] = [
       const out = await t.step(`all profiles, each report answered after ${delayMs} ms`, () => reader.query({ label: 'all CSO profiles (slow CSMS)', chargingProfile: { chargingLimitSource: ['CSO'] } }));
       noteGrouping(t, out);
       await t.step('each report waits for the answer to the previous one', () => {
-        const trace = t.session.trace.slice(0).frames;
+        const trace = t.session.trace.slice((out.frames[0]?.frame.seq ?? 1) - 1).frames;
         for (let i = 1; i < out.frames.length; i++) {
           const prev = out.frames[i - 1]!;
           const answer = trace.find((f) => f.dir === 'out' && f.type === 'CALLRESULT' && f.messageId === prev.frame.messageId);
