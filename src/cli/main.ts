@@ -5,12 +5,14 @@ import { isOcppVersion, type OcppVersion } from '../ocpp/version';
 import { ConfigError, loadConfigFile, mergeConfig, validateConfig, type PartialConfig, type RunConfig } from '../runner/config';
 import { loadSuites, SuiteLoadError } from '../runner/loader';
 import { selectCases } from '../runner/select';
-import { runConformance } from '../runner/runner';
 import { createReporters, UnknownReporterError } from '../report';
 import { HARNESS } from '../runner/harness';
 import { projectRoot, selfTest } from '../validation';
 import { addSimulateCommands } from './simulate';
-import { builtinPeers, stationRole } from '../reference';
+// The runner and the reference peers (and through them ws, the transport and the SmartCharging model) load
+// only when a run needs them: `run --list` does not (bench part 4, start-up).
+const reference = (): typeof import('../reference') => require('../reference') as typeof import('../reference');
+const runner = (): typeof import('../runner/runner') => require('../runner/runner') as typeof import('../runner/runner');
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
@@ -195,13 +197,13 @@ async function runPrepared(
     throw e;
   }
   {
-    const { exitCode } = await runConformance({
+    const { exitCode } = await runner().runConformance({
       config,
       suites,
       reporter,
       signal: ac.signal,
-      builtinPeers: builtinPeers(),
-      stationRole,
+      builtinPeers: reference().builtinPeers(),
+      stationRole: reference().stationRole,
       fixturesDir: join(projectRoot(), 'fixtures'),
       notice: say,
     });

@@ -1,5 +1,8 @@
 import { Command, Option } from 'commander';
-import { ReferenceCsms, ReferenceStation, UnknownFaultError } from '../reference';
+import type { ReferenceCsms, ReferenceStation } from '../reference';
+
+/** Loaded when a simulate command runs, not when the CLI starts (bench part 4, start-up). */
+const reference = (): typeof import('../reference') => require('../reference') as typeof import('../reference');
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
@@ -20,6 +23,7 @@ export function addSimulateCommands(program: Command, io: { out: NodeJS.Writable
     .option('--heartbeat <s>', 'heartbeat interval in seconds (default: from BootNotification)')
     .option('--fault <name>', 'inject a nonconformance (repeatable)', collect)
     .action(async (o: { ocpp: '1.6' | '2.0.1'; url: string; identity: string; password?: string; evses: string; pageSize: string; heartbeat?: string; fault?: string[] }) => {
+      const { ReferenceStation, UnknownFaultError } = reference();
       let station: ReferenceStation;
       try {
         station = new ReferenceStation({
@@ -60,6 +64,7 @@ export function addSimulateCommands(program: Command, io: { out: NodeJS.Writable
     .option('--fault <name>', 'inject a nonconformance (repeatable)', collect)
     .action(async (o: { ocpp: '1.6' | '2.0.1'; listen: string; password?: string; fault?: string[] }) => {
       const i = o.listen.lastIndexOf(':');
+      const { ReferenceCsms, UnknownFaultError } = reference();
       let csms: ReferenceCsms;
       try {
         csms = new ReferenceCsms({ versions: [o.ocpp], host: o.listen.slice(0, i) || '127.0.0.1', port: Number(o.listen.slice(i + 1)), password: o.password, faults: o.fault, log });

@@ -1,0 +1,264 @@
+/**
+ * Child process of part 2 (round trips) and part 5 (memory): one measured run per process, so that its
+ * peak RSS is its own. Argument: a JSON RoundTripJob. Prints one JSON RoundTripRun line on stdout.
+ *
+ * - mode 'harness': the reference CSMS (harness RpcSession on a CsmsServer) installs N profiles into the
+ *   built-in ReferenceStation over loopback and reads them back with GetChargingProfiles (paginated
+ *   ReportChargingProfiles). Every frame is validated both ways and traced on both sides.
+ * - mode 'bare': the frames captured from a harness run (same texts, same sizes, same order and
+ *   direction) replayed through two bare `ws` sockets in lockstep, with no parsing and no validation.
+ * - mode 'json': the same replay, but each frame is JSON.stringify'd from an object when sent and
+ *   JSON.parse'd when received: the least any OCPP-J peer does, without validation or bookkeeping.
+ */
+import fs from 'node:fs';
+import { WebSocketServer, WebSocket } from 'ws';
+import { ReferenceCsms, ReferenceStation } from '../src/reference';
+import type { Payload } from '../src/ocppj/messages';
+import type { CallHandler, RpcSession } from '../src/transport/session';
+import { profile201 } from './frames';
+import { now } from './stats';
+
+export interface RoundTripJob {
+  mode: 'harness' | 'bare' | 'json';
+  profiles: number;
+  pageSize: number;
+  warmupProfiles: number;
+  /** harness: write the captured frames of the measured run here. bare: read them from here. */
+  script: string;
+}
+
+export interface RoundTripRun {
+  mode: 'harness' | 'bare' | 'json';
+  /** Wall time of the measured run. */
+  ms: number;
+  /** CPU time (user + system) of the process during the measured run: less sensitive to a busy machine. */
+  cpuMs: number;
+  frames: number;
+  bytes: number;
+  reportFrames: number;
+  /** Highest process RSS sampled during the measured run (MiB). */
+  peakRssMiB: number;
+  /** Process-lifetime max RSS from getrusage (MiB). */
+  maxRssMiB: number;
+  heapUsedMiB: number;
+  /** harness: CPU ms inside the built-in station's handlers (its SmartCharging model: parse, install rules, store, selection). */
+  stationModelMs?: number;
+}
+
+interface ScriptFrame {
+  dir: 'in' | 'out';
+  raw: string;
+}
+
+const IDENTITY = 'BENCH-RT';
+const MiB = 1024 * 1024;
+
+function rssSampler(): { stop: () => number } {
+  let peak = process.memoryUsage.rss();
+  const t = setInterval(() => {
+    const r = process.memoryUsage.rss();
+    if (r > peak) peak = r;
+  }, 20);
+  return {
+    stop: () => {
+      clearInterval(t);
+      return Math.max(peak, process.memoryUsage.rss()) / MiB;
+    },
+  };
+}
+
+/** Install `count` profiles from `firstId`, then read everything back; resolves when the last report is answered. */
+/** SetChargingProfile payloads: 1 to 24 periods, EVSEs 0..2, stack levels 0..8. Built before the clock starts. */
+function installPayloads(firstId: number, count: number): Payload[] {
+  return Array.from({ length: count }, (_, i) => ({ evseId: i % 3, chargingProfile: profile201(firstId + i, 1 + ((i * 5) % 24), { stackLevel: i % 9 }) }));
+}
+
+async function installAndRead(csms: ReferenceCsms, station: ReferenceStation, payloads: readonly Payload[], requestId: number): Promise<number> {
+  const firstId = (payloads[0]!.chargingProfile as Payload).id as number;
+  const count = payloads.length;
+  for (const payload of payloads) {
+    const id = (payload.chargingProfile as Payload).id as number;
+    const r = await csms.trigger(IDENTITY, 'SetChargingProfile', payload);
+    const status = ((r.body as { response?: Payload }).response ?? {}).status;
+    if (r.status !== 200 || status !== 'Accepted') throw new Error(`SetChargingProfile ${id}: ${JSON.stringify(r.body)}`);
+  }
+  const harness = csms.sessions.get(IDENTITY)!;
+  const stationSession = station.currentSession!;
+  let reports = 0;
+  let last = false;
+  let answered = 0;
+  const done = new Promise<void>((resolve) => {
+    const onCall = (action: string, p: Payload) => {
+      if (action !== 'ReportChargingProfiles' || p.requestId !== requestId) return;
+      reports++;
+      if (p.tbc !== true) last = true;
+    };
+    const onFrame = (f: { dir: string; type: string; action?: string }) => {
+      if (f.dir !== 'in' || f.type !== 'CALLRESULT' || f.action !== 'ReportChargingProfiles') return;
+      answered++;
+      if (last && answered === reports) {
+        harness.off('call', onCall);
+        stationSession.trace.off('frame', onFrame);
+        resolve();
+      }
+    };
+    harness.on('call', onCall);
+    stationSession.trace.on('frame', onFrame);
+  });
+  const r = await csms.trigger(IDENTITY, 'GetChargingProfiles', { requestId, chargingProfile: { chargingLimitSource: ['CSO'] } });
+  if ((r.body as { response?: Payload }).response?.status !== 'Accepted') throw new Error(`GetChargingProfiles: ${JSON.stringify(r.body)}`);
+  await done;
+  const agg = csms.reports.get(IDENTITY)?.get(requestId);
+  const got = agg?.profiles.filter((p) => (p.chargingProfile.id as number) >= firstId && (p.chargingProfile.id as number) < firstId + count).length ?? 0;
+  if (!agg?.complete || got !== count) throw new Error(`report ${requestId}: ${got} of ${count} profiles, complete=${agg?.complete}`);
+  return reports;
+}
+
+async function harnessRun(job: RoundTripJob): Promise<RoundTripRun> {
+  const csms = new ReferenceCsms({ versions: ['2.0.1'] });
+  const url = await csms.start();
+  const station = new ReferenceStation({
+    version: '2.0.1',
+    url,
+    identity: IDENTITY,
+    pageSize: job.pageSize,
+    heartbeatS: 0,
+    reconnect: false,
+    evses: 2,
+    limits: { maxProfiles: job.profiles + job.warmupProfiles, maxStackLevel: 8, maxPeriods: 24 },
+  });
+  await station.start();
+  const harness: RpcSession = csms.sessions.get(IDENTITY)!;
+  // Time the station's handlers (the device's own work, not the harness's): wrap each registered handler.
+  let modelMs = 0;
+  const handlers = (station.currentSession as unknown as { handlers: Map<string, CallHandler> }).handlers;
+  for (const [action, h] of handlers) {
+    handlers.set(action, (p, ctx) => {
+      const t = now();
+      try {
+        return h(p, ctx);
+      } finally {
+        modelMs += now() - t;
+      }
+    });
+  }
+  // Warm-up (schema compilation on first use, JIT), then a clean slate.
+  if (job.warmupProfiles > 0) {
+    await installAndRead(csms, station, installPayloads(900_000, job.warmupProfiles), 99);
+    const c = await csms.trigger(IDENTITY, 'ClearChargingProfile', {});
+    if ((c.body as { response?: Payload }).response?.status !== 'Accepted') throw new Error(`ClearChargingProfile: ${JSON.stringify(c.body)}`);
+  }
+  const payloads = installPayloads(1, job.profiles);
+  if (global.gc) global.gc();
+  const fromSeq = harness.trace.lastSeq;
+  const mem = rssSampler();
+  modelMs = 0;
+  const c0 = process.cpuUsage();
+  const t0 = now();
+  const reportFrames = await installAndRead(csms, station, payloads, 1);
+  const ms = now() - t0;
+  const cpu = process.cpuUsage(c0);
+  const peakRssMiB = mem.stop();
+  const { frames, omitted } = harness.trace.slice(fromSeq);
+  if (omitted) throw new Error(`trace evicted ${omitted} frames; raise maxFrames`);
+  if (frames.some((f) => f.rawLength !== f.raw.length)) throw new Error('trace truncated a frame; raise maxRawChars');
+  const script: ScriptFrame[] = frames.map((f) => ({ dir: f.dir, raw: f.raw }));
+  fs.writeFileSync(job.script, JSON.stringify(script));
+  const heapUsedMiB = process.memoryUsage().heapUsed / MiB;
+  await station.stop();
+  await csms.stop();
+  return {
+    mode: 'harness',
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    frames: script.length,
+    bytes: script.reduce((n, f) => n + Buffer.byteLength(f.raw), 0),
+    reportFrames,
+    peakRssMiB,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    heapUsedMiB,
+    stationModelMs: modelMs,
+  };
+}
+
+/** Replay the script over a fresh pair of bare sockets; resolves with the elapsed ms. */
+async function replay(script: readonly ScriptFrame[], json = false): Promise<number> {
+  const objects = json ? script.map((f) => JSON.parse(f.raw) as unknown) : [];
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 10 * MiB });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  const port = (wss.address() as { port: number }).port;
+  const serverSide = new Promise<WebSocket>((r) => wss.once('connection', (ws) => r(ws)));
+  const client = new WebSocket(`ws://127.0.0.1:${port}/${IDENTITY}`, ['ocpp2.0.1'], { maxPayload: 10 * MiB });
+  await new Promise<void>((r, j) => {
+    client.once('open', () => r());
+    client.once('error', j);
+  });
+  const server = await serverSide;
+  let t0 = 0;
+  const elapsed = await new Promise<number>((resolve) => {
+    let finished = 0;
+    // Each side sends its run of frames, then waits for the peer's; the server is the CSMS ('out').
+    const side = (ws: WebSocket, mine: 'in' | 'out') => {
+      let pos = 0;
+      const pump = () => {
+        while (pos < script.length && script[pos]!.dir === mine) {
+          ws.send(json ? JSON.stringify(objects[pos]) : script[pos]!.raw);
+          pos++;
+        }
+        if (pos >= script.length && ++finished === 2) resolve(now() - t0);
+      };
+      ws.on('message', (data: Buffer) => {
+        if (json) JSON.parse(data.toString('utf8'));
+        pos++;
+        pump();
+      });
+      return pump;
+    };
+    const pumpServer = side(server, 'out');
+    const pumpClient = side(client, 'in');
+    t0 = now();
+    pumpServer();
+    pumpClient();
+  });
+  client.close();
+  await new Promise<void>((r) => wss.close(() => r()));
+  server.terminate();
+  return elapsed;
+}
+
+async function bareRun(job: RoundTripJob): Promise<RoundTripRun> {
+  const script = JSON.parse(fs.readFileSync(job.script, 'utf8')) as ScriptFrame[];
+  const json = job.mode === 'json';
+  await replay(script, json); // warm-up
+  if (global.gc) global.gc();
+  const mem = rssSampler();
+  const c0 = process.cpuUsage();
+  const ms = await replay(script, json);
+  const cpu = process.cpuUsage(c0);
+  const peakRssMiB = mem.stop();
+  return {
+    mode: job.mode,
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    frames: script.length,
+    bytes: script.reduce((n, f) => n + Buffer.byteLength(f.raw), 0),
+    reportFrames: script.filter((f) => f.dir === 'in' && f.raw.includes('"ReportChargingProfiles"')).length,
+    peakRssMiB,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    heapUsedMiB: process.memoryUsage().heapUsed / MiB,
+  };
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2] ?? '{}') as RoundTripJob;
+  const run = job.mode === 'harness' ? await harnessRun(job) : await bareRun(job);
+  process.stdout.write(JSON.stringify(run) + '\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`roundtrip child: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,97 @@
+/**
+ * Part 2 (round trips) and part 5 (memory): 1 000 profiles installed into the built-in station and read
+ * back paginated, over loopback, against the same frames through bare ws sockets. Each run is a child
+ * process (bench/roundtrip-child.ts) so that its peak RSS is its own.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RoundTripJob, RoundTripRun } from './roundtrip-child';
+import { figure, ratio, type Figure } from './stats';
+
+export interface RoundTripResult {
+  profiles: number;
+  pageSize: number;
+  frames: number;
+  reportFrames: number;
+  megabytes: number;
+  harness: Figure;
+  bare: Figure;
+  ratio: Figure;
+  /** Bare ws plus JSON.stringify/JSON.parse of every frame: the floor of any OCPP-J peer. */
+  json: Figure;
+  ratioToJson: Figure;
+  harnessCpu: Figure;
+  bareCpu: Figure;
+  cpuRatio: Figure;
+  /** Time inside the built-in station's handlers (the simulated device's own work). */
+  stationModel: Figure;
+  /** (harness − station model) ÷ bare: the cost of the two harness endpoints alone. */
+  ratioWithoutModel: Figure;
+  memory: { harnessPeakRss: Figure; harnessMaxRss: Figure; barePeakRss: Figure; harnessHeapUsed: Figure };
+}
+
+function runChild(job: RoundTripJob): Promise<RoundTripRun> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--expose-gc', path.join(__dirname, 'roundtrip-child.js'), JSON.stringify(job)], { timeout: 60_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`round-trip child (${job.mode}) failed: ${stderr.trim() || err.message}`));
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').pop()!) as RoundTripRun);
+      } catch {
+        reject(new Error(`round-trip child (${job.mode}) printed no result: ${stdout}${stderr}`));
+      }
+    });
+  });
+}
+
+export async function benchRoundTrips(opts: { samples: number; profiles: number; pageSize: number; log: (s: string) => void }): Promise<RoundTripResult> {
+  if (opts.samples < 1) throw new Error('round trips: at least one sample');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-bench-'));
+  const script = path.join(dir, 'frames.json');
+  const base = { profiles: opts.profiles, pageSize: opts.pageSize, warmupProfiles: 100, script };
+  const h: RoundTripRun[] = [];
+  const b: RoundTripRun[] = [];
+  const j: RoundTripRun[] = [];
+  try {
+    for (let i = 0; i < opts.samples; i++) {
+      // Every harness run captures its frames; the bare run that follows replays exactly those.
+      h.push(await runChild({ ...base, mode: 'harness' }));
+      b.push(await runChild({ ...base, mode: 'bare' }));
+      j.push(await runChild({ ...base, mode: 'json' }));
+      opts.log(`round trips ${i + 1}/${opts.samples}: harness ${h[i]!.ms.toFixed(0)} ms (station model ${h[i]!.stationModelMs!.toFixed(0)} ms), bare ws ${b[i]!.ms.toFixed(0)} ms, ws + JSON ${j[i]!.ms.toFixed(0)} ms`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const harness = figure(h.map((r) => r.ms), 'ms');
+  const bare = figure(b.map((r) => r.ms), 'ms');
+  const json = figure(j.map((r) => r.ms), 'ms');
+  const harnessCpu = figure(h.map((r) => r.cpuMs), 'ms');
+  const bareCpu = figure(b.map((r) => r.cpuMs), 'ms');
+  const stationModel = figure(h.map((r) => r.stationModelMs ?? 0), 'ms');
+  const withoutModel = figure(h.map((r) => r.ms - (r.stationModelMs ?? 0)), 'ms');
+  return {
+    profiles: opts.profiles,
+    pageSize: opts.pageSize,
+    frames: h[0]!.frames,
+    reportFrames: h[0]!.reportFrames,
+    megabytes: h[0]!.bytes / 1e6,
+    harness,
+    bare,
+    ratio: ratio(harness, bare),
+    json,
+    ratioToJson: ratio(harness, json),
+    harnessCpu,
+    bareCpu,
+    cpuRatio: ratio(harnessCpu, bareCpu),
+    stationModel,
+    ratioWithoutModel: ratio(withoutModel, bare),
+    memory: {
+      harnessPeakRss: figure(h.map((r) => r.peakRssMiB), 'MiB'),
+      harnessMaxRss: figure(h.map((r) => r.maxRssMiB), 'MiB'),
+      barePeakRss: figure(b.map((r) => r.peakRssMiB), 'MiB'),
+      harnessHeapUsed: figure(h.map((r) => r.heapUsedMiB), 'MiB'),
+    },
+  };
+}
