@@ -379,7 +379,10 @@ function judge(thrown: unknown, run: CaseRun, harnessErrors: Error[]): { verdict
   if (thrown instanceof MissingSchemaError) return err(thrown.message, 'MissingSchema');
   if (thrown instanceof OutboundSchemaError) return err(thrown.message, 'HarnessError');
   if (thrown instanceof AssertionFailed) run.failures.push(thrown.failure);
-  else if (thrown instanceof CallTimeoutError) run.failures.push({ kind: 'Timeout', message: `the device did not answer ${thrown.action} within ${thrown.timeoutMs} ms` });
+  else if (thrown instanceof CallTimeoutError) {
+    // OCPP-J: every CALL is answered by a CALLRESULT or CALLERROR with the same messageId.
+    run.failures.push({ kind: 'Timeout', rule: 'OCPP-J CALL/CALLRESULT', message: `OCPP-J: the device did not answer ${thrown.action} (messageId ${thrown.messageId}) within ${thrown.timeoutMs} ms` });
+  }
   else if (thrown instanceof CallErrorResponse) {
     run.failures.push({ kind: 'AssertionFailure', message: `${thrown.action} was answered with CALLERROR ${thrown.errorCode}${thrown.errorDescription ? ` (${thrown.errorDescription})` : ''}`, actual: thrown.errorCode });
   } else if (thrown instanceof PayloadSchemaError) {
