@@ -172,6 +172,8 @@ export async function cleanSlate(t: CaseContext): Promise<void> {
 
 export interface CompositeOutcome {
   status: string;
+  /** Trace sequence number of the GetCompositeSchedule response. */
+  frameSeq?: number;
   payload: Payload;
   scheduleStart?: number;
   periods?: model.Period[];
@@ -185,29 +187,32 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
   const sentAt = Date.now() / 1000;
   const req: Payload = sc.v16 ? { connectorId: evseId, duration } : { evseId, duration };
   if (unit) req.chargingRateUnit = unit;
+  const seqBefore = t.session.trace.lastSeq;
   const payload = await t.call<Payload>('GetCompositeSchedule', req);
+  // The response frame every finding below points at.
+  const frameSeq = t.session.trace.slice(seqBefore).frames.find((f) => f.type === 'CALLRESULT' && f.action === 'GetCompositeSchedule')?.seq;
   const status = payload.status as string;
   if (status !== 'Accepted') {
-    if (!sc.v16) t.check.ok(payload.schedule === undefined, 'a Rejected composite carries no schedule', { rule: 'TC_K_42_CS', pointer: '/schedule' });
-    return { status, payload };
+    if (!sc.v16) t.check.ok(payload.schedule === undefined, 'a Rejected composite carries no schedule', { frameSeq, rule: 'TC_K_42_CS', pointer: '/schedule' });
+    return { status, payload, frameSeq };
   }
   let schedule: Payload | undefined;
   let scheduleStartIso: string | undefined;
   if (sc.v16) {
     // errata 3.51: an Accepted answer carries scheduleStart and chargingSchedule.
-    t.check.ok(payload.scheduleStart !== undefined, 'Accepted 1.6 composite carries scheduleStart', { rule: '1.6 errata 3.51', pointer: '/scheduleStart' });
-    t.check.ok(payload.chargingSchedule !== undefined, 'Accepted 1.6 composite carries chargingSchedule', { rule: '1.6 errata 3.51', pointer: '/chargingSchedule' });
-    if (payload.connectorId !== undefined) t.check.equal(payload.connectorId, evseId, 'composite connectorId echoes the request', { pointer: '/connectorId' });
+    t.check.ok(payload.scheduleStart !== undefined, 'Accepted 1.6 composite carries scheduleStart', { frameSeq, rule: '1.6 errata 3.51', pointer: '/scheduleStart' });
+    t.check.ok(payload.chargingSchedule !== undefined, 'Accepted 1.6 composite carries chargingSchedule', { frameSeq, rule: '1.6 errata 3.51', pointer: '/chargingSchedule' });
+    if (payload.connectorId !== undefined) t.check.equal(payload.connectorId, evseId, 'composite connectorId echoes the request', { frameSeq, pointer: '/connectorId' });
     schedule = payload.chargingSchedule as Payload | undefined;
     scheduleStartIso = payload.scheduleStart as string | undefined;
     if (schedule?.startSchedule !== undefined) t.note.warn('1.6 composite still carries chargingSchedule.startSchedule (errata 3.57: omit it)', '1.6 errata 3.57');
   } else {
     schedule = payload.schedule as Payload | undefined;
-    t.check.ok(schedule !== undefined, 'Accepted composite carries schedule', { rule: 'K08.FR.02', pointer: '/schedule' });
-    if (schedule) t.check.equal(schedule.evseId, evseId, 'schedule.evseId echoes the request', { pointer: '/schedule/evseId' });
+    t.check.ok(schedule !== undefined, 'Accepted composite carries schedule', { frameSeq, rule: 'K08.FR.02', pointer: '/schedule' });
+    if (schedule) t.check.equal(schedule.evseId, evseId, 'schedule.evseId echoes the request', { frameSeq, pointer: '/schedule/evseId' });
     scheduleStartIso = schedule?.scheduleStart as string | undefined;
   }
-  if (!schedule || !scheduleStartIso) return { status, payload };
+  if (!schedule || !scheduleStartIso) return { status, payload, frameSeq };
   const base = sc.v16 ? '/chargingSchedule' : '/schedule';
   const periods = (schedule.chargingSchedulePeriod as model.Period[]) ?? [];
   const reportedDuration = schedule.duration as number | undefined;
@@ -218,21 +223,21 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
   t.check.ok(Math.abs(start - sentAt) <= delta + 1, `scheduleStart within ${delta} s of the request`, {
     rule: 'rules §10', pointer: sc.v16 ? '/scheduleStart' : '/schedule/scheduleStart', expected: new Date(sentAt * 1000).toISOString(), actual: scheduleStartIso,
   });
-  if (unit) t.check.equal(reportedUnit, unit, 'composite unit equals the requested unit', { rule: 'K08.FR.02', pointer: `${base}/chargingRateUnit` });
-  else t.check.ok(t.caps.rateUnits.includes(reportedUnit), 'composite unit is a supported unit', { pointer: `${base}/chargingRateUnit`, actual: reportedUnit });
+  if (unit) t.check.equal(reportedUnit, unit, 'composite unit equals the requested unit', { frameSeq, rule: 'K08.FR.02', pointer: `${base}/chargingRateUnit` });
+  else t.check.ok(t.caps.rateUnits.includes(reportedUnit), 'composite unit is a supported unit', { frameSeq, pointer: `${base}/chargingRateUnit`, actual: reportedUnit });
   if (reportedDuration === undefined || reportedDuration < duration) {
     t.note.warn(`composite duration ${reportedDuration ?? 'absent'} is shorter than the requested ${duration} s`, 'rules §5.6');
-  } else t.check.equal(reportedDuration, duration, 'composite duration equals the requested duration', { pointer: `${base}/duration` });
-  t.check.ok(periods[0]?.startPeriod === 0, 'first startPeriod is 0', { rule: 'rules §5.2 step 8', pointer: `${base}/chargingSchedulePeriod/0/startPeriod`, actual: periods[0]?.startPeriod });
+  } else t.check.equal(reportedDuration, duration, 'composite duration equals the requested duration', { frameSeq, pointer: `${base}/duration` });
+  t.check.ok(periods[0]?.startPeriod === 0, 'first startPeriod is 0', { frameSeq, rule: 'rules §5.2 step 8', pointer: `${base}/chargingSchedulePeriod/0/startPeriod`, actual: periods[0]?.startPeriod });
   periods.forEach((p, i) => {
     const ptr = `${base}/chargingSchedulePeriod/${i}`;
-    if (i > 0) t.check.ok(p.startPeriod > periods[i - 1]!.startPeriod, 'startPeriods strictly increasing', { pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
-    t.check.ok(p.startPeriod < duration, 'every period starts inside the duration', { pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
+    if (i > 0) t.check.ok(p.startPeriod > periods[i - 1]!.startPeriod, 'startPeriods strictly increasing', { frameSeq, pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
+    t.check.ok(p.startPeriod < duration, 'every period starts inside the duration', { frameSeq, pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
     if (p.limit < 0) t.note.warn(`negative limit ${p.limit} at ${ptr}/limit`, 'rules §5.2 step 7');
-    if (p.numberPhases !== undefined) t.check.ok(p.numberPhases >= 1 && p.numberPhases <= 3, 'numberPhases in 1..3', { pointer: `${ptr}/numberPhases`, actual: p.numberPhases });
+    if (p.numberPhases !== undefined) t.check.ok(p.numberPhases >= 1 && p.numberPhases <= 3, 'numberPhases in 1..3', { frameSeq, pointer: `${ptr}/numberPhases`, actual: p.numberPhases });
     if (!sc.v16 && Math.abs(p.limit * 10 - Math.round(p.limit * 10)) > 1e-6) t.note.warn(`limit ${p.limit} at ${ptr}/limit has more than one decimal`, 'rules §8');
   });
-  return { status, payload, scheduleStart: start, periods, unit: reportedUnit, duration: reportedDuration };
+  return { status, payload, frameSeq, scheduleStart: start, periods, unit: reportedUnit, duration: reportedDuration };
 }
 
 /**
@@ -260,6 +265,7 @@ export async function expectComposite(sc: SmartCharging, evseId: number, duratio
         pointer: sc.v16 ? '/chargingSchedule/chargingSchedulePeriod' : '/schedule/chargingSchedulePeriod',
         expected: model.toPeriods(expected),
         actual: out.periods,
+        frameSeq: out.frameSeq,
       });
   }
   return out;
