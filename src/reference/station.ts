@@ -2,23 +2,23 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { OcppVersion } from '../ocpp/version';
 import type { Payload } from '../ocppj/messages';
-import { CallErrorReply } from '../ocppj/errors';
 import { connectStation, Reply, type HandlerContext, type RpcSession, type TlsFiles, type CallHandler } from '../transport';
+import { ProfileStore, fromEpochSeconds, type DeviceLimits, type Installed, type Transaction } from '../smartcharging';
 import {
-  ProfileStore,
-  compositeRequestProblem,
-  compositeSchedule,
-  fromEpochSeconds,
-  profileFrom16,
-  profileFrom201,
-  reportPages,
-  toPeriods,
-  type DeviceLimits,
-  type Installed,
-  type Profile,
-  type RateUnit,
-  type Transaction,
-} from '../smartcharging';
+  answerCompositeSchedule,
+  answerSetChargingProfile,
+  configurationKeys,
+  getConfigurationAnswer,
+  getVariablesAnswer,
+  parseProfile,
+  reportFrames,
+  sendReportsSequentially,
+  setChargingProfilePayload,
+  setChargingProfileRequest,
+  smartChargingVariable,
+  SMART_CHARGING_CTRLR,
+  type ConfigurationKey,
+} from '../station/answers';
 import { checkFaults, STATION_FAULTS, type StationFault } from './faults';
 
 export interface ReferenceStationOptions {
@@ -206,20 +206,11 @@ export class ReferenceStation extends EventEmitter {
     };
   }
 
-  private parse(wire: Payload): Profile {
-    try {
-      return this.version === '1.6' ? profileFrom16(wire) : profileFrom201(wire);
-    } catch (e) {
-      // errata 3.38: invalid values in a profile are a PropertyConstraintViolation.
-      throw new CallErrorReply('PropertyConstraintViolation', (e as Error).message);
-    }
-  }
-
   private onSetChargingProfile(p: Payload, ctx: HandlerContext): Payload | Reply {
-    const evseId = (this.version === '1.6' ? p.connectorId : p.evseId) as number;
-    const wire = (this.version === '1.6' ? p.csChargingProfiles : p.chargingProfile) as Payload;
-    const profile = this.parse(wire);
-    let outcome = this.store.install(evseId, profile, wire, this.transactions);
+    const { evseId, wire } = setChargingProfileRequest(this.version, p);
+    const answer = answerSetChargingProfile(this.version, this.store, evseId, wire, this.transactions);
+    const { outcome, profile } = answer;
+    let payload = answer.payload;
     if (outcome.status === 'Rejected') {
       const forced =
         (this.faults.has('accept-txprofile-without-transaction') && ['TxProfileNoTransaction', 'TxProfileWithoutTransactionId', 'TxProfileUnknownTransaction'].includes(outcome.check)) ||
@@ -227,13 +218,9 @@ export class ReferenceStation extends EventEmitter {
         (this.faults.has('accept-first-period-nonzero') && outcome.check === 'FirstPeriodNotZero');
       if (forced) {
         this.store.forceInstall(evseId, profile, wire);
-        outcome = { status: 'Accepted' };
+        payload = setChargingProfilePayload(this.version, { status: 'Accepted' });
       }
     }
-    const payload: Payload =
-      outcome.status === 'Accepted' || this.version === '1.6'
-        ? { status: outcome.status }
-        : { status: outcome.status, statusInfo: { reasonCode: outcome.reasonCode, additionalInfo: outcome.message.slice(0, 512) } };
     if (this.faults.has('extra-property')) return Reply.invalid({ ...payload, note: 'vendor extension' });
     if (this.faults.has('wrong-message-id')) return Reply.raw(JSON.stringify([3, `x${ctx.messageId}`.slice(0, 36), payload]));
     return payload;
@@ -279,38 +266,16 @@ export class ReferenceStation extends EventEmitter {
 
   private onGetCompositeSchedule(p: Payload): Payload | Reply {
     if (this.faults.has('silence')) return Reply.none();
-    const evseId = (this.version === '1.6' ? p.connectorId : p.evseId) as number;
     const start = nowS();
-    const req = { evseId, duration: p.duration as number, unit: p.chargingRateUnit as RateUnit | undefined, start };
     let installed: Installed[] = this.store.list();
     if (this.faults.has('composite-ignores-max')) installed = installed.filter((i) => i.profile.purpose !== 'ChargingStationMaxProfile');
     if (this.faults.has('composite-txdefault-over-txprofile')) installed = installed.filter((i) => i.profile.purpose !== 'TxProfile');
-    const ctx = {
-      version: this.version,
-      installed,
-      transactions: this.transactions,
-      evses: this.evses,
-      nominalVoltage: this.store.limits.nominalVoltage,
-      rateUnits: this.store.limits.rateUnits,
-    };
-    // K08.FR.05/.07: unknown EVSE or unsupported unit → Rejected, without a schedule.
-    if (compositeRequestProblem(req, ctx)) return { status: 'Rejected' };
-    const computeAt = this.faults.has('composite-wrong-anchor') ? { ...req, start: start - 30 } : req;
-    const result = compositeSchedule(computeAt, ctx);
-    const periods = toPeriods(result);
-    if (this.version === '1.6') {
-      // errata 3.57: the composite carries no chargingSchedule.startSchedule; scheduleStart has the time.
-      const payload: Payload = {
-        status: 'Accepted',
-        connectorId: evseId,
-        scheduleStart: iso(start),
-        chargingSchedule: { duration: result.duration, chargingRateUnit: result.unit, chargingSchedulePeriod: periods },
-      };
-      return this.faults.has('wrong-type') ? Reply.invalid({ ...payload, connectorId: String(evseId) }) : payload;
-    }
-    const schedule: Payload = { evseId, duration: result.duration, scheduleStart: iso(start), chargingRateUnit: result.unit, chargingSchedulePeriod: periods };
-    if (this.faults.has('wrong-type')) return Reply.invalid({ status: 'Accepted', schedule: { ...schedule, duration: String(result.duration) } });
-    return { status: 'Accepted', schedule };
+    const ctx = { ...this.store.compositeContext(this.transactions), installed };
+    const payload = answerCompositeSchedule(ctx, p, start, { computeStart: this.faults.has('composite-wrong-anchor') ? start - 30 : undefined });
+    if (!this.faults.has('wrong-type') || payload.status !== 'Accepted') return payload;
+    if (this.version === '1.6') return Reply.invalid({ ...payload, connectorId: String(payload.connectorId) });
+    const schedule = payload.schedule as Payload;
+    return Reply.invalid({ ...payload, schedule: { ...schedule, duration: String(schedule.duration) } });
   }
 
   private onGetChargingProfiles(p: Payload): Payload | Promise<Payload> {
@@ -319,14 +284,8 @@ export class ReferenceStation extends EventEmitter {
     let selected = this.store.select(req as never);
     if (!selected.length) return { status: 'NoProfiles' };
     if (this.faults.has('report-drops-profile') && selected.length > 1) selected = selected.slice(1);
-    const frames = reportPages(selected, this.pageSize).map((page, i, all) => ({
-      requestId: this.faults.has('wrong-request-id') ? requestId + 1 : requestId,
-      chargingLimitSource: page.chargingLimitSource,
-      evseId: page.evseId,
-      chargingProfile: page.chargingProfile.map((raw) => this.reportedProfile(raw, selected)),
-      // tbc on all but the last frame; the last omits it (default false).
-      ...(i < all.length - 1 || this.faults.has('tbc-never-false') ? { tbc: true } : {}),
-    }));
+    let frames = reportFrames(selected, this.pageSize, this.faults.has('wrong-request-id') ? requestId + 1 : requestId);
+    if (this.faults.has('tbc-never-false')) frames = frames.map((f) => ({ ...f, tbc: true }));
     const session = this.session!;
     if (this.faults.has('report-before-response')) {
       return this.sendReports(session, frames).then(() => ({ status: 'Accepted' }));
@@ -336,52 +295,23 @@ export class ReferenceStation extends EventEmitter {
     return { status: 'Accepted' };
   }
 
-  /** A RequestStart-created profile is reported with the transactionId it was bound to (rules §6.2). */
-  private reportedProfile(raw: Payload, selected: Installed[]): Payload {
-    const inst = selected.find((s) => s.raw === raw || s.profile.id === raw.id);
-    if (inst?.profile.transactionId !== undefined && raw.transactionId === undefined) return { ...raw, transactionId: inst.profile.transactionId };
-    return raw;
-  }
-
   private async sendReports(session: RpcSession, frames: Payload[]): Promise<void> {
     if (this.faults.has('interleaved-reports')) {
       // Fault: every report at once, none waiting for its CALLRESULT (breaks Part 4 §4.1.1).
       for (const f of frames) session.sendRaw(JSON.stringify([2, randomUUID(), 'ReportChargingProfiles', f]));
       return;
     }
-    for (const f of frames) {
-      try {
-        await session.call('ReportChargingProfiles', f);
-      } catch (e) {
-        this.log(`ReportChargingProfiles failed: ${(e as Error).message}`);
-        return;
-      }
-    }
+    await sendReportsSequentially(session, frames, (line) => this.log(line));
   }
 
   // --- configuration ----------------------------------------------------------------------------
 
-  private configKeys(): { key: string; readonly: boolean; value: string }[] {
-    const l = this.store.limits;
-    return [
-      { key: 'SupportedFeatureProfiles', readonly: true, value: 'Core,SmartCharging,RemoteTrigger' },
-      { key: 'NumberOfConnectors', readonly: true, value: String(this.evses) },
-      { key: 'ChargeProfileMaxStackLevel', readonly: true, value: String(l.maxStackLevel) },
-      { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: l.rateUnits.map((u) => (u === 'A' ? 'Current' : 'Power')).join(',') },
-      { key: 'ChargingScheduleMaxPeriods', readonly: true, value: String(l.maxPeriods) },
-      { key: 'MaxChargingProfilesInstalled', readonly: true, value: String(l.maxProfiles) },
-      { key: 'HeartbeatInterval', readonly: false, value: String(this.heartbeatS ?? 300) },
-    ];
+  private configKeys(): ConfigurationKey[] {
+    return configurationKeys(this.store.limits, [{ key: 'HeartbeatInterval', readonly: false, value: String(this.heartbeatS ?? 300) }]);
   }
 
   private onGetConfiguration(p: Payload): Payload {
-    const all = this.configKeys();
-    const wanted = p.key as string[] | undefined;
-    if (!wanted?.length) return { configurationKey: all };
-    return {
-      configurationKey: all.filter((k) => wanted.includes(k.key)),
-      unknownKey: wanted.filter((w) => !all.some((k) => k.key === w)),
-    };
+    return getConfigurationAnswer(this.configKeys(), p.key as string[] | undefined);
   }
 
   private onChangeConfiguration(p: Payload): Payload {
@@ -394,38 +324,14 @@ export class ReferenceStation extends EventEmitter {
     return { status: 'Accepted' };
   }
 
+  /** Actual values only: this station answers every GetVariables attributeType with the Actual value. */
   private variable(component: string, name: string, instance?: string): string | undefined {
-    if (component !== 'SmartChargingCtrlr') return undefined;
-    const l = this.store.limits;
-    switch (name) {
-      case 'Available':
-      case 'Enabled':
-        return 'true';
-      case 'Entries':
-        return instance === 'ChargingProfiles' ? String(this.store.list().length) : undefined;
-      case 'ProfileStackLevel':
-        return String(l.maxStackLevel);
-      case 'RateUnit':
-        return l.rateUnits.join(',');
-      case 'PeriodsPerSchedule':
-        return String(l.maxPeriods);
-      default:
-        return undefined;
-    }
+    if (component !== SMART_CHARGING_CTRLR) return undefined;
+    return smartChargingVariable(this.store.limits, this.store.list().length, name, instance, 'Actual');
   }
 
   private onGetVariables(p: Payload): Payload {
-    return {
-      getVariableResult: (p.getVariableData as Payload[]).map((d) => {
-        const component = d.component as Payload;
-        const variable = d.variable as Payload;
-        const known = component.name === 'SmartChargingCtrlr';
-        const value = this.variable(component.name as string, variable.name as string, variable.instance as string | undefined);
-        return value === undefined
-          ? { attributeStatus: known ? 'UnknownVariable' : 'UnknownComponent', component, variable }
-          : { attributeStatus: 'Accepted', attributeType: 'Actual', attributeValue: value, component, variable };
-      }),
-    };
+    return getVariablesAnswer(p, (component, name, instance) => this.variable(component, name, instance), { attributeTypes: false });
   }
 
   private onSetVariables(p: Payload): Payload {
@@ -434,7 +340,7 @@ export class ReferenceStation extends EventEmitter {
         const component = d.component as Payload;
         const variable = d.variable as Payload;
         const known = this.variable(component.name as string, variable.name as string, variable.instance as string | undefined) !== undefined;
-        return { attributeStatus: known ? 'Rejected' : component.name === 'SmartChargingCtrlr' ? 'UnknownVariable' : 'UnknownComponent', component, variable };
+        return { attributeStatus: known ? 'Rejected' : component.name === SMART_CHARGING_CTRLR ? 'UnknownVariable' : 'UnknownComponent', component, variable };
       }),
     };
   }
@@ -450,7 +356,7 @@ export class ReferenceStation extends EventEmitter {
 
   private remoteStartProfile(evseId: number, wire: Payload | undefined): boolean {
     if (!wire) return true;
-    const profile = this.parse(wire);
+    const profile = parseProfile(this.version, wire);
     return this.store.installRemoteStart(evseId, profile, wire).status === 'Accepted';
   }
 

@@ -12,20 +12,21 @@ import { CallErrorReply } from '../ocppj/errors';
 import type { CallHandler, ProtocolViolation, Reply, RpcSession } from '../transport';
 import type { RunConfig } from '../runner/config';
 import type { TraceFrame } from '../report/types';
+import { ProfileStore, fromEpochSeconds, type DeviceLimits, type Transaction } from '../smartcharging';
 import {
-  ProfileStore,
-  compositeRequestProblem,
-  compositeSchedule,
-  fromEpochSeconds,
-  profileFrom16,
-  profileFrom201,
-  reportPages,
-  toPeriods,
-  type DeviceLimits,
-  type Profile,
-  type RateUnit,
-  type Transaction,
-} from '../smartcharging';
+  answerCompositeSchedule,
+  answerSetChargingProfile,
+  configurationKeys,
+  getConfigurationAnswer,
+  getVariablesAnswer,
+  parseProfile,
+  reportFrames,
+  sendReportsSequentially,
+  setChargingProfileRequest,
+  smartChargingVariable,
+  SMART_CHARGING_CTRLR,
+  type ConfigurationKey,
+} from './answers';
 import { checkCsmsRequest, type Finding, type StationVersion } from './checks';
 
 const nowS = () => Math.floor(Date.now() / 1000);
@@ -166,7 +167,7 @@ export class HarnessStation {
       case 'SetVariables':
         return {
           setVariableResult: (p.setVariableData as Payload[]).map((d) => ({
-            attributeStatus: (d.component as Payload).name === 'SmartChargingCtrlr' ? 'Rejected' : 'UnknownComponent',
+            attributeStatus: (d.component as Payload).name === SMART_CHARGING_CTRLR ? 'Rejected' : 'UnknownComponent',
             component: d.component,
             variable: d.variable,
           })),
@@ -186,118 +187,43 @@ export class HarnessStation {
     }
   }
 
-  private parse(wire: Payload): Profile {
-    try {
-      return this.v16 ? profileFrom16(wire) : profileFrom201(wire);
-    } catch (e) {
-      throw new CallErrorReply('PropertyConstraintViolation', (e as Error).message);
-    }
-  }
-
   private onSet(p: Payload): Payload {
-    const evseId = (this.v16 ? p.connectorId : p.evseId) as number;
-    const wire = (this.v16 ? p.csChargingProfiles : p.chargingProfile) as Payload;
-    const outcome = this.store.install(evseId, this.parse(wire), wire, this.transactions);
-    if (outcome.status === 'Accepted' || this.v16) return { status: outcome.status };
-    return { status: outcome.status, statusInfo: { reasonCode: outcome.reasonCode, additionalInfo: outcome.message.slice(0, 512) } };
+    const { evseId, wire } = setChargingProfileRequest(this.version, p);
+    return answerSetChargingProfile(this.version, this.store, evseId, wire, this.transactions).payload;
   }
 
   private onComposite(p: Payload): Payload {
-    const evseId = (this.v16 ? p.connectorId : p.evseId) as number;
-    const start = nowS();
-    const req = { evseId, duration: p.duration as number, unit: p.chargingRateUnit as RateUnit | undefined, start };
-    const ctx = this.store.compositeContext(this.transactions);
-    if (compositeRequestProblem(req, ctx)) return { status: 'Rejected' };
-    const result = compositeSchedule(req, ctx);
-    const periods = toPeriods(result);
-    if (this.v16) {
-      return { status: 'Accepted', connectorId: evseId, scheduleStart: iso(start), chargingSchedule: { duration: result.duration, chargingRateUnit: result.unit, chargingSchedulePeriod: periods } };
-    }
-    return { status: 'Accepted', schedule: { evseId, duration: result.duration, scheduleStart: iso(start), chargingRateUnit: result.unit, chargingSchedulePeriod: periods } };
+    return answerCompositeSchedule(this.store.compositeContext(this.transactions), p, nowS());
   }
 
   private onGetProfiles(p: Payload): Payload {
-    const requestId = p.requestId as number;
     const selected = this.store.select({ evseId: p.evseId as number | undefined, chargingProfile: p.chargingProfile as never });
     if (!selected.length) return { status: 'NoProfiles' };
-    const frames = reportPages(selected, this.pageSize).map((page, i, all) => ({
-      requestId,
-      chargingLimitSource: page.chargingLimitSource,
-      evseId: page.evseId,
-      chargingProfile: page.chargingProfile.map((raw) => {
-        const inst = selected.find((s) => s.profile.id === raw.id);
-        return inst?.profile.transactionId !== undefined && raw.transactionId === undefined ? { ...raw, transactionId: inst.profile.transactionId } : raw;
-      }),
-      ...(i < all.length - 1 ? { tbc: true } : {}),
-    }));
+    const frames = reportFrames(selected, this.pageSize, p.requestId as number);
     const session = this.session;
     // The CALLRESULT is written when this handler returns; the reports follow, one at a time (rules §1.2).
-    setImmediate(() => {
-      void (async () => {
-        for (const f of frames) {
-          if (!session?.isOpen) return;
-          try {
-            await session.call('ReportChargingProfiles', f);
-          } catch {
-            return;
-          }
-        }
-      })();
-    });
+    if (session) setImmediate(() => void sendReportsSequentially(session, frames));
     return { status: 'Accepted' };
   }
 
   // --- advertised capabilities (catalogue §1.7) -----------------------------------------------------
 
-  configKeys(): { key: string; readonly: boolean; value: string }[] {
-    const l = this.limits;
-    return [
-      { key: 'SupportedFeatureProfiles', readonly: true, value: 'Core,SmartCharging,RemoteTrigger' },
-      { key: 'NumberOfConnectors', readonly: true, value: String(l.evses) },
-      { key: 'ChargeProfileMaxStackLevel', readonly: true, value: String(l.maxStackLevel) },
-      { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: l.rateUnits.map((u) => (u === 'A' ? 'Current' : 'Power')).join(',') },
-      { key: 'ChargingScheduleMaxPeriods', readonly: true, value: String(l.maxPeriods) },
-      { key: 'MaxChargingProfilesInstalled', readonly: true, value: String(l.maxProfiles) },
-    ];
+  configKeys(): ConfigurationKey[] {
+    return configurationKeys(this.limits);
   }
 
   private onGetConfiguration(p: Payload): Payload {
-    const all = this.configKeys();
-    const wanted = p.key as string[] | undefined;
-    if (!wanted?.length) return { configurationKey: all };
-    return { configurationKey: all.filter((k) => wanted.includes(k.key)), unknownKey: wanted.filter((w) => !all.some((k) => k.key === w)) };
+    return getConfigurationAnswer(this.configKeys(), p.key as string[] | undefined);
   }
 
   /** SmartChargingCtrlr variables (rules §9.2). */
   variable(component: string, name: string, instance?: string, attributeType = 'Actual'): string | undefined {
-    if (component !== 'SmartChargingCtrlr') return undefined;
-    const l = this.limits;
-    if (name === 'Entries' && instance === 'ChargingProfiles') {
-      if (attributeType === 'MaxSet') return String(l.maxProfiles);
-      return attributeType === 'Actual' ? String(this.store.list().length) : undefined;
-    }
-    if (attributeType !== 'Actual') return undefined;
-    const values: Record<string, string> = {
-      Available: 'true',
-      Enabled: 'true',
-      ProfileStackLevel: String(l.maxStackLevel),
-      RateUnit: l.rateUnits.join(','),
-      PeriodsPerSchedule: String(l.maxPeriods),
-    };
-    return values[name];
+    if (component !== SMART_CHARGING_CTRLR) return undefined;
+    return smartChargingVariable(this.limits, this.store.list().length, name, instance, attributeType);
   }
 
   private onGetVariables(p: Payload): Payload {
-    return {
-      getVariableResult: (p.getVariableData as Payload[]).map((d) => {
-        const component = d.component as Payload;
-        const variable = d.variable as Payload;
-        const type = (d.attributeType as string | undefined) ?? 'Actual';
-        const value = this.variable(component.name as string, variable.name as string, variable.instance as string | undefined, type);
-        if (value === undefined) return { attributeStatus: component.name === 'SmartChargingCtrlr' ? 'UnknownVariable' : 'UnknownComponent', component, variable };
-        return { attributeStatus: 'Accepted', attributeType: type, attributeValue: value, component, variable };
-      }),
-    };
+    return getVariablesAnswer(p, (component, name, instance, type) => this.variable(component, name, instance, type));
   }
 
   // --- transactions ---------------------------------------------------------------------------------
@@ -366,7 +292,7 @@ export class HarnessStation {
     const evseId = this.freeEvse((this.v16 ? p.connectorId : p.evseId) as number | undefined);
     const wire = p.chargingProfile as Payload | undefined;
     if (evseId === undefined) return { status: 'Rejected' };
-    if (wire && this.store.installRemoteStart(evseId, this.parse(wire), wire).status !== 'Accepted') return { status: 'Rejected' };
+    if (wire && this.store.installRemoteStart(evseId, parseProfile(this.version, wire), wire).status !== 'Accepted') return { status: 'Rejected' };
     const session = this.session!;
     const call: StationCall = (a, q) => session.call(a, q);
     if (this.v16) {
