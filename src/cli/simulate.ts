@@ -1,10 +1,32 @@
 import { Command, Option } from 'commander';
-import type { ReferenceCsms, ReferenceStation } from '../reference';
+import { parseListen } from '../runner/config';
 
 /** Loaded when a simulate command runs, not when the CLI starts (bench part 4, start-up). */
 const reference = (): typeof import('../reference') => require('../reference') as typeof import('../reference');
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+interface Peer {
+  start(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Create, start and serve a reference peer until SIGINT/SIGTERM. Configuration problems (an unknown
+ * fault, a bad listen address, an unreachable CSMS) end with a one-line message and exit code 2.
+ */
+async function serve(create: () => Peer, ready: (peer: Peer) => void, log: (s: string) => void): Promise<number> {
+  let peer: Peer;
+  try {
+    peer = create();
+    await peer.start();
+  } catch (e) {
+    log(`ocpp-conformance: ${(e as Error).message}`);
+    return 2;
+  }
+  ready(peer);
+  return untilSignal(() => peer.stop());
+}
 
 /** `simulate station` and `simulate csms`: the reference peers as standalone processes. */
 export function addSimulateCommands(program: Command, io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }, onExit: (code: number) => void): void {
@@ -23,36 +45,27 @@ export function addSimulateCommands(program: Command, io: { out: NodeJS.Writable
     .option('--heartbeat <s>', 'heartbeat interval in seconds (default: from BootNotification)')
     .option('--fault <name>', 'inject a nonconformance (repeatable)', collect)
     .action(async (o: { ocpp: '1.6' | '2.0.1'; url: string; identity: string; password?: string; evses: string; pageSize: string; heartbeat?: string; fault?: string[] }) => {
-      const { ReferenceStation, UnknownFaultError } = reference();
-      let station: ReferenceStation;
-      try {
-        station = new ReferenceStation({
-          version: o.ocpp,
-          url: o.url,
-          identity: o.identity,
-          password: o.password,
-          evses: Number(o.evses),
-          pageSize: Number(o.pageSize),
-          heartbeatS: o.heartbeat ? Number(o.heartbeat) : undefined,
-          faults: o.fault,
-          log,
-        });
-      } catch (e) {
-        if (e instanceof UnknownFaultError) {
-          log(`ocpp-conformance: ${e.message}`);
-          return onExit(2);
-        }
-        throw e;
-      }
-      try {
-        await station.start();
-      } catch (e) {
-        log(`ocpp-conformance: ${(e as Error).message}`);
-        return onExit(2);
-      }
-      log(`reference station ${o.identity} (OCPP ${o.ocpp}) connected to ${o.url}; Ctrl-C to stop`);
-      station.on('booted', () => log(`reference station ${o.identity} booted`));
-      onExit(await untilSignal(() => station.stop()));
+      const { ReferenceStation } = reference();
+      const code = await serve(
+        () =>
+          new ReferenceStation({
+            version: o.ocpp,
+            url: o.url,
+            identity: o.identity,
+            password: o.password,
+            evses: Number(o.evses),
+            pageSize: Number(o.pageSize),
+            heartbeatS: o.heartbeat ? Number(o.heartbeat) : undefined,
+            faults: o.fault,
+            log,
+          }),
+        (station) => {
+          log(`reference station ${o.identity} (OCPP ${o.ocpp}) connected to ${o.url}; Ctrl-C to stop`);
+          (station as InstanceType<typeof ReferenceStation>).on('booted', () => log(`reference station ${o.identity} booted`));
+        },
+        log,
+      );
+      onExit(code);
     });
 
   sim
@@ -63,26 +76,16 @@ export function addSimulateCommands(program: Command, io: { out: NodeJS.Writable
     .option('--password <pw>', 'HTTP Basic password required from stations')
     .option('--fault <name>', 'inject a nonconformance (repeatable)', collect)
     .action(async (o: { ocpp: '1.6' | '2.0.1'; listen: string; password?: string; fault?: string[] }) => {
-      const i = o.listen.lastIndexOf(':');
-      const { ReferenceCsms, UnknownFaultError } = reference();
-      let csms: ReferenceCsms;
-      try {
-        csms = new ReferenceCsms({ versions: [o.ocpp], host: o.listen.slice(0, i) || '127.0.0.1', port: Number(o.listen.slice(i + 1)), password: o.password, faults: o.fault, log });
-      } catch (e) {
-        if (e instanceof UnknownFaultError) {
-          log(`ocpp-conformance: ${e.message}`);
-          return onExit(2);
-        }
-        throw e;
-      }
-      try {
-        await csms.start();
-      } catch (e) {
-        log(`ocpp-conformance: cannot listen on ${o.listen}: ${(e as Error).message}`);
-        return onExit(2);
-      }
-      io.out.write(`reference CSMS (OCPP ${o.ocpp}) listening on ${csms.url}/<identity>; triggers: POST ${csms.httpUrl}/trigger/<identity>/<Action>\n`);
-      onExit(await untilSignal(() => csms.stop()));
+      const { ReferenceCsms } = reference();
+      const code = await serve(
+        () => new ReferenceCsms({ versions: [o.ocpp], ...parseListen(o.listen), password: o.password, faults: o.fault, log }),
+        (peer) => {
+          const csms = peer as InstanceType<typeof ReferenceCsms>;
+          io.out.write(`reference CSMS (OCPP ${o.ocpp}) listening on ${csms.url}/<identity>; triggers: POST ${csms.httpUrl}/trigger/<identity>/<Action>\n`);
+        },
+        log,
+      );
+      onExit(code);
     });
 }
 
