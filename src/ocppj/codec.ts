@@ -13,7 +13,10 @@ import {
 } from './errors';
 import { MAX_MESSAGE_ID_LENGTH, MessageType, type OcppMessage, type Payload } from './messages';
 
-export type DecodeResult = { ok: true; message: OcppMessage } | { ok: false; error: FramingError };
+export type DecodeResult =
+  | { ok: true; message: OcppMessage }
+  /** `response`: the frame was a broken CALLRESULT/CALLERROR (types 3–6), which must never be answered. */
+  | { ok: false; error: FramingError; response: boolean };
 
 export interface DecodeOptions {
   /** Whether an action is known for this version (has a request schema). Unknown → UnknownActionError. */
@@ -28,10 +31,14 @@ const isObject = (v: unknown): v is Payload => typeof v === 'object' && v !== nu
  */
 export function decode(version: OcppVersion, data: string | Buffer, isBinary: boolean, opts: DecodeOptions = {}): DecodeResult {
   const raw = typeof data === 'string' ? data : data.toString('utf8');
-  const fail = (error: FramingError): DecodeResult => ({ ok: false, error });
+  let parsed: unknown;
+  const fail = (error: FramingError): DecodeResult => ({
+    ok: false,
+    error,
+    response: Array.isArray(parsed) && [3, 4, 5, 6].includes(parsed[0] as number),
+  });
   // OCPP-J 1.6 §4 / Part 4 §4: messages are sent as WebSocket *text* frames.
   if (isBinary) return fail(new BinaryFrameError('binary WebSocket frame; OCPP-J uses text frames only', raw));
-  let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch (e) {

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type { CaseContext, CaseDefinition, CallOutcome, ExpectCallOptions, ReceivedCall } from '../scenario/types';
 import type { Failure, Note } from '../report/types';
 import type { Payload } from '../ocppj/messages';
-import { CallErrorResponse, type OcppjError } from '../ocppj/errors';
+import { CallErrorResponse } from '../ocppj/errors';
 import type { CallOptions, Reply, RpcSession, ProtocolViolation, TraceFrame } from './runtimeTypes';
 import { Assertions } from './assertions';
 import { CaseSkipped, Interrupted, ManualActionUnavailable, PeerUnavailable } from './errors';
@@ -134,16 +134,22 @@ export class CaseRun implements CaseContext {
     if (opts.reply !== undefined) this.replies.push({ action, match: opts.match, reply: opts.reply });
     const timeoutMs = opts.timeoutMs ?? this.rt.config.timing.callTimeoutMs;
     return new Promise((resolve, reject) => {
+      const end = this.untilAbort(() => {
+        clearTimeout(t);
+        reject(this.closedReason);
+      });
       const w: Waiter = {
         action,
         match: opts.match,
         resolve: (c) => {
           clearTimeout(t);
+          end();
           resolve(c);
         },
       };
       const t = setTimeout(() => {
         this.waiters.delete(w);
+        end();
         reject(
           this.fail(
             `expected a ${action} CALL from the ${this.as === 'csms' ? 'station' : 'CSMS'} within ${timeoutMs} ms; none arrived`,
@@ -151,10 +157,6 @@ export class CaseRun implements CaseContext {
           ),
         );
       }, timeoutMs);
-      this.signal.addEventListener('abort', () => {
-        clearTimeout(t);
-        reject(this.closedReason);
-      });
       this.waiters.add(w);
     });
   }
@@ -165,36 +167,36 @@ export class CaseRun implements CaseContext {
 
   async quietFor(action: string, ms: number, match?: (p: Payload) => boolean): Promise<ReceivedCall | undefined> {
     this.ensureOpen();
-    const since = this.inbox.length;
     return new Promise((resolve) => {
-      // Removed once the wait ends, so many short waits in one case do not pile up abort listeners.
-      const onAbort = () => {
+      const end = this.untilAbort(() => {
         clearTimeout(t);
         resolve(undefined);
-      };
+      });
       const w: Waiter = {
         action,
         match,
         resolve: (c) => {
           clearTimeout(t);
-          this.signal.removeEventListener('abort', onAbort);
+          end();
           resolve(c);
         },
       };
       const t = setTimeout(() => {
         this.waiters.delete(w);
-        this.signal.removeEventListener('abort', onAbort);
+        end();
         resolve(undefined);
       }, ms);
-      // A matching CALL that arrived between the call and the wait still counts.
-      const early = this.inbox.slice(since).find((c) => c.action === action && (!match || match(c.payload)));
-      if (early) {
-        clearTimeout(t);
-        return resolve(early);
-      }
       this.waiters.add(w);
-      this.signal.addEventListener('abort', onAbort);
     });
+  }
+
+  /**
+   * Run `onAbort` if the case is closed while a wait is pending; the returned function detaches it
+   * when the wait ends, so a long case does not pile up listeners on its signal.
+   */
+  private untilAbort(onAbort: () => void): () => void {
+    this.signal.addEventListener('abort', onAbort, { once: true });
+    return () => this.signal.removeEventListener('abort', onAbort);
   }
 
   handle(action: string, handler: Handler): void {
@@ -262,13 +264,17 @@ export class CaseRun implements CaseContext {
     const rl = createInterface({ input, terminal: false });
     try {
       const line = await new Promise<string>((resolve, reject) => {
-        const t = setTimeout(() => reject(new ManualActionUnavailable(`operator did not confirm within ${timeoutMs} ms: ${prompt}`)), timeoutMs);
-        this.signal.addEventListener('abort', () => {
+        const end = this.untilAbort(() => {
           clearTimeout(t);
           reject(this.closedReason ?? new Interrupted('abort'));
         });
+        const t = setTimeout(() => {
+          end();
+          reject(new ManualActionUnavailable(`operator did not confirm within ${timeoutMs} ms: ${prompt}`));
+        }, timeoutMs);
         rl.once('line', (l) => {
           clearTimeout(t);
+          end();
           resolve(l.trim().toLowerCase());
         });
       });
@@ -374,4 +380,3 @@ export class CaseRun implements CaseContext {
   }
 }
 
-export type { OcppjError };

@@ -73,8 +73,8 @@ export async function runConformance(input: RunInput): Promise<RunOutput> {
   // The built-in peer answers on loopback at once; a 1 s quiet period is ample there (README).
   if (builtin) config.timing.graceMs = Math.min(config.timing.graceMs, 1000);
   const csmsState = new CsmsStationState();
-  const roleDefaults: Record<string, CallHandler> =
-    config.as === 'csms' ? csmsDefaultHandlers(config.ocpp, csmsState) : (input.stationRole?.(config).handlers ?? {});
+  const stationRole = config.as === 'station' ? input.stationRole?.(config) : undefined;
+  const roleDefaults: Record<string, CallHandler> = config.as === 'csms' ? csmsDefaultHandlers(config.ocpp, csmsState) : (stationRole?.handlers ?? {});
   let current: CaseRun | undefined;
   const betweenCases: ProtocolViolation[] = [];
   const harnessErrors = new WeakMap<CaseRun, Error[]>();
@@ -233,7 +233,7 @@ export async function runConformance(input: RunInput): Promise<RunOutput> {
         trace: link.trace,
         onSession: (session) => link.attach(session),
       });
-      await input.stationRole?.(config).onSession?.(s);
+      await stationRole?.onSession?.(s);
       return s;
     };
     await open();
@@ -295,7 +295,7 @@ export async function runConformance(input: RunInput): Promise<RunOutput> {
     if (!link.connected) {
       const s = await link.waitForSession(config.timing.connectTimeoutMs, signal);
       if (!s) {
-        return base(signal.aborted ? 'error' : 'error', {
+        return base('error', {
           reason: signal.aborted ? 'interrupted' : 'device not connected',
           errorType: signal.aborted ? 'Interrupted' : 'ConnectionError',
         });

@@ -85,8 +85,6 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-const isObject = (v: unknown): v is Payload => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * One OCPP-J RPC session over an open WebSocket, either role. It validates every frame both ways,
  * traces every frame, keeps at most one outgoing CALL outstanding (Part 4 §4.1.1) and answers inbound
@@ -147,15 +145,6 @@ export class RpcSession extends EventEmitter {
   handle(action: string, handler: CallHandler): this {
     this.handlers.set(action, handler);
     return this;
-  }
-
-  unhandle(action: string): this {
-    this.handlers.delete(action);
-    return this;
-  }
-
-  hasHandler(action: string): boolean {
-    return this.handlers.has(action);
   }
 
   /**
@@ -227,7 +216,7 @@ export class RpcSession extends EventEmitter {
     // Decode the bytes to text once: the codec and the trace share it (bench: a second utf8 decode per frame).
     const raw = data.toString('utf8');
     const decoded = decode(this.version, raw, isBinary, { isKnownAction: (a) => this.validator.has(a, 'request') });
-    if (!decoded.ok) return this.onFramingError(decoded.error, data);
+    if (!decoded.ok) return this.onFramingError(decoded.error, decoded.response, data);
     const msg = decoded.message;
     switch (msg.type) {
       case 'CALL':
@@ -243,23 +232,14 @@ export class RpcSession extends EventEmitter {
     }
   }
 
-  private onFramingError(error: FramingError, data: Buffer): void {
+  private onFramingError(error: FramingError, response: boolean, data: Buffer): void {
     const raw = data.toString('utf8');
     const frame = this.record('in', raw, undefined, null, undefined, false, error.message);
     this.violation({ severity: 'fail', kind: 'FramingViolation', rule: 'OCPP-J', message: error.message, frameSeq: frame.seq });
     // Answer with a CALLERROR only when the frame was meant as a CALL and its messageId is readable:
     // answering a broken CALLRESULT would create a response to a response.
-    if (error.messageId !== undefined && this.looksLikeCall(raw)) {
+    if (error.messageId !== undefined && !response) {
       this.sendError(error.messageId, error.errorKind, error.message);
-    }
-  }
-
-  private looksLikeCall(raw: string): boolean {
-    try {
-      const v = JSON.parse(raw);
-      return Array.isArray(v) && (v[0] === 2 || ![3, 4, 5, 6].includes(v[0]));
-    } catch {
-      return false;
     }
   }
 
@@ -439,7 +419,6 @@ export class RpcSession extends EventEmitter {
   }
 }
 
-export { isObject as isPayloadObject };
 
 const MAX_MESSAGE_CHARS = 500;
 const MAX_VALUE_CHARS = 4096;
