@@ -111,10 +111,13 @@ async function runCommand(flags: RunFlags, io: { out: NodeJS.WritableStream; err
   // Signals are caught from the very start: a Ctrl-C during start-up still ends in written reports
   // (the runner sees the aborted signal and marks every case interrupted).
   const ac = new AbortController();
+  let finished = false;
   const onSignal = (sig: NodeJS.Signals) => {
-    if (ac.signal.aborted) {
-      // Second signal: the user insists; leave at once (reports may be incomplete).
-      say(`${sig} again: exiting without waiting for reports`);
+    if (finished || ac.signal.aborted) {
+      // After the run (reports already written, the process is draining) or a second signal: leave
+      // at once with 130. The handlers stay installed until exit so a late signal never kills the
+      // process with a bare signal status instead.
+      if (!finished) say(`${sig} again: exiting without waiting for reports`);
       process.exit(130);
     }
     say(`${sig}: stopping the current case and writing reports`);
@@ -125,8 +128,7 @@ async function runCommand(flags: RunFlags, io: { out: NodeJS.WritableStream; err
   try {
     return await runPrepared(flags, io, say, ac);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    finished = true;
   }
 }
 

@@ -71,6 +71,8 @@ export class CallErrorResponse extends OcppjError {
     readonly errorDetails: unknown,
     raw: string,
     messageId: string,
+    /** Trace sequence number of the CALLERROR frame, when traced. */
+    readonly frameSeq?: number,
   ) {
     super(`${action} answered with CALLERROR ${errorCode}${errorDescription ? `: ${errorDescription}` : ''}`, raw, messageId);
   }

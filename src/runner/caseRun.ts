@@ -206,19 +206,23 @@ export class CaseRun implements CaseContext {
   // --- outbound -----------------------------------------------------------------------------
 
   async call<T = Payload>(action: string, payload: Payload, opts?: CallOptions): Promise<T> {
+    return (await this.callAnswered<T>(action, payload, opts)).payload;
+  }
+
+  private async callAnswered<T>(action: string, payload: Payload, opts?: CallOptions) {
     this.ensureOpen();
     this.sentTestFrame = true;
-    const session = this.session;
-    const result = await session.call<T>(action, payload, { timeoutMs: opts?.timeoutMs ?? this.rt.config.timing.callTimeoutMs, ...opts });
+    const result = await this.session.callAnswered<T>(action, payload, { timeoutMs: opts?.timeoutMs ?? this.rt.config.timing.callTimeoutMs, ...opts });
     this.ensureOpen();
     return result;
   }
 
   async tryCall<T = Payload>(action: string, payload: Payload, opts?: CallOptions): Promise<CallOutcome<T>> {
     try {
-      return { ok: true, payload: await this.call<T>(action, payload, opts) };
+      const a = await this.callAnswered<T>(action, payload, opts);
+      return { ok: true, payload: a.payload, frame: a.frame };
     } catch (e) {
-      if (e instanceof CallErrorResponse) return { ok: false, errorCode: e.errorCode, errorDescription: e.errorDescription, error: e };
+      if (e instanceof CallErrorResponse) return { ok: false, errorCode: e.errorCode, errorDescription: e.errorDescription, error: e, frameSeq: e.frameSeq };
       // Anything else (timeout, schema violation, disconnect) stays fatal for the case.
       throw e;
     }

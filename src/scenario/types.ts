@@ -63,10 +63,10 @@ export interface ExpectCallOptions {
   reply?: Payload | Reply | ((payload: Payload) => Payload | Reply | Promise<Payload | Reply>);
 }
 
+/** What tryCall returns; `frame` is the response frame (CALLRESULT or CALLERROR) findings point at. */
 export type CallOutcome<T = Payload> =
-  | { ok: true; payload: T; frame?: TraceFrame }
-  | { ok: false; errorCode: string; errorDescription: string; error: Error }
-  | { ok: false; errorCode?: undefined; error: Error };
+  | { ok: true; payload: T; frame: TraceFrame }
+  | { ok: false; errorCode: string; errorDescription: string; error: Error; frameSeq?: number };
 
 /** The body of a case sees only this. */
 export interface CaseContext {

@@ -35,3 +35,8 @@ export function convertLimit(
 export function round1(v: number): number {
   return Math.round(v * 10 + (v >= 0 ? 1e-9 : -1e-9)) / 10;
 }
+
+/** At most one decimal (rules §8), robust to binary floating point (8.1 * 10 = 80.99999999999999). */
+export function atMostOneDecimal(v: number): boolean {
+  return Math.abs(v * 10 - Math.round(v * 10)) < 1e-6 * Math.max(1, Math.abs(v));
+}

@@ -6,6 +6,7 @@
  * profiles it holds (tracked over the session, for K01.FR.06/.39).
  */
 import {
+  atMostOneDecimal,
   conflicts201,
   profileFrom16,
   profileFrom201,
@@ -35,10 +36,7 @@ export interface CheckContext {
 
 type Payload = Record<string, unknown>;
 
-/** At most one decimal (rules §8), robust to binary floating point (8.1 * 10 = 80.99999999999999). */
-export function atMostOneDecimal(v: number): boolean {
-  return Math.abs(v * 10 - Math.round(v * 10)) < 1e-6 * Math.max(1, Math.abs(v));
-}
+export { atMostOneDecimal };
 
 /** Findings for one CSMS request. Actions outside SmartCharging (and remote start) give none. */
 export function checkCsmsRequest(action: string, p: Payload, ctx: CheckContext): Finding[] {

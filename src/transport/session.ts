@@ -77,10 +77,16 @@ export interface SessionOptions {
   validator?: SchemaValidator;
 }
 
+/** A validated response with the trace frame that carried it (failures and reports point at it). */
+export interface Answered<T = Payload> {
+  payload: T;
+  frame: TraceFrame;
+}
+
 interface Pending {
   messageId: string;
   action: string;
-  resolve: (p: Payload) => void;
+  resolve: (a: Answered) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -153,20 +159,25 @@ export class RpcSession extends EventEmitter {
    * OutboundSchemaError (harness fault; nothing sent).
    */
   call<T = Payload>(action: string, payload: Payload, opts: CallOptions = {}): Promise<T> {
-    const run = () => this.doCall(action, payload, opts) as Promise<T>;
+    return this.callAnswered<T>(action, payload, opts).then((a) => a.payload);
+  }
+
+  /** As `call`, also giving the response's trace frame. A CallErrorResponse carries its frame too. */
+  callAnswered<T = Payload>(action: string, payload: Payload, opts: CallOptions = {}): Promise<Answered<T>> {
+    const run = () => this.doCall(action, payload, opts) as Promise<Answered<T>>;
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => undefined);
     return p;
   }
 
-  private doCall(action: string, payload: Payload, opts: CallOptions): Promise<Payload> {
+  private doCall(action: string, payload: Payload, opts: CallOptions): Promise<Answered> {
     if (!this.isOpen) return Promise.reject(new ConnectionClosedError(action, this.closeInfo?.code, this.closeInfo?.reason ?? ''));
     const result = this.validator.validate(action, 'request', payload);
     if (!result.valid && !opts.intentionalInvalid) return Promise.reject(new OutboundSchemaError(action, 'request', result.violations));
     const messageId = randomUUID();
     const raw = encode({ type: 'CALL', messageId, action, payload });
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
-    return new Promise<Payload>((resolve, reject) => {
+    return new Promise<Answered>((resolve, reject) => {
       const timer = setTimeout(() => {
         if (this.pending?.messageId !== messageId) return;
         this.pending = undefined;
@@ -350,7 +361,7 @@ export class RpcSession extends EventEmitter {
           actual: msg.errorCode,
         });
       }
-      pending.reject(new CallErrorResponse(pending.action, msg.errorCode, msg.errorDescription, msg.errorDetails, raw, msg.messageId));
+      pending.reject(new CallErrorResponse(pending.action, msg.errorCode, msg.errorDescription, msg.errorDetails, raw, msg.messageId, frame.seq));
       return;
     }
     let payload = msg.payload;
@@ -374,7 +385,7 @@ export class RpcSession extends EventEmitter {
       pending.reject(new PayloadSchemaError(pending.action, 'response', result.violations, raw, msg.messageId));
       return;
     }
-    pending.resolve(payload as Payload);
+    pending.resolve({ payload: payload as Payload, frame });
   }
 
   private failPending(err: Error): void {

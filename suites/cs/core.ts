@@ -1,5 +1,6 @@
 import { defineCase, type CaseDefinition } from '../../src/scenario';
 import { SmartCharging, expectComposite, getProfiles } from '../lib/smartcharging';
+import { workedExampleB } from './composite';
 
 const BOTH = ['1.6', '2.0.1'] as const;
 
@@ -11,15 +12,14 @@ export const coreCases: CaseDefinition[] = [
     as: 'csms',
     requirements: ['1.6 §7.14', 'rules §8'],
     tags: ['decimals'],
+    needs: { periodsPerSchedule: 4 },
     async run(t) {
       const sc = new SmartCharging(t);
+      // One profile, one period per value, so every value shows in the composite and is compared.
       const limits = [0.3, 8.1, 16.7, 6];
-      for (const [i, limit] of limits.entries()) {
-        await t.step(`Set TxDefault with limit ${limit}`, () =>
-          sc.install(1, { id: 1100 + i, stackLevel: i, purpose: 'TxDefault', periods: [[0, limit]], duration: 600 }),
-        );
-      }
-      await t.step('composite reports the values unchanged', () => expectComposite(sc, 1, 300, 'A'));
+      const periods = limits.map((limit, i) => [i * 60, limit] as const);
+      await t.step(`Set TxDefault with limits ${limits.join(', ')}`, () => sc.install(1, { id: 1100, purpose: 'TxDefault', periods, duration: 600 }));
+      await t.step('composite reports the values unchanged', () => expectComposite(sc, 1, 300, 'A', { rule: 'rules §8' }));
     },
   }),
   defineCase({
@@ -31,11 +31,7 @@ export const coreCases: CaseDefinition[] = [
     requirements: ['1.6 §3.13.2'],
     needs: { maxStackLevel: 1, maxProfiles: 2, periodsPerSchedule: 3 },
     async run(t) {
-      const sc = new SmartCharging(t);
-      const t0 = t.now();
-      await sc.install(1, { id: 1201, stackLevel: 0, purpose: 'TxDefault', periods: [[0, 6], [100, 8], [200, 10]], duration: 400, startSchedule: t0 });
-      await sc.install(1, { id: 1202, stackLevel: 1, purpose: 'TxDefault', periods: [[0, 7], [100, 9]], duration: 150, startSchedule: t0 });
-      await expectComposite(sc, 1, 350, 'A', { rule: 'TC_072_CS' });
+      await workedExampleB(new SmartCharging(t), 1201, 'TC_072_CS');
     },
   }),
   defineCase({
@@ -44,17 +40,22 @@ export const coreCases: CaseDefinition[] = [
     title: 'Bulk install and GetChargingProfiles pagination with tbc',
     ocpp: ['2.0.1'],
     as: 'csms',
-    requirements: ['K09.FR.01', 'K09.FR.03', 'K01.FR.01'],
+    requirements: ['K09.FR.01', 'rules §6.2', 'K01.FR.01'],
     tags: ['pagination'],
     async run(t) {
       const sc = new SmartCharging(t);
-      const n = Math.min(t.caps.maxProfiles, 12);
+      // One profile per (EVSE, stack level): station-max on EVSE 0, TxDefault on each EVSE, so no two
+      // profiles share stackLevel/purpose/EVSE (K01.FR.06) and no evse-0/evse-N TxDefault pair shares a
+      // level (FR.52/.53: how a station treats those is open).
+      const perLevel = t.caps.evses + 1;
+      const n = Math.min(t.caps.maxProfiles, 12, perLevel * (t.caps.maxStackLevel + 1));
       for (let i = 0; i < n; i++) {
-        const evse = i % (t.caps.evses + 1);
-        await sc.install(evse, { id: 2000 + i, stackLevel: i % (t.caps.maxStackLevel + 1), purpose: evse === 0 ? (i % 2 ? 'Max' : 'TxDefault') : 'TxDefault', periods: [[0, 6 + (i % 10)]], duration: 3600 + i });
+        const evse = i % perLevel;
+        await sc.install(evse, { id: 2000 + i, stackLevel: Math.floor(i / perLevel), purpose: evse === 0 ? 'Max' : 'TxDefault', periods: [[0, 6 + (i % 10)]], duration: 3600 + i });
       }
       await t.step('all profiles, no evseId', () => getProfiles(sc, { chargingProfile: { chargingLimitSource: ['CSO'] } }));
-      await t.step('EVSE 1 only', () => getProfiles(sc, { evseId: 1, chargingProfile: {} }));
+      // K09.FR.03 binds the harness too: a criterion in every request.
+      await t.step('EVSE 1 only', () => getProfiles(sc, { evseId: 1, chargingProfile: { chargingLimitSource: ['CSO'] } }));
       await t.step('nothing matches → NoProfiles', () => getProfiles(sc, { chargingProfile: { chargingProfileId: [999999] } }));
     },
   }),

@@ -5,7 +5,7 @@
  * remaining set is read back (2.0.1 GetChargingProfiles; 1.6 composites and Clear(id) probes).
  */
 import { defineCase, model, type CaseDefinition } from '../../src/scenario';
-import { SmartCharging, expectComposite, type ProfileSpec } from '../lib/smartcharging';
+import { SmartCharging, callSeq, expectComposite, type ProfileSpec } from '../lib/smartcharging';
 import { ReportReader, startTransaction201 } from './pagination';
 
 type Payload = Record<string, unknown>;
@@ -34,11 +34,8 @@ async function clearExpect(
   const before = sc.mirror.list();
   const ref = sc.v16 ? model.clear16(before, req) : model.clear201(before, req);
   const removed = ref.removed.map((i) => i.profile.id);
-  const seqBefore = t.session.trace.lastSeq;
   const r = await t.tryCall<{ status: string }>('ClearChargingProfile', req);
-  const frames = t.session.trace.slice(seqBefore).frames;
-  const reqFrame = frames.find((f) => f.dir === 'out' && f.type === 'CALL' && f.action === 'ClearChargingProfile');
-  const frameSeq = frames.find((f) => f.dir === 'in' && f.messageId === reqFrame?.messageId)?.seq;
+  const frameSeq = r.ok ? r.frame.seq : r.frameSeq;
   const what = `${o.label}: ClearChargingProfile(${JSON.stringify(req)}) with ${before.length ? `profiles ${held(sc).join(', ')}` : 'nothing'} installed`;
   let status: string;
   if (!r.ok) {
@@ -70,9 +67,7 @@ async function probes16(sc: SmartCharging, ids: number[], label: string, rule: s
   const t = sc.t;
   for (const id of ids) {
     const want = sc.mirror.list().some((i) => i.profile.id === id) ? 'Accepted' : 'Unknown';
-    const seqBefore = t.session.trace.lastSeq;
-    const r = await t.call<{ status: string }>('ClearChargingProfile', { id });
-    const frameSeq = t.session.trace.slice(seqBefore).frames.find((f) => f.dir === 'in' && f.type === 'CALLRESULT')?.seq;
+    const { payload: r, seq: frameSeq } = await callSeq<{ status: string }>(t, 'ClearChargingProfile', { id });
     t.check.equal(r.status, want, `${label}: probe Clear(id ${id}) — profile ${id} ${want === 'Accepted' ? 'must still be installed' : 'must be gone'}`, { rule, pointer: '/status', frameSeq });
     sc.mirror.clear16({ id });
   }
@@ -97,8 +92,10 @@ async function installSet201(sc: SmartCharging, base: number, opts: { txId?: str
   const s: Set201 = { M: base + 1, D0: base + 2, D0s1: base + 3, D1a: base + 4, D1b: base + 5 };
   const specs: [number, ProfileSpec][] = [
     [0, { id: s.M, purpose: 'Max', stackLevel: 0, periods: [[0, 32]], duration: 86400 }],
-    [0, { id: s.D0, purpose: 'TxDefault', stackLevel: 0, periods: [[0, 16]] }],
-    [0, { id: s.D0s1, purpose: 'TxDefault', stackLevel: 1, periods: [[0, 14]], duration: 600 }],
+    // EVSE-0 TxDefaults on levels the EVSE-level ones never use: an evse-0/evse-N pair on one level is
+    // the FR.52/.53 conflict, whose handling the spec leaves open (rules §4.2).
+    [0, { id: s.D0, purpose: 'TxDefault', stackLevel: 2, periods: [[0, 16]] }],
+    [0, { id: s.D0s1, purpose: 'TxDefault', stackLevel: 3, periods: [[0, 14]], duration: 600 }],
     [1, { id: s.D1a, purpose: 'TxDefault', stackLevel: 0, periods: [[0, 10]] }],
     [1, { id: s.D1b, purpose: 'TxDefault', stackLevel: 1, periods: [[0, 8]], duration: 600 }],
   ];
@@ -130,7 +127,7 @@ export const filterCases: CaseDefinition[] = [
     as: 'csms',
     requirements: ['K09.FR.01', 'K09.FR.02', 'K09.FR.04', 'K09.FR.05', 'K09.FR.06', 'rules §6.1', 'rules §6.2'],
     tags: ['filters', 'pagination'],
-    needs: { maxProfiles: 7, maxStackLevel: 1 },
+    needs: { maxProfiles: 7, maxStackLevel: 3 },
     async run(t) {
       const sc = new SmartCharging(t);
       const reader = new ReportReader(sc);
@@ -177,7 +174,7 @@ export const filterCases: CaseDefinition[] = [
     as: 'csms',
     requirements: ['K10.FR.01', 'K10.FR.03', 'K10.FR.04', 'K10.FR.06 (as cited by libocpp)', 'rules §7.2', 'rules §7.3'],
     tags: ['filters', 'clear'],
-    needs: { maxProfiles: 8, maxStackLevel: 1 },
+    needs: { maxProfiles: 8, maxStackLevel: 3 },
     async run(t) {
       const sc = new SmartCharging(t);
       const reader = new ReportReader(sc);
@@ -194,7 +191,7 @@ export const filterCases: CaseDefinition[] = [
           await reader.readBack(`${label} → read back`, rule);
         });
       await step('by id (TC_K_05_CS)', { chargingProfileId: s.D1b }, 'K10.FR.03');
-      await step(`purpose TxDefault AND stackLevel 1${s.D2 ? ', spanning EVSEs 0 and 2 (TC_K_24_CS)' : ''}`, { chargingProfileCriteria: { chargingProfilePurpose: TXD, stackLevel: 1 } }, 'K10.FR.04');
+      await step(`purpose TxDefault AND stackLevel 1${s.D2 ? ', spanning EVSEs 1 and 2 (TC_K_24_CS)' : ''}`, { chargingProfileCriteria: { chargingProfilePurpose: TXD, stackLevel: 1 } }, 'K10.FR.04');
       await step('evseId 0 AND purpose TxDefault (evseId 0 = station level only)', { chargingProfileCriteria: { evseId: 0, chargingProfilePurpose: TXD } }, 'K10.FR.04');
       await step('evseId 1 AND stackLevel 0', { chargingProfileCriteria: { evseId: 1, stackLevel: 0 } }, 'K10.FR.04');
       await step('unknown id → Unknown', { chargingProfileId: 3199 }, 'K10.FR.01');
@@ -259,7 +256,7 @@ export const filterCases: CaseDefinition[] = [
     as: 'csms',
     requirements: ['K10.FR.01', 'K10.FR.03', 'K10.FR.04', 'rules §7.2', 'rules §7.3'],
     tags: ['filters', 'clear'],
-    needs: { maxProfiles: 6, maxStackLevel: 1 },
+    needs: { maxProfiles: 6, maxStackLevel: 3 },
     async run(t) {
       const sc = new SmartCharging(t);
       const reader = new ReportReader(sc);
@@ -274,7 +271,7 @@ export const filterCases: CaseDefinition[] = [
         ['evseId 0 AND stackLevel 0', { chargingProfileCriteria: { evseId: 0, stackLevel: 0 } }, 'K10.FR.04'],
         ['evseId 1 AND purpose TxDefault', { chargingProfileCriteria: { evseId: 1, chargingProfilePurpose: TXD } }, 'K10.FR.04'],
         ['purpose TxDefault AND stackLevel 1', { chargingProfileCriteria: { chargingProfilePurpose: TXD, stackLevel: 1 } }, 'K10.FR.04'],
-        ['evseId 0 AND purpose TxDefault AND stackLevel 1', { chargingProfileCriteria: { evseId: 0, chargingProfilePurpose: TXD, stackLevel: 1 } }, 'K10.FR.04'],
+        ['evseId 0 AND purpose TxDefault AND stackLevel 3', { chargingProfileCriteria: { evseId: 0, chargingProfilePurpose: TXD, stackLevel: 3 } }, 'K10.FR.04'],
         [`evseId ${other} AND purpose Max (nothing)`, { chargingProfileCriteria: { evseId: other, chargingProfilePurpose: MAX201 } }, 'K10.FR.01'],
         ['purpose TxProfile (nothing)', { chargingProfileCriteria: { chargingProfilePurpose: TXP } }, 'K10.FR.01'],
         ['by id', { chargingProfileId: 3202 }, 'K10.FR.03'],

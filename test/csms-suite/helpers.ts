@@ -11,7 +11,7 @@ export const ROOT = join(__dirname, '..', '..');
 export function csmsConfig(ocpp: '1.6' | '2.0.1', extra: PartialConfig = {}): RunConfig {
   return mergeConfig(
     { as: 'station', ocpp, reporters: [], out: '/tmp/ocpp-conformance-csms-suite' },
-    { timing: { callTimeoutMs: 2000, caseTimeoutMs: 30_000, graceMs: 300, connectTimeoutMs: 5000, toleranceS: 4 } },
+    { timing: { callTimeoutMs: 4000, caseTimeoutMs: 60_000, graceMs: 300, connectTimeoutMs: 5000, toleranceS: 4 } },
     extra,
   );
 }

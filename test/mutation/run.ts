@@ -10,8 +10,9 @@ export async function runBuiltin(
   partial: PartialConfig,
 ): Promise<{ exitCode: number; result: RunResult; failed: string[]; errored: string[] }> {
   const config = mergeConfig(
-    // Short CALL timeout so the `silence` fault costs seconds, not minutes.
-    { timing: { callTimeoutMs: 2500, graceMs: 500, caseTimeoutMs: 60_000, connectTimeoutMs: 10_000 } },
+    // Short CALL timeout so the `silence` fault costs seconds, not minutes, yet ample on a loaded CI box
+    // running several suites at once (jest maxConcurrency).
+    { timing: { callTimeoutMs: 4000, graceMs: 500, caseTimeoutMs: 60_000, connectTimeoutMs: 10_000 } },
     partial,
   );
   const { exitCode, result } = await runConformance({

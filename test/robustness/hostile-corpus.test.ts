@@ -138,7 +138,7 @@ function checkMessage(v: ProtocolViolation): void {
 }
 
 describe('a flood of CALLs', () => {
-  test.each(matrix2())('OCPP %s, peer as %s: 2 000 CALLs without waiting are all answered; overlapping CALLs are flagged (2.0.1 fail, 1.6 warn)', async (version, role) => {
+  test.each(matrix2())('OCPP %s, peer as %s: 2 000 CALLs without waiting are all answered; overlap, when the frames arrive together, gets the severity of the version (2.0.1 fail, 1.6 warn; the forced case is in test/transport)', async (version, role) => {
     const p = await hostilePair(role, version);
     try {
       const { action } = probeFor(role);

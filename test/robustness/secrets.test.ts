@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
-import { CsmsServer, connectStation, type RpcSession } from '../../src/transport';
+import { AuthenticationError, CsmsServer, connectStation, type RpcSession } from '../../src/transport';
 import { makeCerts, type CertFiles } from '../helpers/certs';
 import { nextEvent } from '../helpers/wait';
 import { tempDir } from './run-helpers';
@@ -79,6 +79,9 @@ describe('secrets never leak', () => {
       expect(refused).toEqual([expect.objectContaining({ status: 401 })]);
       // In-process too: the typed error carries no secret, in message or any property.
       const e = await connectStation({ url: `${server.url}/ocpp`, identity: 'CS-SECRET-1', versions: ['2.0.1'], password: SECRET }).catch((x) => x);
+      // The 401 path itself must have been exercised, not some other refusal.
+      expect(e).toBeInstanceOf(AuthenticationError);
+      expect(e.message).toMatch(/401/);
       expectNoSecret('AuthenticationError', `${e.message} ${JSON.stringify(e)} ${e.stack}`, 'CS-SECRET-1');
     } finally {
       await server.close();

@@ -375,6 +375,7 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
       expect(ms).toBeLessThan(5000);
       expect(out.exitCode).toBe(130);
       expect(out.result.interrupted).toBe(true);
+      expect(out.result.cases.length).toBeGreaterThan(0);
       for (const c of out.result.cases) expect([c.verdict, c.errorType, c.reason]).toEqual(['error', 'Interrupted', 'not run: run interrupted']);
     });
   });
@@ -410,6 +411,7 @@ describe('runConformance against the built-in reference station', () => {
   test('no built-in peer factory: peer unavailable, exit 2', async () => {
     const out = await runConformance({ config: mergeConfig({}), suites: [mini], reporter: new Recorder(), fixturesDir: FIXTURES });
     expect(out.exitCode).toBe(2);
+    expect(out.result.cases.length).toBeGreaterThan(0);
     for (const c of out.result.cases) expect([c.verdict, c.errorType, c.reason]).toEqual(['error', 'ConnectionError', 'not run: no built-in reference station available']);
   });
 });

@@ -272,6 +272,7 @@ describe('malformed and invalid inbound frames never escape as exceptions', () =
     // Timed-out call: the late answer must not satisfy the next call.
     const t = srv.call('Reset', { type: 'Immediate' }, { timeoutMs: 100 });
     await expect(t).rejects.toBeInstanceOf(CallTimeoutError);
+    await waitFor(() => calls.length >= 1, 2000, 'the Reset CALL at the peer');
     const late = (calls[0] as unknown[])[1] as string;
     const next = srv.call('Reset', { type: 'OnIdle' }, { timeoutMs: 2000 });
     await waitFor(() => calls.length === 2);
