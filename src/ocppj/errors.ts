@@ -90,6 +90,28 @@ export class CallTimeoutError extends OcppjError {
   }
 }
 
+/**
+ * The response to our pending CALL arrived but breaks the OCPP-J framing (e.g. a CALLERROR whose
+ * errorDetails is a string): the CALL is settled at once with this error instead of waiting for its
+ * timeout (issue #11 item 6). The framing violation itself is already attached to the running case,
+ * hence `recorded`.
+ */
+export class MalformedResponseError extends OcppjError {
+  readonly errorKind = 'GenericError' as const;
+  readonly recorded = true;
+  constructor(
+    readonly action: string,
+    messageId: string,
+    /** Trace sequence number of the malformed frame. */
+    readonly frameSeq: number,
+    /** The codec's one-line framing message. */
+    readonly framingMessage: string,
+    raw: string,
+  ) {
+    super(`the response to ${action} (messageId ${messageId}) breaks the OCPP-J framing: ${framingMessage}`, raw, messageId);
+  }
+}
+
 /** The connection closed while a CALL was pending, or a CALL was attempted on a closed session. */
 export class ConnectionClosedError extends OcppjError {
   readonly errorKind = 'GenericError' as const;

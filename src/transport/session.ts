@@ -12,6 +12,7 @@ import {
   CallTimeoutError,
   ConnectionClosedError,
   FramingError,
+  MalformedResponseError,
   OutboundSchemaError,
   PayloadSchemaError,
 } from '../ocppj/errors';
@@ -251,6 +252,15 @@ export class RpcSession extends EventEmitter {
     // answering a broken CALLRESULT would create a response to a response.
     if (error.messageId !== undefined && !response) {
       this.sendError(error.messageId, error.errorKind, error.message);
+    }
+    // A broken response to the pending CALL still answers it: settle the CALL now rather than let it
+    // wait for a timeout that would misreport the device as silent (issue #11 item 6).
+    const pending = this.pending;
+    if (response && error.messageId !== undefined && pending?.messageId === error.messageId) {
+      clearTimeout(pending.timer);
+      this.pending = undefined;
+      this.answered.add(error.messageId);
+      pending.reject(new MalformedResponseError(pending.action, error.messageId, frame.seq, error.message, raw));
     }
   }
 

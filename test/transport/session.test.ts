@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { CsmsServer, connectStation, RpcSession, Reply, type ProtocolViolation } from '../../src/transport';
 import { AuthenticationError, ConnectError, SubprotocolError } from '../../src/transport/errors';
-import { CallErrorResponse, CallTimeoutError, ConnectionClosedError, OutboundSchemaError, PayloadSchemaError } from '../../src/ocppj/errors';
+import { CallErrorResponse, CallTimeoutError, ConnectionClosedError, MalformedResponseError, OutboundSchemaError, PayloadSchemaError } from '../../src/ocppj/errors';
 import type { OcppVersion } from '../../src/ocpp/version';
 import { makeCerts, type CertFiles } from '../helpers/certs';
 import { nextEvent, waitFor } from '../helpers/wait';
@@ -302,6 +302,29 @@ describe('malformed and invalid inbound frames never escape as exceptions', () =
     expect(ce.errorCode).toBe('OccurenceConstraintViolation');
     // 1.6 spelling in 2.0.1: accepted with a WARN (rules §1.3).
     expect(violations[1]).toMatchObject({ severity: 'warn', message: expect.stringMatching(/other OCPP version/) });
+  });
+
+  test('issue #11 item 6: a malformed response to the pending CALL settles it at once with MalformedResponseError (no timeout wait)', async () => {
+    const { ws, violations, srv } = await rawPeer('1.6');
+    ws.on('message', (d) => {
+      const [, id, action] = JSON.parse(d.toString());
+      // SAP simulator: errorDetails as a JSON string; then a CALLRESULT of the wrong arity.
+      if (action === 'ClearChargingProfile') ws.send(JSON.stringify([4, id, 'NotSupported', 'x', 'x']));
+      else ws.send(JSON.stringify([3, id, { status: 'Accepted' }, 'extra']));
+    });
+    const t0 = Date.now();
+    const e = await srv.call('ClearChargingProfile', { id: 1 }, { timeoutMs: 30_000 }).catch((x) => x);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(e).toBeInstanceOf(MalformedResponseError);
+    expect(e).toMatchObject({ action: 'ClearChargingProfile', recorded: true, framingMessage: expect.stringMatching(/errorDetails must be an object/) });
+    expect(e.frameSeq).toBe(violations[0]!.frameSeq);
+    expect(violations[0]).toMatchObject({ severity: 'fail', kind: 'FramingViolation', rule: 'OCPP-J' });
+    const r = await srv.call('Reset', { type: 'Hard' }, { timeoutMs: 30_000 }).catch((x) => x);
+    expect(r).toBeInstanceOf(MalformedResponseError);
+    expect(r.messageId).toBe(srv.trace.slice(0).frames.filter((f) => f.dir === 'out').at(-1)!.messageId);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    // The settled CALL is answered: no 'unknown messageId' or late-answer violation follows.
+    expect(violations).toHaveLength(2);
   });
 
   test('null CALLRESULT where nothing is required → WARN and {} delivered (rules §1.1)', async () => {
