@@ -41,6 +41,7 @@ function caseJson(c: CaseResult) {
     steps: c.steps.map(plain),
     frames: c.frames,
     framesOmitted: c.framesOmitted ?? 0,
+    ...(c.blockedBy ? { blockedBy: c.blockedBy } : {}),
   };
 }
 

@@ -161,6 +161,7 @@ export function buildJUnitXml(run: RunResult, opts: { excerptFrames?: number } =
       const tc = suite.testCase().className(safeClass).name(name).time(toSeconds(c.durationMs));
       tc.property('verdict', verdictLabel(c));
       if (c.reason) tc.property('verdict.reason', xmlSafe(oneLine(c.reason)));
+      if (c.blockedBy) tc.property('blockedBy', xmlSafe(c.blockedBy));
       if (c.octtId) tc.property('octt', xmlSafe(c.octtId));
       if (c.requirements.length) tc.property('requirements', xmlSafe(c.requirements.join(',')));
       if (c.tags.length) tc.property('tags', xmlSafe(c.tags.join(',')));

@@ -93,6 +93,8 @@ export interface CaseResult {
   frames: TraceFrame[];
   /** Frames summarised away by the per-case trace limit (never silently dropped). */
   framesOmitted?: number;
+  /** Skipped because an earlier case of the same suite met a device nonconformance in its set-up (issue #11 item 3). */
+  blockedBy?: string;
 }
 
 export interface DeviceInfo {
