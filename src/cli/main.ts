@@ -5,6 +5,7 @@ import { isOcppVersion, type OcppVersion } from '../ocpp/version';
 import { ConfigError, loadConfigFile, mergeConfig, validateConfig, type PartialConfig, type RunConfig } from '../runner/config';
 import { loadSuites, SuiteLoadError } from '../runner/loader';
 import { selectCases } from '../runner/select';
+import { withOutsideCases } from '../runner/outside';
 import { createReporters, UnknownReporterError } from '../report';
 import { HARNESS } from '../runner/harness';
 import { projectRoot, selfTest } from '../validation';
@@ -170,10 +171,13 @@ async function runPrepared(
     return 2;
   }
   if (flags.list) {
-    for (const { def } of selected) {
+    // SC-X-01 / SC-X-99 judge what happens outside the cases; they run whenever any case is selected.
+    type Listed = { id: string; title: string; octtId?: string; requirements?: string[] };
+    const listed = withOutsideCases<Listed>(selected.map(({ def }) => def), (d) => d);
+    for (const def of listed) {
       io.out.write(`${def.id}\t${def.title}${def.octtId ? ` [${def.octtId}]` : ''}\t${def.requirements?.join(',') ?? ''}\n`);
     }
-    io.out.write(`${selected.length} case(s) for OCPP ${config.ocpp}, harness as ${config.as}\n`);
+    io.out.write(`${listed.length} case(s) for OCPP ${config.ocpp}, harness as ${config.as}\n`);
     return 0;
   }
   if (!selected.length) {

@@ -119,9 +119,12 @@ describe('ocpp-conformance CLI', () => {
     const r = await cli(['run', '--list', '--grep', 'SC-201-07'], { cwd: tmp });
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^SC-201-07\t/);
-    expect(lines[1]).toBe('1 case(s) for OCPP 2.0.1, harness as csms');
+    // issue #11: SC-X-01 and SC-X-99 judge what happens outside the cases; --grep never filters them out.
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe('SC-X-01\tConnection, boot and capability discovery\t');
+    expect(lines[1]).toMatch(/^SC-201-07\t/);
+    expect(lines[2]).toBe('SC-X-99\tFrames outside cases\t');
+    expect(lines[3]).toBe('3 case(s) for OCPP 2.0.1, harness as csms');
   });
 
   test('run --suite <file.ts> --list loads a TypeScript suite without a build step', async () => {
@@ -129,10 +132,10 @@ describe('ocpp-conformance CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.match(/^MINI-0\d\t/gm)).toHaveLength(8);
     expect(r.stdout).toContain('MINI-01\tGetVariables SmartChargingCtrlr.Enabled is answered\tB06.FR.01\n');
-    expect(r.stdout).toContain('8 case(s) for OCPP 2.0.1, harness as csms');
+    expect(r.stdout).toContain('10 case(s) for OCPP 2.0.1, harness as csms');
     const grep = await cli(['run', '--suite', MINI, '--suite', 'smartcharging', '--list', '--grep', '^(MINI-04|SC-201-07)\\n'], { cwd: tmp });
     expect(grep.code).toBe(0);
-    expect(grep.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(['MINI-04', 'SC-201-07', '2 case(s) for OCPP 2.0.1, harness as csms']);
+    expect(grep.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(['SC-X-01', 'MINI-04', 'SC-201-07', 'SC-X-99', '4 case(s) for OCPP 2.0.1, harness as csms']);
   });
 
   test('a bad --config file exits 2 and names the field', async () => {
@@ -153,22 +156,23 @@ describe('ocpp-conformance CLI', () => {
     expect(r.stderr).toContain('testing the built-in reference Charging Station (OCPP 2.0.1)');
     expect(r.code).toBe(1);
     // Console
-    expect(r.stdout).toContain('Running 8 cases · OCPP 2.0.1 · harness as csms · built-in reference peer');
+    expect(r.stdout).toContain('Running 10 cases · OCPP 2.0.1 · harness as csms · built-in reference peer');
     expect(r.stdout).toMatch(/✓ passed {2}MINI-01 /);
     expect(r.stdout).toMatch(/✗ failed {2}MINI-02 /);
     expect(r.stdout).toContain('expected: "Rejected"');
     expect(r.stdout).toContain('actual:   "Accepted"');
     expect(r.stdout).toContain('skipped: needs at least 99 EVSEs/connectors; device has 2');
     expect(r.stdout).toContain('warn: RateUnit reported as a list; OCTT accepts both spellings (MINI.W.01)');
-    expect(r.stdout).toMatch(/\n3 passed, 1 failed, 4 skipped\n$/);
+    expect(r.stdout).toMatch(/\n5 passed, 1 failed, 4 skipped\n$/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR
     // results.json
     expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json']);
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
-    expect(doc.summary).toEqual({ passed: 3, failed: 1, skipped: 4, errors: 0 });
+    expect(doc.summary).toEqual({ passed: 5, failed: 1, skipped: 4, errors: 0 });
     expect(doc.run).toMatchObject({ ocpp: '2.0.1', as: 'csms', interrupted: false });
     expect(doc.device).toMatchObject({ builtin: true, identity: 'CS-BUILTIN-1', vendor: 'ocpp-conformance' });
     expect(doc.cases.map((c: { id: string; verdict: string }) => `${c.id}:${c.verdict}`)).toEqual([
+      'SC-X-01:passed',
       'MINI-01:passed',
       'MINI-02:failed',
       'MINI-03:skipped',
@@ -177,14 +181,15 @@ describe('ocpp-conformance CLI', () => {
       'MINI-06:passed',
       'MINI-07:skipped',
       'MINI-08:skipped',
+      'SC-X-99:passed',
     ]);
-    expect(doc.cases[1].failures[0]).toMatchObject({ pointer: '/getVariableResult/0/attributeStatus', expected: 'Rejected', actual: 'Accepted' });
+    expect(doc.cases[2].failures[0]).toMatchObject({ pointer: '/getVariableResult/0/attributeStatus', expected: 'Rejected', actual: 'Accepted' });
     // junit.xml
     const xml = fs.readFileSync(path.join(out, 'junit.xml'), 'utf8');
     const v = await validateJUnit(xml);
     expect(v.errors).toEqual([]);
     expect(v.valid).toBe(true);
-    expect(xml.match(/<testcase /g)).toHaveLength(8);
+    expect(xml.match(/<testcase /g)).toHaveLength(10);
     expect(xml.match(/<failure /g)).toHaveLength(1);
     expect(xml.match(/<skipped\/>/g)).toHaveLength(4);
     expect(xml).toContain('classname="ocpp2.0.1.csms.Mini"');
@@ -198,10 +203,12 @@ describe('ocpp-conformance CLI', () => {
     expect(fs.readdirSync(out)).toEqual(['results.json']);
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     expect(doc.cases.map((c: { id: string; verdict: string; reason: string | null }) => [c.id, c.verdict, c.reason])).toEqual([
+      ['SC-X-01', 'passed', null],
       ['MINI-01', 'passed', null],
       ['MINI-02', 'failed', null],
       ['MINI-03', 'skipped', 'not run: --bail after MINI-02 failed'],
       ['MINI-04', 'skipped', 'not run: --bail after MINI-02 failed'],
+      ['SC-X-99', 'passed', null],
     ]);
   });
 
@@ -214,7 +221,8 @@ describe('ocpp-conformance CLI', () => {
     expect(r.stderr).toMatch(/waiting for a Charging Station on ws:\/\/127\.0\.0\.1:\d+\/ocpp\/<identity>/);
     expect(r.stderr).toMatch(/peer unavailable: no Charging Station connected to ws:\/\/127\.0\.0\.1:\d+\/ocpp within 300 ms/);
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
-    expect(doc.summary).toEqual({ passed: 0, failed: 0, skipped: 0, errors: 2 });
+    // SC-X-01 (peer unavailable), the two cases and SC-X-99 (not run).
+    expect(doc.summary).toEqual({ passed: 0, failed: 0, skipped: 0, errors: 4 });
   });
 
   test('--timeout MS bounds a case without its own timeout: ERROR Timeout, exit 2', async () => {
@@ -226,8 +234,10 @@ describe('ocpp-conformance CLI', () => {
     expect(r.stdout).toContain('Timeout: case did not finish within 400 ms');
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     expect(doc.cases.map((c: { id: string; verdict: string; errorType: string | null }) => [c.id, c.verdict, c.errorType])).toEqual([
+      ['SC-X-01', 'passed', null],
       ['MINI-01', 'passed', null],
       ['MINI-08', 'error', 'Timeout'],
+      ['SC-X-99', 'passed', null],
     ]);
   });
 
@@ -256,16 +266,19 @@ describe('ocpp-conformance CLI', () => {
       expect(Date.now() - sentAt).toBeLessThan(10_000);
       expect(r.stderr).toContain(`${sig}: stopping the current case and writing reports`);
       expect(r.stdout).toContain(`Interrupted: interrupted by ${sig}`);
-      expect(r.stdout).toMatch(/\n2 passed, 0 failed, 0 skipped, 1 errors \(interrupted\)\n$/);
+      expect(r.stdout).toMatch(/\n3 passed, 0 failed, 0 skipped, 2 errors \(interrupted\)\n$/);
 
       expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json']);
       const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
-      expect(doc.summary).toEqual({ passed: 2, failed: 0, skipped: 0, errors: 1 });
+      expect(doc.summary).toEqual({ passed: 3, failed: 0, skipped: 0, errors: 2 });
       expect(doc.run.interrupted).toBe(true);
       expect(doc.cases.map((c: { id: string; verdict: string; errorType: string | null; reason: string | null }) => [c.id, c.verdict, c.errorType, c.reason])).toEqual([
+        ['SC-X-01', 'passed', null, null],
         ['MINI-01', 'passed', null, null],
         ['MINI-06', 'passed', null, null],
         ['MINI-08', 'error', 'Interrupted', `interrupted by ${sig}`],
+        // SC-X-99 could not watch the rest of the run.
+        ['SC-X-99', 'error', 'Interrupted', 'run interrupted'],
       ]);
       const xml = fs.readFileSync(path.join(out, 'junit.xml'), 'utf8');
       const v = await validateJUnit(xml);

@@ -51,7 +51,11 @@ function config(extra: PartialConfig = {}) {
 const features = (...f: string[]) => ({ features: { smartCharging: true, ...Object.fromEntries(f.map((x) => [x, true])) } });
 const byId = (id: string) => miniCases.find((c) => c.id === id)!;
 const suiteOf = (...cases: CaseDefinition[]): SuiteDefinition => defineSuite({ name: 'adhoc', block: 'Mini', cases });
-const verdicts = (out: RunOutput) => Object.fromEntries(out.result.cases.map((c) => [c.id, c.verdict]));
+/** The synthesised outside cases (issue #11): SC-X-01 first, SC-X-99 last, around any selection. */
+const OUTSIDE = ['SC-X-01', 'SC-X-99'];
+/** The selected cases without the synthesised ones. */
+const inner = (out: RunOutput) => out.result.cases.filter((c) => !OUTSIDE.includes(c.id));
+const verdicts = (out: RunOutput) => Object.fromEntries(inner(out).map((c) => [c.id, c.verdict]));
 const caseOf = (out: RunOutput, id: string) => out.result.cases.find((c) => c.id === id)!;
 
 interface Started {
@@ -116,7 +120,11 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
       'MINI-07': 'passed',
       'MINI-08': 'skipped',
     });
-    expect(out.exitCode).toBe(2); // an ERROR verdict (the timeout) makes it 2
+    // A FAILED case makes it 1 even with an ERROR (the timeout) in the run (issue #11: failure wins).
+    expect(out.exitCode).toBe(1);
+    expect(out.result.cases.map((c) => c.id)).toEqual(['SC-X-01', ...mini.cases.map((c) => c.id), 'SC-X-99']);
+    expect(caseOf(out, 'SC-X-01')).toMatchObject({ verdict: 'passed', title: 'Connection, boot and capability discovery', failures: [] });
+    expect(caseOf(out, 'SC-X-99')).toMatchObject({ verdict: 'passed', title: 'Frames outside cases', failures: [] });
 
     const failed = caseOf(out, 'MINI-02');
     expect(failed.failures).toEqual([
@@ -157,9 +165,9 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
     expect(caseOf(out, 'MINI-07').failures).toEqual([]);
 
     // Every case reported, in order; device data from BootNotification; discovery ran.
-    expect(rec.ended.map((c) => c.id)).toEqual(mini.cases.map((c) => c.id));
+    expect(rec.ended.map((c) => c.id)).toEqual(['SC-X-01', ...mini.cases.map((c) => c.id), 'SC-X-99']);
     expect(rec.run).toBe(out.result);
-    expect(rec.info).toMatchObject({ ocpp: '2.0.1', as: 'csms', total: 8 });
+    expect(rec.info).toMatchObject({ ocpp: '2.0.1', as: 'csms', total: 10 });
     expect(out.result.interrupted).toBe(false);
     expect(out.result.device).toMatchObject({ identity: 'CS-TEST-1', vendor: 'TestVendor', model: 'TestModel', firmware: '9.9', serial: 'SN-1', builtin: false, subprotocol: 'ocpp2.0.1' });
     expect(out.result.device.endpoint).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ocpp$/);
@@ -170,7 +178,8 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
   test('--grep selects over id, title, requirement and tag; a passing selection exits 0', async () => {
     const { out, rec } = await runWithStation({ suites: [mini], config: { grep: 'b06\\.fr\\.01|^MINI-06|heartbeat' } });
     expect(verdicts(out)).toEqual({ 'MINI-01': 'passed', 'MINI-04': 'passed', 'MINI-06': 'passed' });
-    expect(rec.info?.total).toBe(3);
+    expect(rec.info?.total).toBe(5); // SC-X-01 and SC-X-99 are never filtered out by --grep
+    expect(out.result.cases.map((c) => c.id)).toEqual(['SC-X-01', 'MINI-01', 'MINI-04', 'MINI-06', 'SC-X-99']);
     expect(out.exitCode).toBe(0);
   });
 
@@ -179,24 +188,24 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
     const station = new TestStation('CS-TEST-1');
     station.on('call', (action: string, p: Payload) => action === 'GetVariables' && getVariables.push(p));
     const { out, rec } = await runWithStation({ suites: [mini], station, config: { bail: true, device: features('miniTimeout', 'miniLongWait') } });
-    expect(out.result.cases.map((c) => [c.id, c.verdict])).toEqual([
+    expect(inner(out).map((c) => [c.id, c.verdict])).toEqual([
       ['MINI-01', 'passed'],
       ['MINI-02', 'failed'],
       ...['MINI-03', 'MINI-04', 'MINI-05', 'MINI-06', 'MINI-07', 'MINI-08'].map((id) => [id, 'skipped']),
     ]);
-    for (const c of out.result.cases.slice(2)) {
+    for (const c of inner(out).slice(2)) {
       expect(c.reason).toBe('not run: --bail after MINI-02 failed');
       expect(c.frames).toEqual([]);
     }
-    expect(rec.begun).toEqual(['MINI-01', 'MINI-02']);
-    expect(rec.ended).toHaveLength(8);
+    expect(rec.begun).toEqual(['SC-X-01', 'MINI-01', 'MINI-02', 'SC-X-99']);
+    expect(rec.ended).toHaveLength(10);
     expect(getVariables).toHaveLength(3); // discovery, MINI-01, MINI-02: nothing after the bail
     expect(out.exitCode).toBe(1);
   });
 
   test('--bail also stops after an ERROR', async () => {
     const { out } = await runWithStation({ suites: [suiteOf(byId('MINI-05'), byId('MINI-01'))], config: { bail: true, device: features('miniTimeout') } });
-    expect(out.result.cases.map((c) => [c.id, c.verdict, c.reason])).toEqual([
+    expect(inner(out).map((c) => [c.id, c.verdict, c.reason])).toEqual([
       ['MINI-05', 'error', 'case did not finish within 300 ms'],
       ['MINI-01', 'skipped', 'not run: --bail after MINI-05 error'],
     ]);
@@ -208,7 +217,7 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
       suites: [suiteOf(byId('MINI-08'), byId('MINI-01'))],
       config: { device: features('miniLongWait'), timing: { caseTimeoutMs: 300 } },
     });
-    expect(out.result.cases.map((c) => [c.id, c.verdict, c.errorType, c.reason])).toEqual([
+    expect(inner(out).map((c) => [c.id, c.verdict, c.errorType, c.reason])).toEqual([
       ['MINI-08', 'error', 'Timeout', 'case did not finish within 300 ms'],
       ['MINI-01', 'passed', undefined, undefined],
     ]);
@@ -277,10 +286,12 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
     );
     const { out, notices, station } = await runWithStation({ suites: [suite], onListening: (u) => (url = u) });
     expect(out.result.cases.map((c) => [c.id, c.verdict, c.reason, c.failures])).toEqual([
+      ['SC-X-01', 'passed', undefined, []],
       ['R-01', 'passed', undefined, []],
       ['R-02', 'passed', undefined, []],
       ['R-03', 'passed', undefined, []],
       ['R-04', 'passed', undefined, []],
+      ['SC-X-99', 'passed', undefined, []],
     ]);
     expect(out.exitCode).toBe(0);
     expect(station.sessions).toBe(3);
@@ -292,14 +303,16 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
   test('a station that never connects: every case ERROR ConnectionError, exit code 2', async () => {
     const { out, rec, ms } = await runWithStation({ suites: [mini], connect: false, config: { timing: { connectTimeoutMs: 300 } } });
     expect(out.exitCode).toBe(2);
-    expect(out.result.cases).toHaveLength(8);
-    for (const c of out.result.cases) {
+    expect(out.result.cases).toHaveLength(10);
+    for (const c of inner(out).concat(caseOf(out, 'SC-X-99'))) {
       expect(c.verdict).toBe('error');
       expect(c.errorType).toBe('ConnectionError');
       expect(c.reason).toMatch(/^not run: no Charging Station connected to ws:\/\/127\.0\.0\.1:\d+\/ocpp within 300 ms$/);
     }
-    expect(rec.ended).toHaveLength(8);
-    expect(rec.begun).toEqual([]);
+    // Unreachable device: SC-X-01 is the ERROR that says so.
+    expect(caseOf(out, 'SC-X-01')).toMatchObject({ verdict: 'error', errorType: 'ConnectionError', reason: expect.stringMatching(/^peer unavailable: no Charging Station connected/) });
+    expect(rec.ended).toHaveLength(10);
+    expect(rec.begun).toEqual(['SC-X-01', 'SC-X-99']);
     expect(ms).toBeLessThan(5000);
   });
 
@@ -336,30 +349,34 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
       expect(out.result.interrupted).toBe(true);
       expect(out.exitCode).toBe(130);
       expect(out.result.cases.map((c) => [c.id, c.verdict, c.errorType, c.reason])).toEqual([
+        ['SC-X-01', 'passed', undefined, undefined],
         ['MINI-01', 'passed', undefined, undefined],
         ['MINI-08', 'error', 'Interrupted', 'interrupted by SIGINT'],
         ['MINI-06', 'error', 'Interrupted', 'not run: run interrupted'],
         ['MINI-03', 'error', 'Interrupted', 'not run: run interrupted'],
+        ['SC-X-99', 'error', 'Interrupted', 'run interrupted'],
       ]);
       // The interrupted case keeps its evidence.
       expect(caseOf(out, 'MINI-08').frames.some((f) => f.action === 'GetVariables')).toBe(true);
 
       const doc = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'));
-      expect(doc.summary).toEqual({ passed: 1, failed: 0, skipped: 0, errors: 3 });
+      expect(doc.summary).toEqual({ passed: 2, failed: 0, skipped: 0, errors: 4 });
       expect(doc.run.interrupted).toBe(true);
       expect(doc.cases.map((c: { id: string; verdict: string; errorType: string | null }) => [c.id, c.verdict, c.errorType])).toEqual([
+        ['SC-X-01', 'passed', null],
         ['MINI-01', 'passed', null],
         ['MINI-08', 'error', 'Interrupted'],
         ['MINI-06', 'error', 'Interrupted'],
         ['MINI-03', 'error', 'Interrupted'],
+        ['SC-X-99', 'error', 'Interrupted'],
       ]);
       const xml = fs.readFileSync(path.join(dir, 'junit.xml'), 'utf8');
       const v = await validateJUnit(xml);
       expect(v.errors).toEqual([]);
       expect(v.valid).toBe(true);
-      expect(xml.match(/<testcase /g)).toHaveLength(4);
-      expect(xml.match(/type="Interrupted"/g)).toHaveLength(3);
-      expect(stream.text).toContain('1 passed, 0 failed, 0 skipped, 3 errors (interrupted)');
+      expect(xml.match(/<testcase /g)).toHaveLength(6);
+      expect(xml.match(/type="Interrupted"/g)).toHaveLength(4);
+      expect(stream.text).toContain('2 passed, 0 failed, 0 skipped, 4 errors (interrupted)');
       expect(fs.readdirSync(dir).sort()).toEqual(['junit.xml', 'results.json']); // no temp files left
     });
 
@@ -376,7 +393,8 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
       expect(out.exitCode).toBe(130);
       expect(out.result.interrupted).toBe(true);
       expect(out.result.cases.length).toBeGreaterThan(0);
-      for (const c of out.result.cases) expect([c.verdict, c.errorType, c.reason]).toEqual(['error', 'Interrupted', 'not run: run interrupted']);
+      for (const c of inner(out)) expect([c.verdict, c.errorType, c.reason]).toEqual(['error', 'Interrupted', 'not run: run interrupted']);
+      expect([caseOf(out, 'SC-X-01').verdict, caseOf(out, 'SC-X-01').errorType]).toEqual(['error', 'Interrupted']);
     });
   });
 });
@@ -412,7 +430,8 @@ describe('runConformance against the built-in reference station', () => {
     const out = await runConformance({ config: mergeConfig({}), suites: [mini], reporter: new Recorder(), fixturesDir: FIXTURES });
     expect(out.exitCode).toBe(2);
     expect(out.result.cases.length).toBeGreaterThan(0);
-    for (const c of out.result.cases) expect([c.verdict, c.errorType, c.reason]).toEqual(['error', 'ConnectionError', 'not run: no built-in reference station available']);
+    for (const c of inner(out)) expect([c.verdict, c.errorType, c.reason]).toEqual(['error', 'ConnectionError', 'not run: no built-in reference station available']);
+    expect(caseOf(out, 'SC-X-01')).toMatchObject({ verdict: 'error', errorType: 'ConnectionError', reason: 'peer unavailable: no built-in reference station available' });
   });
 });
 
@@ -434,10 +453,12 @@ describe('runConformance as station against an unreachable CSMS (--url)', () => 
     });
     expect(out.exitCode).toBe(2);
     expect(out.result.cases.map((c) => [c.id, c.verdict, c.errorType])).toEqual([
+      ['SC-X-01', 'error', 'ConnectionError'],
       ['ST-01', 'error', 'ConnectionError'],
       ['ST-02', 'error', 'ConnectionError'],
+      ['SC-X-99', 'error', 'ConnectionError'],
     ]);
-    expect(out.result.cases[0]!.reason).toMatch(new RegExp(`^not run: cannot connect to ws://127\\.0\\.0\\.1:${port}/ocpp/CS-CONFORMANCE-1`));
+    expect(out.result.cases[1]!.reason).toMatch(new RegExp(`^not run: cannot connect to ws://127\\.0\\.0\\.1:${port}/ocpp/CS-CONFORMANCE-1`));
     expect(notices.some((n) => n.startsWith('peer unavailable: cannot connect'))).toBe(true);
   });
 });
@@ -449,7 +470,10 @@ describe('exitCodeOf', () => {
     [[], false, false, 0],
     [['passed', 'skipped'], false, false, 0],
     [['passed', 'failed', 'skipped'], false, false, 1],
-    [['passed', 'failed', 'error'], false, false, 2],
+    // issue #11: a failure wins over an ERROR and over an unreachable peer (1, not 2).
+    [['passed', 'failed', 'error'], false, false, 1],
+    [['failed'], false, true, 1],
+    [['passed', 'error'], false, false, 2],
     [['passed'], false, true, 2],
     [['failed', 'error'], true, false, 130],
     [['passed'], true, true, 130],
