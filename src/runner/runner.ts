@@ -55,6 +55,7 @@ export async function runConformance(input: RunInput): Promise<RunOutput> {
     const betweenStarted = new Date();
     await casesPhase(ctx, results, bailAfter);
     if (withOutside) {
+      await trailingQuiet(ctx);
       const r = outsideCaseResult(ctx, betweenStarted);
       reporter.onCaseBegin?.({ id: r.id, title: r.title });
       results.push(r);
@@ -66,6 +67,21 @@ export async function runConformance(input: RunInput): Promise<RunOutput> {
   const result = runResult(ctx, started, results);
   await reporter.onRunEnd(result);
   return { result, exitCode: exitCodeOf(result, !!ctx.peerUnavailable) };
+}
+
+/** SC-X-99 judges frames after the last case too: give frames in flight a short moment to arrive. */
+const TRAILING_QUIET_MS = 1000;
+function trailingQuiet(ctx: RunContext): Promise<void> {
+  if (ctx.signal.aborted || !ctx.link.connected || ctx.peerUnavailable) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      ctx.signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, Math.min(ctx.config.timing.graceMs, TRAILING_QUIET_MS));
+    ctx.signal.addEventListener('abort', done);
+  });
 }
 
 /** The shared state of one run, with the link routing inbound CALLs and violations to the running case. */

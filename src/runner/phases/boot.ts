@@ -1,3 +1,4 @@
+import type { TraceFrame } from '../../report/types';
 import { discoverCapabilities } from '../discovery';
 import { recordDeviceFailure } from '../verdict';
 import type { RunContext } from './context';
@@ -19,14 +20,15 @@ export async function bootAndDiscoveryPhase(ctx: RunContext): Promise<void> {
       const t = setTimeout(done, BOOT_WAIT_MS);
       function done() {
         clearTimeout(t);
-        link.off('call', on);
+        link.trace.off('frame', on);
         signal.removeEventListener('abort', done);
         resolve();
       }
-      function on(action: string) {
-        if (action === 'BootNotification') setImmediate(done);
+      // Any BootNotification CALL ends the wait, a schema-invalid one too (it is judged in SC-X-01).
+      function on(f: TraceFrame) {
+        if (f.dir === 'in' && f.type === 'CALL' && f.action === 'BootNotification') setImmediate(done);
       }
-      link.on('call', on);
+      link.trace.on('frame', on);
       signal.addEventListener('abort', done);
     });
   }
