@@ -30,6 +30,10 @@ export const STATION_FAULTS = {
   'wrong-message-id': 'the SetChargingProfile CALLRESULT carries another messageId (OCPP-J correlation)',
   'garbage-frame': 'ClearChargingProfile is answered with a frame that is not JSON (OCPP-J framing)',
   silence: 'GetCompositeSchedule is never answered (OCPP-J: every CALL gets a response)',
+  // outside cases and malformed responses (issue #11)
+  'garbage-after-boot': 'a non-JSON text frame right after the BootNotification answer (OCPP-J framing, judged by SC-X-01)',
+  'wrong-message-id-first-answer': 'the first CALLRESULT after the boot (the capability discovery answer) carries another messageId (OCPP-J correlation, SC-X-01)',
+  'callerror-details-string': 'a ClearChargingProfile with a stackLevel criterion is answered with a CALLERROR whose errorDetails is a JSON string (OCPP-J framing)',
 } as const;
 
 export type StationFault = keyof typeof STATION_FAULTS;

@@ -123,7 +123,7 @@ export class ReferenceStation extends EventEmitter {
       callTimeoutMs: this.opts.callTimeoutMs ?? 30_000,
       // Handlers before the first frame: the CSMS may send a CALL right with the handshake.
       onSession: (s) => {
-        for (const [action, h] of Object.entries(this.handlers())) s.handle(action, h);
+        for (const [action, h] of Object.entries(this.handlers())) s.handle(action, this.withResponseFaults(action, h));
       },
     });
     this.session = session;
@@ -162,6 +162,7 @@ export class ReferenceStation extends EventEmitter {
             chargingStation: { vendorName: 'ocpp-conformance', model: 'ReferenceStation', firmwareVersion: '1.0.0', serialNumber: this.opts.identity.slice(0, 25) },
             reason: 'PowerUp',
           });
+    if (this.faults.has('garbage-after-boot')) session.sendRaw('boot done, not an OCPP frame {');
     for (let e = this.version === '1.6' ? 0 : 1; e <= this.evses; e++) await this.sendStatus(session, e, 'Available');
     const interval = this.heartbeatS ?? res.interval;
     clearInterval(this.heartbeat);
@@ -179,6 +180,22 @@ export class ReferenceStation extends EventEmitter {
   }
 
   // ------------------------------------------------------------------------------------------
+
+  /** Faults on the response frame itself (issue #11): a wrong messageId on the first answer, a malformed CALLERROR. */
+  private withResponseFaults(action: string, h: CallHandler): CallHandler {
+    return async (p, ctx) => {
+      if (this.faults.has('callerror-details-string') && action === 'ClearChargingProfile' && hasStackLevel(p)) {
+        return Reply.raw(JSON.stringify([4, ctx.messageId, 'InternalError', 'not now', '{"reason":"details as a string"}']));
+      }
+      const answer = await h(p, ctx);
+      if (this.faults.has('wrong-message-id-first-answer') && !this.firstAnswerSent) {
+        this.firstAnswerSent = true;
+        if (!(answer instanceof Reply)) return Reply.raw(JSON.stringify([3, `x${ctx.messageId}`.slice(0, 36), answer]));
+      }
+      return answer;
+    };
+  }
+  private firstAnswerSent = false;
 
   private handlers(): Record<string, CallHandler> {
     const common: Record<string, CallHandler> = {
@@ -464,4 +481,9 @@ export class ReferenceStation extends EventEmitter {
     setImmediate(() => void send!().catch(() => undefined));
     return { status: 'Accepted' };
   }
+}
+
+/** A ClearChargingProfile request with a stackLevel criterion (1.6 top level, 2.0.1 in chargingProfileCriteria). */
+function hasStackLevel(p: Payload): boolean {
+  return p.stackLevel !== undefined || (p.chargingProfileCriteria as Payload | undefined)?.stackLevel !== undefined;
 }

@@ -32,6 +32,9 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
     'wrong-message-id': ['SC-X-02'],
     'garbage-frame': ['SC-201-10'],
     silence: ['SC-201-12', 'SC-X-06'],
+    'garbage-after-boot': ['SC-X-01'],
+    'wrong-message-id-first-answer': ['SC-X-01'],
+    'callerror-details-string': ['SC-201-10', 'SC-201-24'],
   },
   '1.6': {
     'clear-ignores-stacklevel': ['SC-16-13', 'SC-16-30'],
@@ -49,5 +52,8 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
     'wrong-message-id': ['SC-X-02'],
     'garbage-frame': ['SC-16-11'],
     silence: ['SC-16-06'],
+    'garbage-after-boot': ['SC-X-01'],
+    'wrong-message-id-first-answer': ['SC-X-01'],
+    'callerror-details-string': ['SC-16-13', 'SC-16-30'],
   },
 };
