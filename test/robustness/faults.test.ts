@@ -12,9 +12,11 @@ function byId(r: ScriptedRun, id: string): CaseResult {
   return c;
 }
 
-/** Reports parse, validate and list every case of the run. */
-async function expectReportsComplete(r: ScriptedRun, n: number): Promise<void> {
+/** Reports parse, validate and list every case of the run: the n selected ones plus SC-X-01 and SC-X-99 (issue #11). */
+async function expectReportsComplete(r: ScriptedRun, selected: number): Promise<void> {
+  const n = selected + 2;
   expect(r.result.cases).toHaveLength(n);
+  expect([r.result.cases[0]!.id, r.result.cases[n - 1]!.id]).toEqual(['SC-X-01', 'SC-X-99']);
   const json = JSON.parse(r.json);
   expect(json.cases).toHaveLength(n);
   expect(json.cases.map((c: { id: string }) => c.id)).toEqual(r.result.cases.map((c) => c.id));
@@ -126,6 +128,6 @@ describe('device faults: every case ends with a verdict and the run goes on', ()
 
   test('without bail the same failure does not stop the run', async () => {
     const r = await scriptedRun({ script: ['silent'], cases: 4, config: { bail: false } });
-    expect(r.result.cases.map((c) => c.verdict)).toEqual(['failed', 'passed', 'passed', 'passed']);
+    expect(r.result.cases.map((c) => c.verdict)).toEqual(['passed', 'failed', 'passed', 'passed', 'passed', 'passed']);
   });
 });

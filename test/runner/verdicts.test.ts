@@ -161,6 +161,13 @@ describe('issue #11 item 2: SC-X-01 judges connect, boot and discovery; SC-X-99 
     expect(out.exitCode).toBe(0);
   });
 
+  test('the discovery answered with a CALLERROR: a WARN note in SC-X-01 (the declared profile stands in), not a failure', async () => {
+    const answer: Answer = (action, payload, id) => (action === 'GetVariables' && payload.getVariableData && (payload.getVariableData as unknown[]).length > 1 ? [4, id, 'NotSupported', 'no', {}] : conformingAnswer(action, payload, id));
+    const { out } = await run({ suites: [suiteOf('v', [passing('V-15')])], station: new RawStation({ answer }) });
+    expect(caseOf(out, 'SC-X-01')).toMatchObject({ verdict: 'passed', notes: [expect.objectContaining({ level: 'warn', rule: 'rules §9', message: expect.stringMatching(/capability discovery failed .*CALLERROR NotSupported/) })] });
+    expect(out.exitCode).toBe(0);
+  });
+
   test('a frame after the last case fails SC-X-99 with the frame it points at', async () => {
     const { out } = await run({
       suites: [suiteOf('v', [passing('V-14')])],

@@ -1,4 +1,5 @@
 import type { TraceFrame } from '../../report/types';
+import { CallErrorResponse } from '../../ocppj/errors';
 import { discoverCapabilities } from '../discovery';
 import { recordDeviceFailure } from '../verdict';
 import type { RunContext } from './context';
@@ -45,6 +46,10 @@ export async function bootAndDiscoveryPhase(ctx: RunContext): Promise<void> {
   } catch (e) {
     capabilities.discoveryError = (e as Error).message;
     notice(`capability discovery failed (${(e as Error).message}); using the declared profile`);
-    if (!recordDeviceFailure(e, collector, 'capability discovery')) collector.warn(`capability discovery failed (${(e as Error).message}); the declared profile is used`, 'rules §9');
+    // A discovery request not answered, or answered with an invalid or malformed frame, is a failure; a
+    // CALLERROR is only a WARN here: the declared profile stands in, and the cases judge SmartCharging.
+    if (e instanceof CallErrorResponse || !recordDeviceFailure(e, collector, 'capability discovery')) {
+      collector.warn(`capability discovery failed (${(e as Error).message}); the declared profile is used`, 'rules §9');
+    }
   }
 }
