@@ -6,7 +6,9 @@
 import * as path from 'node:path';
 import { runConformance, type RunOutput } from '../../src/runner/runner';
 import { mergeConfig, type PartialConfig } from '../../src/runner/config';
-import { buildJUnitXml, type CaseResult, type Reporter } from '../../src/report';
+import { buildJUnitXml, ConsoleReporter, type CaseResult, type Reporter } from '../../src/report';
+import { buildResultsJson } from '../../src/report/json';
+import { MemoryStream } from '../report/helpers';
 import { defineCase, defineSuite, type CaseContext, type CaseDefinition, type SuiteDefinition } from '../../src/scenario';
 import { conformingAnswer, RawStation, type Answer } from './rawStation';
 
@@ -211,6 +213,12 @@ describe('issue #11 item 3: a device nonconformance in set-up FAILS once and blo
     expect(out.exitCode).toBe(1);
     const xml = buildJUnitXml(out.result);
     expect(xml).toContain('<property name="blockedBy" value="B-01"/>');
+    const json = JSON.parse(buildResultsJson(out.result));
+    expect(json.cases.find((c: { id: string }) => c.id === 'B-03').blockedBy).toBe('B-01');
+    const stream = new MemoryStream(false);
+    const console = new ConsoleReporter({ stream, env: { NO_COLOR: '1' } });
+    console.onCaseEnd(caseOf(out, 'B-02'));
+    expect(stream.text).toContain('skipped: blocked by B-01: ClearChargingProfile was answered with CALLERROR NotImplemented');
   });
 
   test('an unanswered set-up CALL is a failure with the OCPP-J rule; a set-up that throws with nothing recorded stays ERROR and blocks nothing', async () => {
