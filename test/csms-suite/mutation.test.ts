@@ -30,8 +30,9 @@ const EXPECT: Record<keyof typeof CSMS_FAULTS, Expectation> = {
 };
 
 const EXPECTED_IDS: Record<Version, string[]> = {
-  '1.6': ['SC-CSMS-01', 'SC-CSMS-04', 'SC-CSMS-05', 'SC-CSMS-06', 'SC-CSMS-07', 'SC-CSMS-08'],
-  '2.0.1': ['SC-CSMS-01', 'SC-CSMS-02', 'SC-CSMS-03', 'SC-CSMS-04', 'SC-CSMS-05', 'SC-CSMS-06', 'SC-CSMS-07', 'SC-CSMS-08', 'SC-CSMS-09'],
+  // SC-X-01 / SC-X-99 (issue #11) judge the connection and boot and the frames outside cases, as station too.
+  '1.6': ['SC-X-01', 'SC-CSMS-01', 'SC-CSMS-04', 'SC-CSMS-05', 'SC-CSMS-06', 'SC-CSMS-07', 'SC-CSMS-08', 'SC-X-99'],
+  '2.0.1': ['SC-X-01', 'SC-CSMS-01', 'SC-CSMS-02', 'SC-CSMS-03', 'SC-CSMS-04', 'SC-CSMS-05', 'SC-CSMS-06', 'SC-CSMS-07', 'SC-CSMS-08', 'SC-CSMS-09', 'SC-X-99'],
 };
 
 const summary = (cases: CaseResult[]) => cases.map((c) => `${c.id} ${c.verdict}${c.reason ? ` (${c.reason})` : ''}${c.failures.length ? `: ${c.failures.map((f) => f.message).join(' | ')}` : ''}`).join('\n');
