@@ -11,7 +11,7 @@ import { PeerLink } from './link';
 import { selectCases } from './select';
 import type { RunRuntime } from './runtime';
 import { HARNESS } from './harness';
-import { OutsideCollector } from './outside';
+import { CONNECTION_CASE, OutsideCollector } from './outside';
 import { exitCodeOf } from './verdict';
 import type { RunContext, RunInput } from './phases/context';
 import { connectPhase } from './phases/connect';
@@ -41,7 +41,7 @@ export async function runConformance(input: RunInput): Promise<RunOutput> {
   const withOutside = ctx.selected.length > 0;
   reporter.onRunBegin?.({ ocpp: config.ocpp, as: config.as, device: { identity: config.identity, builtin: ctx.builtin }, total: ctx.selected.length + (withOutside ? 2 : 0) });
   try {
-    if (withOutside) reporter.onCaseBegin?.({ id: 'SC-X-01', title: 'Connection, boot and capability discovery' });
+    if (withOutside) reporter.onCaseBegin?.({ ...CONNECTION_CASE });
     await connectPhase(ctx);
     if (!ctx.peerUnavailable && !signal.aborted && config.as === 'csms' && withOutside) await bootAndDiscoveryPhase(ctx);
     let bailAfter: CaseResult | undefined;
