@@ -60,14 +60,13 @@ interface QueryRecord {
 const EVSE_RULE = 'K09.FR.04/.05/.06';
 
 /** What the reference filter selects from the mirror for this request. */
-function expected0(sc: SmartCharging, q: ProfileQuery) {
+function selectedFor(sc: SmartCharging, q: ProfileQuery) {
   return sc.mirror.select({ evseId: q.evseId, chargingProfile: q.chargingProfile } as never);
 }
 
 function describe(q: ProfileQuery): string {
   return `Get(${q.evseId === undefined ? 'no evseId' : `evseId ${q.evseId}`}, ${JSON.stringify(q.chargingProfile)})`;
 }
-
 
 /**
  * GetChargingProfiles with every check of rules §6.2 / K09, many requests per case, one grace period at
@@ -146,7 +145,7 @@ export class ReportReader {
       const advertised = t.caps.features.smartCharging !== false ? ' although SmartCharging is advertised (SmartChargingCtrlr.Available)' : '';
       t.check.fail(`${tag} GetChargingProfiles answered CALLERROR ${answer.errorCode}${advertised}; a station answers Accepted or NoProfiles`, {
         rule: 'K09.FR.02',
-        expected: expected0(sc, q).length ? 'Accepted' : 'NoProfiles',
+        expected: selectedFor(sc, q).length ? 'Accepted' : 'NoProfiles',
         actual: `CALLERROR ${answer.errorCode}`,
         frameSeq: answer.frameSeq,
       });
@@ -160,7 +159,7 @@ export class ReportReader {
     const reqSeq = reqFrame?.seq ?? seqBefore;
     const resSeq = resFrame.seq;
 
-    const expected = expected0(sc, q);
+    const expected = selectedFor(sc, q);
     const expectedIds = expected.map((e) => e.profile.id).sort((a, b) => a - b);
     const installed = sc.mirror.list();
     // rules §6.1: station-level (evse 0) profiles reported for evseId N are WARN, not FAIL.
