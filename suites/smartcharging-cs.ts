@@ -3,7 +3,7 @@
  * Cases live in suites/cs/*.ts by topic; this file assembles them into one suite.
  */
 import { defineSuite } from '../src/scenario';
-import { cleanSlate } from './lib/smartcharging';
+import { cleanSlate } from './lib/cleanSlate';
 import { coreCases } from './cs/core';
 import { paginationCases } from './cs/pagination';
 import { filterCases } from './cs/filters';

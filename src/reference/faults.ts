@@ -14,6 +14,10 @@ export const STATION_FAULTS = {
   'clear-or-instead-of-and': 'ClearChargingProfile criteria are ORed instead of ANDed (rules §7.3)',
   'clear-unknown-as-accepted': 'ClearChargingProfile answers Accepted when nothing matched (K10.FR.01, errata 3.25)',
   'get-ignores-evse': 'GetChargingProfiles ignores evseId (K09.FR.04/.05/.06)',
+  // set-up faults (issue #11): met by the clean slate of the first case, which fails; the rest are blocked
+  'get-profiles-not-implemented': 'GetChargingProfiles is answered with CALLERROR NotImplemented although SmartCharging is advertised (K09.FR.02)',
+  'reports-never-sent': 'GetChargingProfiles is always answered Accepted and no ReportChargingProfiles ever follows (K09.FR.01, K09.FR.02)',
+  'report-stream-stops': 'GetChargingProfiles is always answered Accepted; one ReportChargingProfiles with tbc=true follows, then nothing (K09.FR.01)',
   // rejections
   'accept-txprofile-without-transaction': 'a TxProfile without a running transaction is accepted (K01.FR.09, 1.6 §3.13.1)',
   'accept-max-on-evse': 'a station-max profile on an EVSE/connector > 0 is accepted (1.6 §3.13.1, K01 placement)',

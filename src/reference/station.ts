@@ -19,6 +19,7 @@ import {
   SMART_CHARGING_CTRLR,
   type ConfigurationKey,
 } from '../station/answers';
+import { CallErrorReply } from '../ocppj/errors';
 import { checkFaults, STATION_FAULTS, type StationFault } from './faults';
 
 export interface ReferenceStationOptions {
@@ -296,6 +297,9 @@ export class ReferenceStation extends EventEmitter {
   }
 
   private onGetChargingProfiles(p: Payload): Payload | Promise<Payload> {
+    // Set-up faults (issue #11): stations that advertise SmartCharging but cannot report (K09.FR.01/.02).
+    if (this.faults.has('get-profiles-not-implemented')) throw new CallErrorReply('NotImplemented', 'GetChargingProfiles is not implemented');
+    if (this.faults.has('reports-never-sent')) return { status: 'Accepted' };
     const requestId = p.requestId as number;
     const req = { evseId: this.faults.has('get-ignores-evse') ? undefined : (p.evseId as number | undefined), chargingProfile: p.chargingProfile as Payload };
     let selected = this.store.select(req as never);
@@ -303,6 +307,8 @@ export class ReferenceStation extends EventEmitter {
     if (this.faults.has('report-drops-profile') && selected.length > 1) selected = selected.slice(1);
     let frames = reportFrames(selected, this.pageSize, this.faults.has('wrong-request-id') ? requestId + 1 : requestId);
     if (this.faults.has('tbc-never-false')) frames = frames.map((f) => ({ ...f, tbc: true }));
+    // Fault: the first frame says more follows, and nothing ever does (K09.FR.01).
+    if (this.faults.has('report-stream-stops')) frames = [{ ...frames[0]!, tbc: true }];
     const session = this.session!;
     if (this.faults.has('report-before-response')) {
       return this.sendReports(session, frames).then(() => ({ status: 'Accepted' }));

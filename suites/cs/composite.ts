@@ -4,8 +4,10 @@
  * negatives (unknown EVSE/connector, unsupported unit) and the response shape (SC-X-06).
  */
 import { defineCase, type CaseContext, type CaseDefinition } from '../../src/scenario';
-import { SmartCharging, expectComposite, getComposite, getProfiles, type CompositeOutcome } from '../lib/smartcharging';
-import { BOTH, expectRejected, scheduleOf, startTx, valid } from './rejections';
+import { SmartCharging, expectComposite, getComposite, type CompositeOutcome } from '../lib/smartcharging';
+import { getProfiles } from '../lib/reports';
+import { startTx } from '../lib/transactions';
+import { BOTH, expectRejected, scheduleOf, valid } from './rejections';
 
 type Payload = Record<string, unknown>;
 const REMOTE = { features: ['remoteStart'] };

@@ -1,5 +1,6 @@
 import { defineCase, type CaseDefinition } from '../../src/scenario';
-import { SmartCharging, expectComposite, getProfiles } from '../lib/smartcharging';
+import { SmartCharging, expectComposite } from '../lib/smartcharging';
+import { getProfiles } from '../lib/reports';
 import { workedExampleB } from './composite';
 
 const BOTH = ['1.6', '2.0.1'] as const;

@@ -4,9 +4,11 @@
  * (`sc.mirror`, rules §7.3): a clear's status is what the reference filter gives on the mirror, and the
  * remaining set is read back (2.0.1 GetChargingProfiles; 1.6 composites and Clear(id) probes).
  */
-import { defineCase, model, type CaseDefinition } from '../../src/scenario';
-import { SmartCharging, callSeq, expectComposite, type ProfileSpec } from '../lib/smartcharging';
-import { ReportReader, startTransaction201 } from './pagination';
+import { defineCase, type CaseDefinition } from '../../src/scenario';
+import { SmartCharging, expectComposite, type ProfileSpec } from '../lib/smartcharging';
+import { ReportReader } from '../lib/reports';
+import { startTransaction201 } from '../lib/transactions';
+import { clearExpect, probes16 } from '../lib/clear';
 
 type Payload = Record<string, unknown>;
 
@@ -15,63 +17,6 @@ const MAX201 = 'ChargingStationMaxProfile';
 const TXD = 'TxDefaultProfile';
 const TXP = 'TxProfile';
 const EXT = 'ChargingStationExternalConstraints';
-
-/** Installed ids, sorted. */
-const held = (sc: SmartCharging): number[] => sc.mirror.list().map((i) => i.profile.id).sort((a, b) => a - b);
-
-/**
- * ClearChargingProfile whose status must equal the reference filter's (Accepted iff ≥ 1 profile
- * matched, else Unknown). The mirror then follows the model.
- * `emptyAcceptedWarn`: 1.6 Clear() with nothing installed answered Accepted is a WARN (rules §7.1).
- * `callErrorWarn`: a CALLERROR is tolerated with a WARN (the request is legal, the refusal lenient).
- */
-async function clearExpect(
-  sc: SmartCharging,
-  req: Payload,
-  o: { label: string; rule: string; emptyAcceptedWarn?: boolean; callErrorWarn?: boolean },
-): Promise<string> {
-  const t = sc.t;
-  const before = sc.mirror.list();
-  const ref = sc.v16 ? model.clear16(before, req) : model.clear201(before, req);
-  const removed = ref.removed.map((i) => i.profile.id);
-  const r = await t.tryCall<{ status: string }>('ClearChargingProfile', req);
-  const frameSeq = r.ok ? r.frame.seq : r.frameSeq;
-  const what = `${o.label}: ClearChargingProfile(${JSON.stringify(req)}) with ${before.length ? `profiles ${held(sc).join(', ')}` : 'nothing'} installed`;
-  let status: string;
-  if (!r.ok) {
-    status = `CALLERROR ${r.errorCode ?? ''}`.trim();
-    if (o.callErrorWarn) t.note.warn(`${what} answered ${status} (expected ${ref.status})`, o.rule);
-    else t.check.fail(`${what} answered ${status}; expected ${ref.status}`, { rule: o.rule, frameSeq, expected: ref.status, actual: status });
-  } else {
-    status = r.payload.status;
-    if (status !== ref.status && ref.status === 'Unknown' && status === 'Accepted' && o.emptyAcceptedWarn) {
-      t.note.warn(`${what} answered Accepted; by the text nothing was found, so Unknown (libocpp answers Accepted)`, '1.6 errata 3.25');
-    } else {
-      t.check.equal(status, ref.status, `${what}: ${ref.status === 'Accepted' ? `the reference filter removes ${removed.join(', ')}` : 'the reference filter matches no installed profile'}`, {
-        rule: o.rule,
-        pointer: '/status',
-        frameSeq,
-      });
-    }
-  }
-  if (sc.v16) sc.mirror.clear16(req);
-  else sc.mirror.clear201(req);
-  return status;
-}
-
-/**
- * 1.6 read-back: a destructive Clear(id) per profile (Accepted = was installed, Unknown = was not;
- * catalogue §1.5). The mirror forgets each probed id.
- */
-async function probes16(sc: SmartCharging, ids: number[], label: string, rule: string): Promise<void> {
-  const t = sc.t;
-  for (const id of ids) {
-    const want = sc.mirror.list().some((i) => i.profile.id === id) ? 'Accepted' : 'Unknown';
-    const { payload: r, seq: frameSeq } = await callSeq<{ status: string }>(t, 'ClearChargingProfile', { id });
-    t.check.equal(r.status, want, `${label}: probe Clear(id ${id}) — profile ${id} ${want === 'Accepted' ? 'must still be installed' : 'must be gone'}`, { rule, pointer: '/status', frameSeq });
-    sc.mirror.clear16({ id });
-  }
-}
 
 // ------------------------------------------------------------------------------------------------
 // 2.0.1 fixed set (catalogue SC-201-08)

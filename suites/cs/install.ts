@@ -4,8 +4,11 @@
  * stack levels, every install answered and validated; one more is rejected; replacement at capacity works.
  */
 import { defineCase, type CaseContext, type CaseDefinition } from '../../src/scenario';
-import { SmartCharging, expectComposite, getComposite, getProfiles, type ProfileSpec, type Purpose } from '../lib/smartcharging';
-import { expectRejected, startTx, verifyIds } from './rejections';
+import { SmartCharging, expectComposite, getComposite, type ProfileSpec, type Purpose } from '../lib/smartcharging';
+import { getProfiles } from '../lib/reports';
+import { startTx } from '../lib/transactions';
+import { verifyIds } from '../lib/clear';
+import { expectRejected } from './rejections';
 
 /** Upper bound on profiles a case installs (catalogue SC-16-23: configurable maximum, default 100). */
 const CAPACITY_CAP = 100;

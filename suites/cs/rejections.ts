@@ -5,11 +5,12 @@
  * Also exports the small helpers the other case files of this folder share.
  */
 import { classOf, defineCase, isOtherVersionSpelling, isValidCode, model, type CaseContext, type CaseDefinition } from '../../src/scenario';
-import { SmartCharging, expectComposite, getProfiles, type ProfileSpec } from '../lib/smartcharging';
+import { SmartCharging, expectComposite, type ProfileSpec } from '../lib/smartcharging';
+import { startTx } from '../lib/transactions';
+import { verifyIds } from '../lib/clear';
 
 type Payload = Record<string, unknown>;
 export const BOTH = ['1.6', '2.0.1'] as const;
-export const ID_TAG = 'SCTEST0001';
 
 /** The (first) chargingSchedule object of a wire profile, for surgical edits of test data. */
 export function scheduleOf(sc: SmartCharging, profile: Payload): Payload {
@@ -90,92 +91,6 @@ async function setRaw(sc: SmartCharging, evseId: number, profile: Payload): Prom
     }
   }
   return { status: r.payload.status as string, payload: r.payload };
-}
-
-/**
- * Prove the installed state for these ids equals the mirror. 2.0.1: GetChargingProfiles by id (report
- * deep-equal, set equality). 1.6 (no read-back): destructive Clear(id) probes — Accepted iff installed
- * (catalogue §1.5), so call it at the end of a case.
- */
-export async function verifyIds(sc: SmartCharging, ids: number[], what = 'installed state'): Promise<void> {
-  const t = sc.t;
-  await t.step(`${what}: ${sc.v16 ? 'Clear(id) probes' : 'GetChargingProfiles by id'} for ${ids.join(', ')}`, async () => {
-    if (!sc.v16) {
-      await getProfiles(sc, { chargingProfile: { chargingProfileId: ids } });
-      return;
-    }
-    for (const id of ids) {
-      const want = sc.mirror.list().some((i) => i.profile.id === id) ? 'Accepted' : 'Unknown';
-      const got = await sc.clear({ id });
-      t.check.equal(got, want, `Clear(id ${id}) probe: ${want === 'Accepted' ? 'profile is installed' : 'profile is not installed'}`, { rule: '1.6 errata 3.25', pointer: '/status' });
-    }
-  });
-}
-
-
-let remoteStartIds = 7000;
-
-/** The transaction record a start produced, in the model's shape. */
-export interface StartedTx extends model.Transaction {
-  /** status of RemoteStartTransaction / RequestStartTransaction */
-  status: string;
-}
-
-/**
- * Start a transaction with RemoteStartTransaction (1.6) / RequestStartTransaction (2.0.1), optionally
- * carrying a charging profile, and wait for StartTransaction / TransactionEvent(Started). The mirror
- * installs an accepted start profile and binds it to the transaction (1.6 §5.11, K05.FR.03).
- */
-export async function requestStart(sc: SmartCharging, evseId: number, profile?: Payload, opts: { intentionalInvalid?: boolean } = {}): Promise<string> {
-  const t = sc.t;
-  const res = sc.v16
-    ? await t.call<Payload>('RemoteStartTransaction', { connectorId: evseId, idTag: ID_TAG, ...(profile ? { chargingProfile: profile } : {}) }, opts)
-    : await t.call<Payload>('RequestStartTransaction', { evseId, remoteStartId: remoteStartIds++, idToken: { idToken: ID_TAG, type: 'Central' }, ...(profile ? { chargingProfile: profile } : {}) }, opts);
-  const status = res.status as string;
-  if (status === 'Accepted' && profile) {
-    const parsed = sc.v16 ? model.profileFrom16(profile) : model.profileFrom201(profile);
-    const m = sc.mirror.installRemoteStart(evseId, parsed, profile);
-    if (m.status !== 'Accepted') sc.mirror.forceInstall(evseId, parsed, profile);
-  }
-  return status;
-}
-
-/** Wait for the station to report the started transaction on `evseId`; binds start profiles in the mirror. */
-export async function awaitStarted(sc: SmartCharging, evseId: number): Promise<model.Transaction> {
-  const t = sc.t;
-  const started = await t.expectCall(sc.v16 ? 'StartTransaction' : 'TransactionEvent', {
-    match: (p) => (sc.v16 ? p.connectorId === evseId : p.eventType === 'Started' && (p.evse as Payload | undefined)?.id === evseId),
-  });
-  // The station knows a 1.6 transactionId only from StartTransaction.conf, which the harness sends as
-  // soon as the CALL is handled; the station still has to read it before the next request (no protocol
-  // signal says when). A short pause keeps a following TxProfile from overtaking it at the station.
-  await new Promise((r) => setTimeout(r, 100));
-  // Recorded synchronously by the harness's StartTransaction / TransactionEvent handler.
-  const rec = t.transactions.find((x) => x.active && x.evseId === evseId);
-  if (!rec) throw new Error(`transaction on ${sc.v16 ? 'connector' : 'EVSE'} ${evseId} was reported but not recorded`);
-  const tx = { evseId, transactionId: rec.transactionId, startedAt: rec.startedAt };
-  sc.mirror.startTransaction(tx);
-  return tx;
-}
-
-/** Start a transaction (needs: features remoteStart); the start must be Accepted. */
-export async function startTx(sc: SmartCharging, evseId: number, profile?: Payload): Promise<StartedTx> {
-  const status = await requestStart(sc, evseId, profile);
-  sc.t.assert.equal(status, 'Accepted', `${sc.v16 ? 'RemoteStartTransaction' : 'RequestStartTransaction'} on ${sc.v16 ? 'connector' : 'EVSE'} ${evseId}`, { pointer: '/status' });
-  return { ...(await awaitStarted(sc, evseId)), status };
-}
-
-/** Stop a transaction and wait for StopTransaction / TransactionEvent(Ended); the mirror drops its TxProfiles. */
-export async function stopTx(sc: SmartCharging, tx: model.Transaction): Promise<void> {
-  const t = sc.t;
-  const res = sc.v16
-    ? await t.call<Payload>('RemoteStopTransaction', { transactionId: Number(tx.transactionId) })
-    : await t.call<Payload>('RequestStopTransaction', { transactionId: tx.transactionId });
-  t.assert.equal(res.status, 'Accepted', 'stop request accepted', { pointer: '/status' });
-  await t.expectCall(sc.v16 ? 'StopTransaction' : 'TransactionEvent', {
-    match: (p) => (sc.v16 ? String(p.transactionId) === tx.transactionId : p.eventType === 'Ended' && (p.transactionInfo as Payload).transactionId === tx.transactionId),
-  });
-  sc.mirror.endTransaction(tx.transactionId);
 }
 
 export const valid = (sc: SmartCharging, s: Partial<ProfileSpec> & { id: number }): Payload =>

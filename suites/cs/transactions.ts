@@ -4,8 +4,11 @@
  * lifetime after the transaction ends. Transactions are started with RemoteStart/RequestStart.
  */
 import { defineCase, type CaseDefinition } from '../../src/scenario';
-import { SmartCharging, expectComposite, getProfiles } from '../lib/smartcharging';
-import { ID_TAG, expectRejected, judgeCallError, startTx, stopTx, valid, verifyIds } from './rejections';
+import { SmartCharging, expectComposite } from '../lib/smartcharging';
+import { getProfiles } from '../lib/reports';
+import { ID_TAG, startTx, stopTx } from '../lib/transactions';
+import { verifyIds } from '../lib/clear';
+import { expectRejected, judgeCallError, valid } from './rejections';
 
 type Payload = Record<string, unknown>;
 const REMOTE = { features: ['remoteStart'] };

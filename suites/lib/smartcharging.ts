@@ -1,7 +1,8 @@
 /**
  * SmartCharging helpers for suites, built only on the scenario API: profile builders, a mirror of
- * what the device should hold (the reference model), composite checks anchored on the reported
- * scheduleStart, and GetChargingProfiles report collection with every pagination check.
+ * what the device should hold (the reference model) and composite checks anchored on the reported
+ * scheduleStart. Reports: ./reports.ts; clears and probes: ./clear.ts; transactions: ./transactions.ts;
+ * the clean slate: ./cleanSlate.ts.
  */
 import { model, type CaseContext, type RunConfig } from '../../src/scenario';
 
@@ -31,6 +32,11 @@ const iso = (d: Date | string) => (typeof d === 'string' ? d : new Date(Math.flo
 /** Run-level memory (per run config object): ids the harness may have left installed, for 1.6 clean-slate probes. */
 const leftovers = new WeakMap<RunConfig, Set<number>>();
 let requestIds = 1;
+
+/** Profile ids this run may have left installed (1.6 clean-slate probes); the caller empties the set once verified. */
+export function leftoverIds(config: RunConfig): Set<number> {
+  return leftovers.get(config) ?? leftovers.set(config, new Set()).get(config)!;
+}
 
 export function wirePurpose(v: string, p: Purpose): string {
   if (p === 'Max') return v === '1.6' ? 'ChargePointMaxProfile' : 'ChargingStationMaxProfile';
@@ -124,50 +130,9 @@ export class SmartCharging {
     return r.status;
   }
 
-  /**
-   * Clean slate (catalogue §1.4): stop the harness's transactions, clear every profile and verify.
-   * 1.6: Clear{} then Clear(id) probes of every id this run may have left (all must be Unknown).
-   * 2.0.1: Clear per purpose (K10.FR.02 rules out an empty request), then GetChargingProfiles for
-   * source CSO must answer NoProfiles.
-   */
-  async cleanSlate(): Promise<void> {
-    const t = this.t;
-    for (const tx of t.transactions.filter((x) => x.active)) {
-      if (this.v16) await t.call('RemoteStopTransaction', { transactionId: Number(tx.transactionId) });
-      else await t.call('RequestStopTransaction', { transactionId: tx.transactionId });
-      await t.expectCall(this.v16 ? 'StopTransaction' : 'TransactionEvent', {
-        match: (p) => (this.v16 ? String(p.transactionId) === tx.transactionId : p.eventType === 'Ended' && (p.transactionInfo as Payload).transactionId === tx.transactionId),
-      });
-    }
-    const left = leftovers.get(t.config) ?? new Set<number>();
-    if (this.v16) {
-      await t.call('ClearChargingProfile', {});
-      for (const id of left) {
-        const r = await t.call<{ status: string }>('ClearChargingProfile', { id });
-        // A true survivor is removed by this probe, so a second probe says Unknown. Accepted again means the
-        // station answers Accepted for profiles it does not hold: the clear cases judge that, not the clean slate.
-        if (r.status !== 'Unknown' && (await t.call<{ status: string }>('ClearChargingProfile', { id })).status === 'Unknown') {
-          throw new Error(`profile ${id} survived ClearChargingProfile with no fields (errata 3.25)`);
-        }
-      }
-    } else {
-      for (const purpose of ['TxProfile', 'TxDefaultProfile', 'ChargingStationMaxProfile']) {
-        await t.call('ClearChargingProfile', { chargingProfileCriteria: { chargingProfilePurpose: purpose } });
-      }
-      const r = await t.call<{ status: string }>('GetChargingProfiles', { requestId: requestIds++, chargingProfile: { chargingLimitSource: ['CSO'] } });
-      if (r.status !== 'NoProfiles') throw new Error(`GetChargingProfiles answered ${r.status} after clearing every purpose`);
-    }
-    left.clear();
-  }
-
   nextRequestId(): number {
     return requestIds++;
   }
-}
-
-/** Suite-wide beforeEach for the station-under-test suites. */
-export async function cleanSlate(t: CaseContext): Promise<void> {
-  await new SmartCharging(t).cleanSlate();
 }
 
 /**
@@ -286,109 +251,6 @@ export async function expectComposite(sc: SmartCharging, evseId: number, duratio
     });
   }
   return out;
-}
-
-export interface ReportCollection {
-  status: string;
-  frames: Payload[];
-  profiles: { evseId: number; source: string; profile: Payload }[];
-}
-
-/**
- * 2.0.1 GetChargingProfiles with every pagination check of rules §6.2 / K09: status matches the
- * model; no report before the response; each frame has the requestId, a homogeneous (evseId, source)
- * group and a non-empty list; exactly one terminal frame, last; nothing after it within the grace
- * period; reported set = selected set, no duplicates, each profile deep-equal to what was sent.
- */
-export async function getProfiles(sc: SmartCharging, req: { evseId?: number; chargingProfile: Payload }): Promise<ReportCollection> {
-  const t = sc.t;
-  const requestId = sc.nextRequestId();
-  const expected = sc.mirror.select(req as never);
-  const before = t.received('ReportChargingProfiles').length;
-  const { payload: res, seq: responseSeq } = await callSeq<{ status: string }>(t, 'GetChargingProfiles', {
-    requestId,
-    ...(req.evseId !== undefined ? { evseId: req.evseId } : {}),
-    chargingProfile: req.chargingProfile,
-  });
-  // Order on the wire, by trace sequence: a report recorded before the CALLRESULT came before it.
-  const early = t.received('ReportChargingProfiles').slice(before).filter((c) => c.frame.seq < responseSeq);
-  t.check.ok(early.length === 0, 'no ReportChargingProfiles before the GetChargingProfiles response', { rule: 'rules §6.2', frameSeq: early[0]?.frame.seq });
-  t.check.equal(res.status, expected.length ? 'Accepted' : 'NoProfiles', 'GetChargingProfiles status', { rule: 'K09.FR.01', pointer: '/status' });
-  const grace = t.config.timing.graceMs;
-  const out: ReportCollection = { status: res.status, frames: [], profiles: [] };
-  if (res.status !== 'Accepted') {
-    const late = await t.quietFor('ReportChargingProfiles', grace);
-    t.check.ok(!late, `no ReportChargingProfiles after ${res.status}`, { rule: 'K09.FR.02', frameSeq: late?.frame.seq });
-    return out;
-  }
-  // Consume the early ones too: they are still reports of this request.
-  let terminal = false;
-  let next = 0;
-  const all = () => t.received('ReportChargingProfiles').slice(before);
-  while (!terminal) {
-    let frame: ReturnType<typeof all>[number] | undefined = all()[next];
-    if (!frame) {
-      // Once everything expected has arrived, a further frame gets only the grace period.
-      const got = out.profiles.length;
-      const wait = got >= expected.length ? grace : t.config.timing.callTimeoutMs;
-      frame = await t.quietFor('ReportChargingProfiles', wait);
-      if (!frame) {
-        t.check.fail(
-          got >= expected.length
-            ? `the last ReportChargingProfiles had tbc=true but no further frame came within ${wait} ms`
-            : `reports stopped after ${got} of ${expected.length} profiles`,
-          { rule: 'K09.FR.01 / rules §6.2', kind: 'Timeout' },
-        );
-        break;
-      }
-    }
-    next++;
-    const p = frame.payload;
-    out.frames.push(p);
-    const seq = frame.frame.seq;
-    t.check.equal(p.requestId, requestId, 'ReportChargingProfiles.requestId equals the request', { rule: 'K09.FR.01', pointer: '/requestId', frameSeq: seq });
-    const list = (p.chargingProfile as Payload[]) ?? [];
-    for (const prof of list) {
-      const inst = expected.find((e) => e.profile.id === prof.id);
-      out.profiles.push({ evseId: p.evseId as number, source: p.chargingLimitSource as string, profile: prof });
-      if (inst) {
-        t.check.ok(inst.evseId === p.evseId && inst.source === p.chargingLimitSource, `profile ${prof.id as number} reported in the frame of its own (evseId, source)`, {
-          rule: 'rules §6.2', pointer: '/evseId', expected: { evseId: inst.evseId, source: inst.source }, actual: { evseId: p.evseId, source: p.chargingLimitSource }, frameSeq: seq,
-        });
-      }
-    }
-    terminal = p.tbc !== true;
-    if (out.frames.length > expected.length + 2 && !terminal) {
-      t.check.fail(`more report frames (${out.frames.length}) than profiles to report (${expected.length}) and tbc is still true`, { rule: 'rules §6.2' });
-      break;
-    }
-  }
-  if (terminal) {
-    const after = await t.quietFor('ReportChargingProfiles', grace, (p) => p.requestId === requestId);
-    t.check.ok(!after, 'nothing after the terminal ReportChargingProfiles (tbc false/absent)', { rule: 'rules §6.2', frameSeq: after?.frame.seq });
-  }
-  // Set equality, no duplicates, deep equality with what was sent.
-  const ids = out.profiles.map((x) => x.profile.id as number);
-  const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
-  t.check.ok(dup.length === 0, 'no profile reported twice', { rule: 'rules §6.2', actual: dup });
-  const want = expected.map((e) => e.profile.id).sort((a, b) => a - b);
-  t.check.equal([...new Set(ids)].sort((a, b) => a - b), want, 'reported profile ids equal the installed profiles matching the request', { rule: 'K09.FR.01' });
-  for (const r of out.profiles) {
-    const inst = expected.find((e) => e.profile.id === r.profile.id);
-    if (!inst) continue;
-    const sent = { ...inst.raw, ...(inst.profile.transactionId !== undefined && inst.raw.transactionId === undefined ? { transactionId: inst.profile.transactionId } : {}) };
-    t.check.equal(normaliseTimes(r.profile), normaliseTimes(sent), `reported profile ${r.profile.id as number} equals what was sent`, { rule: 'rules §6.2', pointer: '/chargingProfile' });
-  }
-  return out;
-}
-
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-/** Timestamps compare as instants at whole seconds (rules §6.2), whatever their notation. */
-export function normaliseTimes(v: unknown): unknown {
-  if (typeof v === 'string' && ISO.test(v)) return `@${Math.floor(Date.parse(v) / 1000)}`;
-  if (Array.isArray(v)) return v.map(normaliseTimes);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normaliseTimes(x)]));
-  return v;
 }
 
 /** compareComposite over [off, duration) only: both step functions rebased to start at `off`. */
