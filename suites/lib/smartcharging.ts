@@ -239,7 +239,8 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
   t.check.ok(Math.abs(start - sentAt) <= delta + 1, `scheduleStart within ${delta} s of the request`, {
     rule: 'rules §10', pointer: sc.v16 ? '/scheduleStart' : '/schedule/scheduleStart', expected: new Date(sentAt * 1000).toISOString(), actual: scheduleStartIso,
   });
-  if (unit) t.check.equal(reportedUnit, unit, 'composite unit equals the requested unit', { frameSeq, rule: 'K08.FR.02', pointer: `${base}/chargingRateUnit` });
+  // The request's chargingRateUnit forces the unit (1.6 §5.7 GetCompositeSchedule.req; 2.0.1 K08.FR.02): no 2.0.1 id in 1.6.
+  if (unit) t.check.equal(reportedUnit, unit, 'composite unit equals the requested unit', { frameSeq, rule: sc.v16 ? '1.6 §5.7' : 'K08.FR.02', pointer: `${base}/chargingRateUnit` });
   else t.check.ok(t.caps.rateUnits.includes(reportedUnit), 'composite unit is a supported unit', { frameSeq, rule: 'rules §5.6', pointer: `${base}/chargingRateUnit`, actual: reportedUnit });
   const expected = opts.model ? modelComposite(sc, evseId, duration, unit ?? reportedUnit, start) : undefined;
   const verdict = model.judgeCompositeDuration({
