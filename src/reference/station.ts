@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { OcppVersion } from '../ocpp/version';
 import type { Payload } from '../ocppj/messages';
 import { connectStation, Reply, type HandlerContext, type RpcSession, type TlsFiles, type CallHandler } from '../transport';
-import { ProfileStore, fromEpochSeconds, type DeviceLimits, type Installed, type Transaction } from '../smartcharging';
+import { ProfileStore, fromEpochSeconds, type CompositeContext, type DeviceLimits, type Installed, type Transaction } from '../smartcharging';
 import {
   answerCompositeSchedule,
   answerSetChargingProfile,
@@ -21,6 +21,7 @@ import {
 } from '../station/answers';
 import { CallErrorReply } from '../ocppj/errors';
 import { checkFaults, STATION_FAULTS, type StationFault } from './faults';
+import { notRebased, truncated } from './composite-faults';
 
 export interface ReferenceStationOptions {
   version: Exclude<OcppVersion, '2.1'>;
@@ -288,8 +289,10 @@ export class ReferenceStation extends EventEmitter {
     let installed: Installed[] = this.store.list();
     if (this.faults.has('composite-ignores-max')) installed = installed.filter((i) => i.profile.purpose !== 'ChargingStationMaxProfile');
     if (this.faults.has('composite-txdefault-over-txprofile')) installed = installed.filter((i) => i.profile.purpose !== 'TxProfile');
-    const ctx = { ...this.store.compositeContext(this.transactions), installed };
-    const payload = answerCompositeSchedule(ctx, p, start, { computeStart: this.faults.has('composite-wrong-anchor') ? start - 30 : undefined });
+    let ctx: CompositeContext = { ...this.store.compositeContext(this.transactions), installed };
+    if (this.faults.has('composite-offsets-not-rebased')) ctx = notRebased(ctx, start);
+    let payload = answerCompositeSchedule(ctx, p, start, { computeStart: this.faults.has('composite-wrong-anchor') ? start - 30 : undefined });
+    if (this.faults.has('composite-truncated')) payload = truncated(payload, ctx, (this.version === '1.6' ? p.connectorId : p.evseId) as number, start);
     if (!this.faults.has('wrong-type') || payload.status !== 'Accepted') return payload;
     if (this.version === '1.6') return Reply.invalid({ ...payload, connectorId: String(payload.connectorId) });
     const schedule = payload.schedule as Payload;

@@ -18,6 +18,8 @@ export interface CompareOptions {
    * duration (WARN, rules §5.6) may set it to judge the content that was sent.
    */
   truncateToReported?: boolean;
+  /** Unit of the reported values when it differs from the model's (messages use the unit on the wire). */
+  reportedUnit?: 'A' | 'W';
 }
 
 export type CompareFailureKind =
@@ -137,13 +139,13 @@ export function compareComposite(
     }
   }
   if (!bad) return { ok: true };
-  const fmt = (v: number | null): string => (v === null ? 'no limit (unvalidated)' : `${v} ${unit}`);
+  const fmt = (v: number | null, u: string = unit): string => (v === null ? 'no limit (unvalidated)' : `${v} ${u}`);
   const what =
     bad.kind === 'missing'
       ? 'reported schedule does not cover it'
       : bad.kind === 'negative-unvalidated'
-        ? `negative limit ${bad.r} where no profile applies`
-        : `reported ${fmt(bad.r)}`;
+        ? `negative limit ${bad.r} ${opts.reportedUnit ?? unit} where no profile applies`
+        : `reported ${fmt(bad.r, opts.reportedUnit ?? unit)}`;
   return {
     ok: false,
     from: bad.from,

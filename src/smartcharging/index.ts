@@ -39,5 +39,7 @@ export type { CompositeContext, CompositeRequest, CompositeResult, Interval } fr
 export { toPeriods } from './periods';
 export { compareComposite } from './compare';
 export type { CompareFailureKind, CompareOptions, CompareOutcome } from './compare';
+export { judgeCompositeDuration, profilesApplyingAt } from './duration';
+export type { DurationFinding, DurationInput } from './duration';
 export { DEFAULT_LIMIT, DEFAULT_NOMINAL_VOLTAGE, DEFAULT_NUMBER_PHASES, atMostOneDecimal, convertLimit, round1 } from './units';
 export { CompositeRequestError, ModelArgumentError, ProfileFormatError, SmartChargingError } from './errors';

@@ -367,4 +367,120 @@ export const compositeCases: CaseDefinition[] = [
       await t.step('Rejected composite (unknown EVSE) carries no schedule', () => expectCompositeRejected(sc, t.caps.evses + 1, undefined, 'unknown EVSE', sc.v16 ? 'rules §5.1' : 'K08.FR.05'));
     },
   }),
+  // Profiles that started long before the query (issue #11 item 5): offsets must be rebased to scheduleStart.
+  ...([
+    ['1.6', 'SC-16-32', 2481],
+    ['2.0.1', 'SC-201-29', 2491],
+  ] as const).map(([v, id, base]) =>
+    defineCase({
+      id,
+      title: 'Absolute profile started an hour ago: the window cuts inside its schedule',
+      ocpp: [v],
+      as: 'csms',
+      requirements: [v === '1.6' ? '1.6 §5.7' : 'rules §5.2 step 8', 'rules §5.2 step 2'],
+      needs: { maxProfiles: 2, periodsPerSchedule: 3 },
+      async run(t) {
+        await absoluteHourAgo(new SmartCharging(t), base, v === '1.6' ? '1.6 §5.7' : 'rules §5.2 step 8');
+      },
+    }),
+  ),
+  ...([
+    ['1.6', 'SC-16-33', 2483],
+    ['2.0.1', 'SC-201-30', 2493],
+  ] as const).map(([v, id, base]) =>
+    defineCase({
+      id,
+      title: 'Recurring Daily profile started days ago: the current occurrence began before the query',
+      ocpp: [v],
+      as: 'csms',
+      requirements: [v === '1.6' ? '1.6 §5.7' : 'rules §5.2 step 8', 'rules §5.2 step 2'],
+      needs: { maxProfiles: 2, periodsPerSchedule: 3 },
+      async run(t) {
+        await recurringDaysAgo(new SmartCharging(t), base, v === '1.6' ? '1.6 §5.7' : 'rules §5.2 step 8');
+      },
+    }),
+  ),
+  ...([
+    ['1.6', 'SC-16-34', 2485],
+    ['2.0.1', 'SC-201-31', 2495],
+  ] as const).map(([v, id, base]) =>
+    defineCase({
+      id,
+      title: 'Relative TxProfile in a transaction that started well before the query',
+      ocpp: [v],
+      as: 'csms',
+      requirements: [v === '1.6' ? '1.6 §5.7' : 'rules §5.2 step 8', 'rules §5.2 step 2'],
+      needs: { ...REMOTE, maxProfiles: 2, periodsPerSchedule: 3 },
+      async run(t) {
+        await relativeInOldTransaction(new SmartCharging(t), base, v === '1.6' ? '1.6 §5.7' : 'rules §5.2 step 8');
+      },
+    }),
+  ),
 ];
+
+/*
+ * Long-ago cases (SC-16-32..34, SC-201-29..31). Data every reading agrees on: one profile per purpose,
+ * a station Max only as the undisputed fall-back where the transaction limit has no period (min of
+ * purposes, rules §5.1), every boundary ≥ 60 s away from the window start. A station that lays a
+ * profile's startPeriods from scheduleStart instead of from the profile's own start reports the first
+ * period for the whole early part of the window and fails on the next boundary.
+ */
+
+/** Max on 0 (32 A, no duration) from `start`: the validated fall-back after the TxDefault/TxProfile ends. */
+async function maxFallback(sc: SmartCharging, id: number, start: Date): Promise<void> {
+  await sc.t.step('Max on 0: 32 A (no duration), the fall-back', () => sc.install(0, { id, purpose: 'Max', periods: [[0, 32]], startSchedule: start }));
+}
+
+/** Absolute TxDefault from an hour ago; periods at 0, 3600 + 120, 3600 + 240, duration 3600 + 600. */
+async function absoluteHourAgo(sc: SmartCharging, base: number, rule: string): Promise<void> {
+  const t = sc.t;
+  const start = new Date(t.now().getTime() - 3600_000);
+  await maxFallback(sc, base, start);
+  await t.step('TxDefault on 1 from an hour ago: 16 A, 10 A @3720, 8 A @3840, duration 4200', () =>
+    sc.install(1, { id: base + 1, purpose: 'TxDefault', periods: [[0, 16], [3720, 10], [3840, 8]], duration: 4200, startSchedule: start }));
+  await t.step('composite(1, 900): 16, 10 @120−x, 8 @240−x, 32 @600−x (offsets from scheduleStart)', () => expectComposite(sc, 1, 900, 'A', { rule }));
+}
+
+/** Daily Recurring TxDefault whose first occurrence was 3 days ago and whose current one began 1800 s ago. */
+async function recurringDaysAgo(sc: SmartCharging, base: number, rule: string): Promise<void> {
+  const t = sc.t;
+  const start = new Date(t.now().getTime() - 3 * 86400_000 - 1800_000);
+  await maxFallback(sc, base, start);
+  await t.step('Daily Recurring TxDefault on 1 from 3 days − 1800 s ago: 6 A, 12 A @1920, 8 A @2100, duration 3600', () =>
+    sc.install(1, { id: base + 1, purpose: 'TxDefault', kind: 'Recurring', recurrencyKind: 'Daily', periods: [[0, 6], [1920, 12], [2100, 8]], duration: 3600, startSchedule: start }));
+  await t.step('composite(1, 2400): 6, 12 @120−x, 8 @300−x, 32 @1800−x (offsets from scheduleStart)', () => expectComposite(sc, 1, 2400, 'A', { rule }));
+}
+
+/**
+ * Relative TxProfile in a transaction that has run for at least AGE s when the composite is asked for.
+ * A real transaction may be hours old; here the case lets it run AGE = Δ + 4 s (measured from the moment
+ * its start was reported, so no ordering depends on the wait), enough for a shift of the whole schedule
+ * by the transaction's age to exceed the 2ε boundary tolerance (rules §10). The periods are laid out
+ * relative to AGE so that the window still cuts inside the schedule. Checked twice: right after the
+ * install (the anchor is the transaction start, rules §5.2 step 2) and once the transaction is AGE s old.
+ */
+async function relativeInOldTransaction(sc: SmartCharging, base: number, rule: string): Promise<void> {
+  const t = sc.t;
+  const age = t.config.timing.toleranceS + 4;
+  const tx = await t.step('start a transaction on 1', () => startTx(sc, 1));
+  const startedLocal = Date.now();
+  await maxFallback(sc, base, t.now());
+  await t.step(`Relative TxProfile txId T: 10 A, 16 A @${age + 60}, 8 A @${age + 180}, duration ${age + 300}`, () =>
+    sc.install(1, { id: base + 1, purpose: 'Tx', kind: 'Relative', transactionId: tx.transactionId, periods: [[0, 10], [age + 60, 16], [age + 180, 8]], duration: age + 300 }));
+  await t.step('composite(1, 600) right after the install', () => expectComposite(sc, 1, 600, 'A', { rule }));
+  await t.step(`let the transaction run until it is ${age} s old`, () => waitUntil(t, startedLocal + age * 1000));
+  await t.step(`composite(1, 600) in a transaction ≥ ${age} s old: boundaries at ${age + 60}−e, ${age + 180}−e, ${age + 300}−e`, () => expectComposite(sc, 1, 600, 'A', { rule }));
+}
+
+/** Resolve at the instant `atMs` (harness clock) or when the case is aborted; the abort listener is detached. */
+function waitUntil(t: CaseContext, atMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      t.signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, atMs - Date.now()));
+    t.signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -154,10 +154,17 @@ export interface CompositeOutcome {
   periods?: model.Period[];
   unit?: 'A' | 'W';
   duration?: number;
+  /** The reference model over the requested window (when asked for with `model: true`). */
+  expected?: model.CompositeResult;
 }
 
-/** GetCompositeSchedule with the response audit of SC-X-06; returns what was reported. */
-export async function getComposite(sc: SmartCharging, evseId: number, duration: number, unit?: 'A' | 'W'): Promise<CompositeOutcome> {
+/**
+ * GetCompositeSchedule with the response audit of SC-X-06; returns what was reported. With `model: true`
+ * the reference model is computed for the reported scheduleStart and the duration is judged against it
+ * (rules §5.6, 1.6 §5.7: a shorter schedule fails where the model has a limit in the missing part);
+ * without it a shorter duration is only a WARN, since nothing says what the missing part should hold.
+ */
+export async function getComposite(sc: SmartCharging, evseId: number, duration: number, unit?: 'A' | 'W', opts: { model?: boolean } = {}): Promise<CompositeOutcome> {
   const t = sc.t;
   const sentAt = Date.now() / 1000;
   const req: Payload = sc.v16 ? { connectorId: evseId, duration } : { evseId, duration };
@@ -175,14 +182,15 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
     // errata 3.51: an Accepted answer carries scheduleStart and chargingSchedule.
     t.check.ok(payload.scheduleStart !== undefined, 'Accepted 1.6 composite carries scheduleStart', { frameSeq, rule: '1.6 errata 3.51', pointer: '/scheduleStart' });
     t.check.ok(payload.chargingSchedule !== undefined, 'Accepted 1.6 composite carries chargingSchedule', { frameSeq, rule: '1.6 errata 3.51', pointer: '/chargingSchedule' });
-    if (payload.connectorId !== undefined) t.check.equal(payload.connectorId, evseId, 'composite connectorId echoes the request', { frameSeq, pointer: '/connectorId' });
+    // 1.6 §5.7: the schedule is calculated for the connector asked for.
+    if (payload.connectorId !== undefined) t.check.equal(payload.connectorId, evseId, 'composite connectorId echoes the request', { frameSeq, rule: '1.6 §5.7', pointer: '/connectorId' });
     schedule = payload.chargingSchedule as Payload | undefined;
     scheduleStartIso = payload.scheduleStart as string | undefined;
     if (schedule?.startSchedule !== undefined) t.note.warn('1.6 composite still carries chargingSchedule.startSchedule (errata 3.57: omit it)', '1.6 errata 3.57');
   } else {
     schedule = payload.schedule as Payload | undefined;
     t.check.ok(schedule !== undefined, 'Accepted composite carries schedule', { frameSeq, rule: 'K08.FR.02', pointer: '/schedule' });
-    if (schedule) t.check.equal(schedule.evseId, evseId, 'schedule.evseId echoes the request', { frameSeq, pointer: '/schedule/evseId' });
+    if (schedule) t.check.equal(schedule.evseId, evseId, 'schedule.evseId echoes the request', { frameSeq, rule: 'rules §5.6', pointer: '/schedule/evseId' });
     scheduleStartIso = schedule?.scheduleStart as string | undefined;
   }
   if (!schedule || !scheduleStartIso) return { status, payload, frameSeq };
@@ -196,21 +204,38 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
   t.check.ok(Math.abs(start - sentAt) <= delta + 1, `scheduleStart within ${delta} s of the request`, {
     rule: 'rules §10', pointer: sc.v16 ? '/scheduleStart' : '/schedule/scheduleStart', expected: new Date(sentAt * 1000).toISOString(), actual: scheduleStartIso,
   });
-  if (unit) t.check.equal(reportedUnit, unit, 'composite unit equals the requested unit', { frameSeq, rule: 'K08.FR.02', pointer: `${base}/chargingRateUnit` });
-  else t.check.ok(t.caps.rateUnits.includes(reportedUnit), 'composite unit is a supported unit', { frameSeq, pointer: `${base}/chargingRateUnit`, actual: reportedUnit });
-  if (reportedDuration === undefined || reportedDuration < duration) {
-    t.note.warn(`composite duration ${reportedDuration ?? 'absent'} is shorter than the requested ${duration} s`, 'rules §5.6');
-  } else t.check.equal(reportedDuration, duration, 'composite duration equals the requested duration', { frameSeq, pointer: `${base}/duration` });
-  t.check.ok(periods[0]?.startPeriod === 0, 'first startPeriod is 0', { frameSeq, rule: 'rules §5.2 step 8', pointer: `${base}/chargingSchedulePeriod/0/startPeriod`, actual: periods[0]?.startPeriod });
+  // The request's chargingRateUnit forces the unit (1.6 §5.7 GetCompositeSchedule.req; 2.0.1 K08.FR.02): no 2.0.1 id in 1.6.
+  if (unit) t.check.equal(reportedUnit, unit, 'composite unit equals the requested unit', { frameSeq, rule: sc.v16 ? '1.6 §5.7' : 'K08.FR.02', pointer: `${base}/chargingRateUnit` });
+  else t.check.ok(t.caps.rateUnits.includes(reportedUnit), 'composite unit is a supported unit', { frameSeq, rule: 'rules §5.6', pointer: `${base}/chargingRateUnit`, actual: reportedUnit });
+  const expected = opts.model ? modelComposite(sc, evseId, duration, unit ?? reportedUnit, start) : undefined;
+  const verdict = model.judgeCompositeDuration({
+    version: sc.v16 ? '1.6' : '2.0.1',
+    requested: duration,
+    reported: reportedDuration,
+    ...(expected ? { expected: expected.result, profilesAt: (off: number) => model.profilesApplyingAt(expected.request, expected.ctx, off) } : {}),
+  });
+  if (verdict?.level === 'fail') t.check.fail(verdict.message, { frameSeq, rule: verdict.rule, pointer: `${base}/duration`, expected: duration, actual: reportedDuration });
+  else if (verdict) t.note.warn(verdict.message, verdict.rule);
+  // rules §5.2 step 8: periods start at 0, strictly increasing, inside the (reported) duration.
+  const end = reportedDuration ?? duration;
+  if (periods.length === 0) t.check.fail('no periods: an Accepted composite lists at least one chargingSchedulePeriod', { frameSeq, rule: 'rules §5.2 step 8', pointer: `${base}/chargingSchedulePeriod` });
+  else t.check.ok(periods[0]!.startPeriod === 0, 'first startPeriod is 0', { frameSeq, rule: 'rules §5.2 step 8', pointer: `${base}/chargingSchedulePeriod/0/startPeriod`, expected: 0, actual: periods[0]!.startPeriod });
   periods.forEach((p, i) => {
     const ptr = `${base}/chargingSchedulePeriod/${i}`;
-    if (i > 0) t.check.ok(p.startPeriod > periods[i - 1]!.startPeriod, 'startPeriods strictly increasing', { frameSeq, pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
-    t.check.ok(p.startPeriod < duration, 'every period starts inside the duration', { frameSeq, pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
-    if (p.limit < 0) t.note.warn(`negative limit ${p.limit} at ${ptr}/limit`, 'rules §5.2 step 7');
-    if (p.numberPhases !== undefined) t.check.ok(p.numberPhases >= 1 && p.numberPhases <= 3, 'numberPhases in 1..3', { frameSeq, pointer: `${ptr}/numberPhases`, actual: p.numberPhases });
-    if (!sc.v16 && !model.atMostOneDecimal(p.limit)) t.note.warn(`limit ${p.limit} at ${ptr}/limit has more than one decimal`, 'rules §8');
+    if (i > 0) t.check.ok(p.startPeriod > periods[i - 1]!.startPeriod, 'startPeriods strictly increasing', { frameSeq, rule: 'rules §5.2 step 8', pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
+    t.check.ok(p.startPeriod < end, `every period starts inside the duration (${end} s)`, { frameSeq, rule: 'rules §5.2 step 8', pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
+    if (p.limit < 0) t.note.warn(`negative limit ${p.limit} ${reportedUnit} at ${ptr}/limit`, 'rules §5.2 step 7');
+    if (p.numberPhases !== undefined) t.check.ok(p.numberPhases >= 1 && p.numberPhases <= 3, 'numberPhases in 1..3', { frameSeq, rule: 'rules §2', pointer: `${ptr}/numberPhases`, actual: p.numberPhases });
+    if (!sc.v16 && !model.atMostOneDecimal(p.limit)) t.note.warn(`limit ${p.limit} ${reportedUnit} at ${ptr}/limit has more than one decimal`, 'rules §8');
   });
-  return { status, payload, frameSeq, scheduleStart: start, periods, unit: reportedUnit, duration: reportedDuration };
+  return { status, payload, frameSeq, scheduleStart: start, periods, unit: reportedUnit, duration: reportedDuration, ...(expected ? { expected: expected.result } : {}) };
+}
+
+/** The reference model for a composite window starting at the reported scheduleStart (rules §5.2, §10). */
+function modelComposite(sc: SmartCharging, evseId: number, duration: number, unit: 'A' | 'W', start: number) {
+  const request: model.CompositeRequest = { evseId, duration, unit, start };
+  const ctx: model.CompositeContext = { ...sc.mirror.compositeContext(sc.transactions()), installed: sc.mirror.list() };
+  return { request, ctx, result: model.compositeSchedule(request, ctx) };
 }
 
 /**
@@ -220,19 +245,16 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
  */
 export async function expectComposite(sc: SmartCharging, evseId: number, duration: number, unit?: 'A' | 'W', opts: { rule?: string; warnFrom?: number; warnTo?: number } = {}): Promise<CompositeOutcome> {
   const t = sc.t;
-  const out = await getComposite(sc, evseId, duration, unit);
+  const out = await getComposite(sc, evseId, duration, unit, { model: true });
   t.assert.equal(out.status, 'Accepted', `GetCompositeSchedule for ${sc.v16 ? 'connector' : 'EVSE'} ${evseId}`, { pointer: '/status', rule: opts.rule });
-  if (out.scheduleStart === undefined || !out.periods) return out;
-  const expected = model.compositeSchedule(
-    { evseId, duration, unit: unit ?? out.unit, start: out.scheduleStart },
-    { ...sc.mirror.compositeContext(sc.transactions()), installed: sc.mirror.list() },
-  );
+  if (out.scheduleStart === undefined || !out.periods || !out.expected) return out;
+  const expected = out.expected;
   const reportedDuration = out.duration ?? duration;
-  // A shorter duration is already a WARN (rules §5.6): judge the part that was reported.
-  const cmpOpts = { truncateToReported: reportedDuration < duration };
+  // A shorter duration was judged by getComposite (FAIL where the model has a limit in the missing
+  // part, else WARN, rules §5.6): the content is judged over the part that was reported.
+  const cmpOpts = { truncateToReported: reportedDuration < duration, ...(out.unit ? { reportedUnit: out.unit } : {}) };
   let cmp = model.compareComposite(expected, out.periods, reportedDuration, cmpOpts);
-  const describe = (c: model.CompareOutcome & { ok: false }) =>
-    `composite differs from the reference model over [${c.from}, ${c.to}) s: expected ${c.expected ?? 'no limit'}, reported ${c.actual ?? 'nothing'} (${c.message})`;
+  const describe = (c: model.CompareOutcome & { ok: false }) => c.message.replace('composite differs over', 'composite differs from the reference model over');
   // The WARN window must not hide a FAIL after it: when the first difference lies inside the window,
   // judge the rest of the schedule from the window's end on.
   if (!cmp.ok && opts.warnFrom !== undefined && cmp.from >= opts.warnFrom && cmp.to <= (opts.warnTo ?? Infinity)) {

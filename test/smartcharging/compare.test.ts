@@ -111,3 +111,12 @@ describe('toPeriods: what a conforming station sends (rules §5.2 step 8, §8)',
     expect(compareComposite(A, toPeriods(A), 400)).toEqual({ ok: true });
   });
 });
+
+describe('compareComposite messages use the unit on the wire (issue #11 item 10)', () => {
+  test('reported values carry reportedUnit, expected values the model unit', () => {
+    const W: CompositeResult = { unit: 'W', duration: 100, intervals: [{ from: 0, to: 100, limit: 2760 }] };
+    const r = compareComposite(W, P([0, 12]), 100, { reportedUnit: 'A' });
+    expect(r).toMatchObject({ ok: false, kind: 'value' });
+    expect((r as { message: string }).message).toMatch(/expected 2760 W, reported 12 A/);
+  });
+});
