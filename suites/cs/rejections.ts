@@ -161,7 +161,7 @@ export async function awaitStarted(sc: SmartCharging, evseId: number): Promise<m
 /** Start a transaction (needs: features remoteStart); the start must be Accepted. */
 export async function startTx(sc: SmartCharging, evseId: number, profile?: Payload): Promise<StartedTx> {
   const status = await requestStart(sc, evseId, profile);
-  sc.t.assert.equal(status, 'Accepted', `${sc.v16 ? 'RemoteStartTransaction' : 'RequestStartTransaction'} on ${sc.v16 ? 'connector' : 'EVSE'} ${evseId}`, { pointer: '/status' });
+  sc.t.assert.equal(status, 'Accepted', `${sc.v16 ? 'RemoteStartTransaction' : 'RequestStartTransaction'} on ${sc.v16 ? 'connector' : 'EVSE'} ${evseId}`, { pointer: '/status', rule: sc.v16 ? '1.6 §5.11' : 'F01/F02 (RequestStartTransaction)' });
   return { ...(await awaitStarted(sc, evseId)), status };
 }
 
@@ -171,7 +171,7 @@ export async function stopTx(sc: SmartCharging, tx: model.Transaction): Promise<
   const res = sc.v16
     ? await t.call<Payload>('RemoteStopTransaction', { transactionId: Number(tx.transactionId) })
     : await t.call<Payload>('RequestStopTransaction', { transactionId: tx.transactionId });
-  t.assert.equal(res.status, 'Accepted', 'stop request accepted', { pointer: '/status' });
+  t.assert.equal(res.status, 'Accepted', 'stop request accepted', { pointer: '/status', rule: sc.v16 ? '1.6 §5.12' : 'F03 (RequestStopTransaction)' });
   await t.expectCall(sc.v16 ? 'StopTransaction' : 'TransactionEvent', {
     match: (p) => (sc.v16 ? String(p.transactionId) === tx.transactionId : p.eventType === 'Ended' && (p.transactionInfo as Payload).transactionId === tx.transactionId),
   });

@@ -130,7 +130,7 @@ export const transactionCases: CaseDefinition[] = [
       await t.step('Clear(id P)', async () => {
         const r = await t.call<Payload>('ClearChargingProfile', { id: 2152 });
         if (r.status === 'Accepted') t.note.warn('TxProfile P was still installed after its transaction ended (SHOULD be removed)', '1.6 §3.13.1');
-        else t.check.equal(r.status, 'Unknown', 'Clear(id P) after the transaction ended', { pointer: '/status' });
+        else t.check.equal(r.status, 'Unknown', 'Clear(id P) after the transaction ended', { pointer: '/status', rule: '1.6 errata 3.25' });
       });
     },
   }),

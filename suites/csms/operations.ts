@@ -97,14 +97,14 @@ export const operationCases: CaseDefinition[] = [
             const d = firstDifference(relayed, reply);
             t.check.ok(!d, `the CSMS keeps the composite values unchanged${d ? ` (at ${d.pointer}: ${JSON.stringify(d.actual)} instead of ${JSON.stringify(d.expected)})` : ''}`, { rule: 'rules §8 (mobilityhouse #217 class)' });
           }
-          t.check.ok(t.session.isOpen, 'the CSMS keeps the connection after the composite answer');
+          t.check.ok(t.session.isOpen, 'the CSMS keeps the connection after the composite answer', { rule: 'rules §1.1' });
         });
       }
       await t.step('answer Rejected without a schedule', async () => {
         const { done } = await request(t, 'GetCompositeSchedule', v16 ? { connectorId: 1, duration: 300 } : { evseId: 1, duration: 300 }, { evseId: 1, reply: { status: 'Rejected' } });
         await settled(t, done, t.config.timing.callTimeoutMs);
         await sleep(t, Math.min(t.config.timing.graceMs, 1000));
-        t.check.ok(t.session.isOpen, 'the CSMS handles a Rejected composite and keeps the connection');
+        t.check.ok(t.session.isOpen, 'the CSMS handles a Rejected composite and keeps the connection', { rule: 'rules §5.6' });
       });
     },
   }),

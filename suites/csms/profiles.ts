@@ -27,7 +27,7 @@ export const profileCases: CaseDefinition[] = [
       for (const it of items) {
         await t.step(`CSMS sends ${it.what}`, async () => {
           const { call } = await request(t, 'SetChargingProfile', setPayload(t, it.evse, it.p), { evseId: it.evse });
-          t.check.ok(call.payload !== undefined, `SetChargingProfile for ${it.what} received`);
+          t.check.ok(call.payload !== undefined, `SetChargingProfile for ${it.what} received`, { rule: t.ocpp === '1.6' ? 'rules §3.1' : 'rules §3.2' });
         });
       }
       const tx = await startTransaction(t, 1);

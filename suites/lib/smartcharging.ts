@@ -210,14 +210,14 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
     // errata 3.51: an Accepted answer carries scheduleStart and chargingSchedule.
     t.check.ok(payload.scheduleStart !== undefined, 'Accepted 1.6 composite carries scheduleStart', { frameSeq, rule: '1.6 errata 3.51', pointer: '/scheduleStart' });
     t.check.ok(payload.chargingSchedule !== undefined, 'Accepted 1.6 composite carries chargingSchedule', { frameSeq, rule: '1.6 errata 3.51', pointer: '/chargingSchedule' });
-    if (payload.connectorId !== undefined) t.check.equal(payload.connectorId, evseId, 'composite connectorId echoes the request', { frameSeq, pointer: '/connectorId' });
+    if (payload.connectorId !== undefined) t.check.equal(payload.connectorId, evseId, 'composite connectorId echoes the request', { frameSeq, rule: 'rules §5.6', pointer: '/connectorId' });
     schedule = payload.chargingSchedule as Payload | undefined;
     scheduleStartIso = payload.scheduleStart as string | undefined;
     if (schedule?.startSchedule !== undefined) t.note.warn('1.6 composite still carries chargingSchedule.startSchedule (errata 3.57: omit it)', '1.6 errata 3.57');
   } else {
     schedule = payload.schedule as Payload | undefined;
     t.check.ok(schedule !== undefined, 'Accepted composite carries schedule', { frameSeq, rule: 'K08.FR.02', pointer: '/schedule' });
-    if (schedule) t.check.equal(schedule.evseId, evseId, 'schedule.evseId echoes the request', { frameSeq, pointer: '/schedule/evseId' });
+    if (schedule) t.check.equal(schedule.evseId, evseId, 'schedule.evseId echoes the request', { frameSeq, rule: 'rules §5.6', pointer: '/schedule/evseId' });
     scheduleStartIso = schedule?.scheduleStart as string | undefined;
   }
   if (!schedule || !scheduleStartIso) return { status, payload, frameSeq };
@@ -227,22 +227,22 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
   const reportedUnit = schedule.chargingRateUnit as 'A' | 'W';
   const start = model.toEpochSeconds(scheduleStartIso);
   const delta = t.config.timing.toleranceS;
-  // rules §10.1: scheduleStart within Δ of the instant the request was sent (OCTT TC_066_CS).
+  // rules §10 (convention 1): scheduleStart within Δ of the instant the request was sent (OCTT TC_066_CS).
   t.check.ok(Math.abs(start - sentAt) <= delta + 1, `scheduleStart within ${delta} s of the request`, {
-    rule: 'rules §10', pointer: sc.v16 ? '/scheduleStart' : '/schedule/scheduleStart', expected: new Date(sentAt * 1000).toISOString(), actual: scheduleStartIso,
+    rule: 'rules §10', frameSeq, pointer: sc.v16 ? '/scheduleStart' : '/schedule/scheduleStart', expected: new Date(sentAt * 1000).toISOString(), actual: scheduleStartIso,
   });
   if (unit) t.check.equal(reportedUnit, unit, 'composite unit equals the requested unit', { frameSeq, rule: 'K08.FR.02', pointer: `${base}/chargingRateUnit` });
-  else t.check.ok(t.caps.rateUnits.includes(reportedUnit), 'composite unit is a supported unit', { frameSeq, pointer: `${base}/chargingRateUnit`, actual: reportedUnit });
+  else t.check.ok(t.caps.rateUnits.includes(reportedUnit), 'composite unit is a supported unit', { frameSeq, rule: 'rules §5.6', pointer: `${base}/chargingRateUnit`, actual: reportedUnit });
   if (reportedDuration === undefined || reportedDuration < duration) {
     t.note.warn(`composite duration ${reportedDuration ?? 'absent'} is shorter than the requested ${duration} s`, 'rules §5.6');
-  } else t.check.equal(reportedDuration, duration, 'composite duration equals the requested duration', { frameSeq, pointer: `${base}/duration` });
+  } else t.check.equal(reportedDuration, duration, 'composite duration equals the requested duration', { frameSeq, rule: 'rules §5.6', pointer: `${base}/duration` });
   t.check.ok(periods[0]?.startPeriod === 0, 'first startPeriod is 0', { frameSeq, rule: 'rules §5.2 step 8', pointer: `${base}/chargingSchedulePeriod/0/startPeriod`, actual: periods[0]?.startPeriod });
   periods.forEach((p, i) => {
     const ptr = `${base}/chargingSchedulePeriod/${i}`;
-    if (i > 0) t.check.ok(p.startPeriod > periods[i - 1]!.startPeriod, 'startPeriods strictly increasing', { frameSeq, pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
-    t.check.ok(p.startPeriod < duration, 'every period starts inside the duration', { frameSeq, pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
+    if (i > 0) t.check.ok(p.startPeriod > periods[i - 1]!.startPeriod, 'startPeriods strictly increasing', { frameSeq, rule: 'rules §5.2', pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
+    t.check.ok(p.startPeriod < duration, 'every period starts inside the duration', { frameSeq, rule: 'rules §5.2', pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
     if (p.limit < 0) t.note.warn(`negative limit ${p.limit} at ${ptr}/limit`, 'rules §5.2 step 7');
-    if (p.numberPhases !== undefined) t.check.ok(p.numberPhases >= 1 && p.numberPhases <= 3, 'numberPhases in 1..3', { frameSeq, pointer: `${ptr}/numberPhases`, actual: p.numberPhases });
+    if (p.numberPhases !== undefined) t.check.ok(p.numberPhases >= 1 && p.numberPhases <= 3, 'numberPhases in 1..3', { frameSeq, rule: 'rules §2', pointer: `${ptr}/numberPhases`, actual: p.numberPhases });
     if (!sc.v16 && !model.atMostOneDecimal(p.limit)) t.note.warn(`limit ${p.limit} at ${ptr}/limit has more than one decimal`, 'rules §8');
   });
   return { status, payload, frameSeq, scheduleStart: start, periods, unit: reportedUnit, duration: reportedDuration };
@@ -256,7 +256,7 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
 export async function expectComposite(sc: SmartCharging, evseId: number, duration: number, unit?: 'A' | 'W', opts: { rule?: string; warnFrom?: number; warnTo?: number } = {}): Promise<CompositeOutcome> {
   const t = sc.t;
   const out = await getComposite(sc, evseId, duration, unit);
-  t.assert.equal(out.status, 'Accepted', `GetCompositeSchedule for ${sc.v16 ? 'connector' : 'EVSE'} ${evseId}`, { pointer: '/status', rule: opts.rule });
+  t.assert.equal(out.status, 'Accepted', `GetCompositeSchedule for ${sc.v16 ? 'connector' : 'EVSE'} ${evseId}`, { pointer: '/status', rule: opts.rule ?? 'rules §5.2' });
   if (out.scheduleStart === undefined || !out.periods) return out;
   const expected = model.compositeSchedule(
     { evseId, duration, unit: unit ?? out.unit, start: out.scheduleStart },
