@@ -6,6 +6,7 @@ import { subprotocolOf } from '../ocpp/version';
 import type { Payload } from '../ocppj/messages';
 import type { CaseResult, ErrorType, Reporter, RunResult, Verdict, Failure } from '../report';
 import type { SuiteDefinition } from '../scenario/types';
+import { requirementsOf } from '../scenario/types';
 import { parseListen, type DeviceCapabilities, type RunConfig } from './config';
 import { CaseRun } from './caseRun';
 import { AssertionFailed, CaseSkipped, CaseTimeout, Interrupted, ManualActionUnavailable, PeerUnavailable, PreconditionFailed } from './errors';
@@ -403,7 +404,7 @@ function emptyResult(sel: SelectedCase, verdict: Verdict, reason?: string, error
     ocpp,
     as: def.as,
     block: suite.block,
-    requirements: def.requirements ?? [],
+    requirements: requirementsOf(def, ocpp),
     tags: def.tags ?? [],
     verdict,
     reason,

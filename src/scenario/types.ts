@@ -30,13 +30,24 @@ export interface CaseDefinition {
   ocpp: OcppVersion[];
   /** The side the harness plays. */
   as: HarnessRole;
+  /** Requirements that hold in every version the case runs in. */
   requirements?: string[];
+  /**
+   * Requirements of one version only (issue #11 item 9: a 1.6 run is judged and labelled by 1.6 text, so a
+   * case that runs in both lists its 2.0.1 ids here). A run reports requirementsOf(def, ocpp).
+   */
+  versionRequirements?: Partial<Record<OcppVersion, string[]>>;
   tags?: string[];
   needs?: Requirements;
   /** Extra applicability rule: return a reason to skip. */
   applies?: (caps: DeviceCapabilities, ocpp: OcppVersion) => string | undefined;
   timeoutMs?: number;
   run: (t: CaseContext) => Promise<void>;
+}
+
+/** The requirements a case checks in a run of `ocpp`: the shared ones, then that version's own. */
+export function requirementsOf(def: Pick<CaseDefinition, 'requirements' | 'versionRequirements'>, ocpp: OcppVersion): string[] {
+  return [...(def.requirements ?? []), ...(def.versionRequirements?.[ocpp] ?? [])];
 }
 
 export interface SuiteDefinition {
