@@ -231,7 +231,7 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
   t.check.ok(Math.abs(start - sentAt) <= delta + 1, `scheduleStart within ${delta} s of the request`, {
     rule: 'rules §10', frameSeq, pointer: sc.v16 ? '/scheduleStart' : '/schedule/scheduleStart', expected: new Date(sentAt * 1000).toISOString(), actual: scheduleStartIso,
   });
-  if (unit) t.check.equal(reportedUnit, unit, 'composite unit equals the requested unit', { frameSeq, rule: 'K08.FR.02', pointer: `${base}/chargingRateUnit` });
+  if (unit) t.check.equal(reportedUnit, unit, 'composite unit equals the requested unit', { frameSeq, rule: sc.v16 ? 'rules §5.6' : 'K08.FR.02', pointer: `${base}/chargingRateUnit` });
   else t.check.ok(t.caps.rateUnits.includes(reportedUnit), 'composite unit is a supported unit', { frameSeq, rule: 'rules §5.6', pointer: `${base}/chargingRateUnit`, actual: reportedUnit });
   if (reportedDuration === undefined || reportedDuration < duration) {
     t.note.warn(`composite duration ${reportedDuration ?? 'absent'} is shorter than the requested ${duration} s`, 'rules §5.6');

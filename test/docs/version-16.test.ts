@@ -14,7 +14,7 @@ const cases = loadSuites(['smartcharging']).flatMap((s) => s.cases);
 const cases16 = cases.filter((c) => c.ocpp.includes('1.6'));
 
 /** Faults whose 1.6 runs produce failures from several kinds of checks (placement, clear, composite, schema). */
-const FAULTS_16 = ['accept-max-on-evse', 'accept-txprofile-without-transaction', 'clear-or-instead-of-and', 'composite-ignores-max', 'wrong-type', 'accept-first-period-nonzero'];
+const FAULTS_16 = ['accept-max-on-evse', 'accept-txprofile-without-transaction', 'clear-or-instead-of-and', 'composite-ignores-max', 'wrong-type', 'decimal-accepted-not-applied'];
 const FAULTS_201 = ['accept-max-on-evse', 'clear-or-instead-of-and', 'composite-ignores-max', 'report-drops-profile'];
 
 describe('1.6 judged by 1.6 text', () => {
@@ -39,6 +39,22 @@ describe('1.6 judged by 1.6 text', () => {
     const notes = r.result.cases.flatMap((c) => c.notes.map((n) => ({ id: c.id, rule: n.rule, message: n.message })));
     expect(notes.filter((n) => (n.rule && ID_201.test(n.rule)) || ID_201.test(n.message))).toEqual([]);
     expect(r.result.cases.flatMap((c) => c.requirements.filter((q) => ID_201.test(q)).map((q) => `${c.id}: ${q}`))).toEqual([]);
+  });
+});
+
+describe('1.6: WARN where 1.6 has no SHALL for the Charge Point', () => {
+  test('a first startPeriod other than 0 / decreasing startPeriods accepted: WARN citing 1.6 §7.14, exit 0 (2.0.1 keeps FAIL, K01.FR.31)', async () => {
+    const r = await runBuiltin({ ocpp: '1.6', builtinFaults: ['accept-first-period-nonzero'] });
+    expect(r.failed).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    for (const id of ['SC-16-31', 'SC-X-05']) {
+      const c = r.result.cases.find((x) => x.id === id)!;
+      expect(c.verdict).toBe('passed');
+      expect(c.notes).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'warn', rule: '1.6 §7.14', message: expect.stringContaining('1.6 has no SHALL') })]));
+    }
+    const r201 = await runBuiltin({ ocpp: '2.0.1', builtinFaults: ['accept-first-period-nonzero'], grep: 'SC-201-03' } as never);
+    expect(r201.failed).toEqual(['SC-201-03']);
+    expect(r201.result.cases[0]!.failures.map((f) => f.rule)).toContain('K01.FR.31');
   });
 });
 
