@@ -268,6 +268,7 @@ export class ReferenceStation extends EventEmitter {
 
   private onGetCompositeSchedule(p: Payload): Payload | Reply {
     if (this.faults.has('silence')) return Reply.none();
+    if (this.faults.has('composite-rejected-when-empty') && this.store.list().length === 0) return { status: 'Rejected' };
     const start = nowS();
     let installed: Installed[] = this.store.list();
     if (this.faults.has('composite-ignores-max')) installed = installed.filter((i) => i.profile.purpose !== 'ChargingStationMaxProfile');

@@ -58,6 +58,19 @@ describe('1.6: WARN where 1.6 has no SHALL for the Charge Point', () => {
   });
 });
 
+describe('1.6: a Rejected composite with no profile installed', () => {
+  test('SC-16-03/-04/-05/-31 pass with a WARN (1.6 does not define the answer; rules §5.1); 2.0.1 SC-201-12 fails (TC_K_39_CS)', async () => {
+    const r = await runBuiltin({ ocpp: '1.6', builtinFaults: ['composite-rejected-when-empty'] });
+    expect(r.failed).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    for (const id of ['SC-16-03', 'SC-16-04', 'SC-16-05', 'SC-16-31']) {
+      const c = r.result.cases.find((x) => x.id === id)!;
+      expect(c.verdict).toBe('passed');
+      expect(c.notes).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'warn', rule: 'rules §5.1' })]));
+    }
+  });
+});
+
 describe('no failure without a rule (2.0.1 runs)', () => {
   test.each(['none', ...FAULTS_201])('dynamic 2.0.1 run (fault %s): every failure names its rule', async (fault) => {
     const r = await runBuiltin({ ocpp: '2.0.1', ...(fault !== 'none' ? { builtinFaults: [fault] } : {}) });

@@ -30,6 +30,7 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
     'wrong-enum': ['SC-201-10'],
     'wrong-type': ['SC-201-12', 'SC-X-06'],
     'decimal-accepted-not-applied': ['SC-X-03'],
+    'composite-rejected-when-empty': ['SC-201-12'],
     'wrong-message-id': ['SC-X-02'],
     'garbage-frame': ['SC-201-10'],
     silence: ['SC-201-12', 'SC-X-06'],
@@ -62,4 +63,6 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
  */
 export const WARN_IN_16: Record<string, string[]> = {
   'accept-first-period-nonzero': ['SC-16-31', 'SC-X-05'],
+  // 1.6 does not define the answer to GetCompositeSchedule when no profile is installed (rules §5.1).
+  'composite-rejected-when-empty': ['SC-16-03', 'SC-16-04', 'SC-16-05', 'SC-16-31'],
 };
