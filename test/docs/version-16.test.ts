@@ -39,6 +39,8 @@ describe('1.6 judged by 1.6 text', () => {
     const notes = r.result.cases.flatMap((c) => c.notes.map((n) => ({ id: c.id, rule: n.rule, message: n.message })));
     expect(notes.filter((n) => (n.rule && ID_201.test(n.rule)) || ID_201.test(n.message))).toEqual([]);
     expect(r.result.cases.flatMap((c) => c.requirements.filter((q) => ID_201.test(q)).map((q) => `${c.id}: ${q}`))).toEqual([]);
+    // Issue #11 item 10: no "undefined" in what a user reads.
+    expect([...failures, ...notes].filter((f) => /undefined/.test(f.message))).toEqual([]);
   });
 });
 
@@ -78,5 +80,7 @@ describe('no failure without a rule (2.0.1 runs)', () => {
     if (fault !== 'none') expect(failures.length).toBeGreaterThan(0);
     else expect(r.exitCode).toBe(0);
     expect(failures.filter((f) => !f.rule || f.rule.trim() === '')).toEqual([]);
+    const notes = r.result.cases.flatMap((c) => c.notes.map((n) => ({ id: c.id, message: n.message })));
+    expect([...failures, ...notes].filter((f) => /undefined/.test(f.message))).toEqual([]);
   });
 });
