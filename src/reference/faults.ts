@@ -32,6 +32,10 @@ export const STATION_FAULTS = {
   'extra-property': 'SetChargingProfile response carries an undeclared property (schema additionalProperties)',
   'wrong-enum': 'ClearChargingProfile response status is "Ok" (schema enum)',
   'wrong-type': 'GetCompositeSchedule response: 2.0.1 schedule.duration / 1.6 connectorId sent as a string (schema type)',
+  // lenient answers (issue #11 item 7)
+  'decimal-accepted-not-applied':
+    'a limit with more than one decimal is Accepted and stored (1.6: despite the schema multipleOf 0.1) but left out of the composite (rules §8)',
+  'composite-rejected-when-empty': 'GetCompositeSchedule is answered Rejected while no profile is installed (1.6: undefined, WARN; 2.0.1: TC_K_39_CS)',
   // framing
   'wrong-message-id': 'the SetChargingProfile CALLRESULT carries another messageId (OCPP-J correlation)',
   'garbage-frame': 'ClearChargingProfile is answered with a frame that is not JSON (OCPP-J framing)',

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { OcppVersion } from '../ocpp/version';
 import type { Payload } from '../ocppj/messages';
 import { connectStation, Reply, type HandlerContext, type RpcSession, type TlsFiles, type CallHandler } from '../transport';
-import { ProfileStore, fromEpochSeconds, type CompositeContext, type DeviceLimits, type Installed, type Transaction } from '../smartcharging';
+import { ProfileStore, atMostOneDecimal, fromEpochSeconds, type CompositeContext, type DeviceLimits, type Installed, type Profile, type Transaction } from '../smartcharging';
 import {
   answerCompositeSchedule,
   answerSetChargingProfile,
@@ -125,6 +125,7 @@ export class ReferenceStation extends EventEmitter {
       callTimeoutMs: this.opts.callTimeoutMs ?? 30_000,
       // Handlers before the first frame: the CSMS may send a CALL right with the handshake.
       onSession: (s) => {
+        if (this.faults.has('decimal-accepted-not-applied')) lenientDecimals(s);
         for (const [action, h] of Object.entries(this.handlers())) s.handle(action, this.withResponseFaults(action, h));
       },
     });
@@ -234,7 +235,8 @@ export class ReferenceStation extends EventEmitter {
       const forced =
         (this.faults.has('accept-txprofile-without-transaction') && ['TxProfileNoTransaction', 'TxProfileWithoutTransactionId', 'TxProfileUnknownTransaction'].includes(outcome.check)) ||
         (this.faults.has('accept-max-on-evse') && outcome.check === 'MaxProfileNotStationLevel') ||
-        (this.faults.has('accept-first-period-nonzero') && outcome.check === 'FirstPeriodNotZero');
+        (this.faults.has('accept-first-period-nonzero') && outcome.check === 'FirstPeriodNotZero') ||
+        (this.faults.has('decimal-accepted-not-applied') && overPrecise(profile));
       if (forced) {
         this.store.forceInstall(evseId, profile, wire);
         payload = setChargingProfilePayload(this.version, { status: 'Accepted' });
@@ -285,10 +287,12 @@ export class ReferenceStation extends EventEmitter {
 
   private onGetCompositeSchedule(p: Payload): Payload | Reply {
     if (this.faults.has('silence')) return Reply.none();
+    if (this.faults.has('composite-rejected-when-empty') && this.store.list().length === 0) return { status: 'Rejected' };
     const start = nowS();
     let installed: Installed[] = this.store.list();
     if (this.faults.has('composite-ignores-max')) installed = installed.filter((i) => i.profile.purpose !== 'ChargingStationMaxProfile');
     if (this.faults.has('composite-txdefault-over-txprofile')) installed = installed.filter((i) => i.profile.purpose !== 'TxProfile');
+    if (this.faults.has('decimal-accepted-not-applied')) installed = installed.filter((i) => !overPrecise(i.profile));
     let ctx: CompositeContext = { ...this.store.compositeContext(this.transactions), installed };
     if (this.faults.has('composite-offsets-not-rebased')) ctx = notRebased(ctx, start);
     let payload = answerCompositeSchedule(ctx, p, start, { computeStart: this.faults.has('composite-wrong-anchor') ? start - 30 : undefined });
@@ -495,4 +499,26 @@ export class ReferenceStation extends EventEmitter {
 /** A ClearChargingProfile request with a stackLevel criterion (1.6 top level, 2.0.1 in chargingProfileCriteria). */
 function hasStackLevel(p: Payload): boolean {
   return p.stackLevel !== undefined || (p.chargingProfileCriteria as Payload | undefined)?.stackLevel !== undefined;
+}
+
+/** Fault 'decimal-accepted-not-applied': a limit with more than one decimal somewhere in the profile. */
+function overPrecise(profile: Profile | undefined): boolean {
+  return !!profile?.schedules.some((s) => s.periods.some((p) => !atMostOneDecimal(p.limit)));
+}
+
+/**
+ * Fault 'decimal-accepted-not-applied' in 1.6: the session of this station lets a SetChargingProfile request
+ * through although its limit breaks `multipleOf: 0.1`, like a station with a lax validator. The validator
+ * is shared by every session in the process, so this session gets its own object delegating to it.
+ */
+function lenientDecimals(session: RpcSession): void {
+  const shared = session.validator;
+  const lenient = Object.create(shared) as typeof shared;
+  lenient.validate = (action, direction, payload) => {
+    const r = shared.validate(action, direction, payload);
+    if (action !== 'SetChargingProfile' || direction !== 'request' || r.valid) return r;
+    const violations = r.violations.filter((v) => v.keyword !== 'multipleOf');
+    return { ...r, valid: violations.length === 0, violations };
+  };
+  Object.defineProperty(session, 'validator', { value: lenient });
 }

@@ -6,7 +6,9 @@
  */
 import chalk from 'chalk';
 import type { Reporter, RunBeginInfo } from './reporter';
-import { arrow, formatDuration, frameKind, hasExpectation, oneLine, renderValue, truncate } from './text';
+import { collapseFailures, collapseNotes, countedMessage } from './collapse';
+import { ruleUrl } from './rules';
+import { arrow, formatDuration, frameKind, oneLine, renderValue, truncate } from './text';
 import type { CaseResult, RunResult, Summary } from './types';
 import { summarise } from './types';
 
@@ -135,24 +137,25 @@ export class ConsoleReporter implements Reporter {
       lines.push(`${pad}${c.magenta(`${r.errorType ?? 'error'}:`)} ${oneLine(r.reason ?? 'no reason given')}`);
     }
     if (r.verdict === 'failed') {
-      r.failures.forEach((f, i) => {
-        lines.push(`${pad}${c.red(`${i + 1}) [${f.kind}]`)} ${oneLine(f.message)}`);
+      collapseFailures(r.failures).forEach((f, i) => {
+        lines.push(`${pad}${c.red(`${i + 1}) [${f.kind}]`)} ${oneLine(countedMessage(f))}`);
+        const link = ruleUrl(f.rule);
         const where = [
-          f.rule ? `rule ${oneLine(f.rule)}` : '',
+          f.rule ? `rule ${oneLine(f.rule)}${link ? ` (${link})` : ''}` : '',
           f.pointer !== undefined ? `at ${oneLine(f.pointer === '' ? '(root)' : f.pointer)}` : '',
           f.step ? `step "${oneLine(f.step)}"` : '',
           f.frameSeq !== undefined ? `frame #${f.frameSeq}` : '',
         ].filter(Boolean);
         if (where.length) lines.push(`${pad}   ${c.dim(where.join(' · '))}`);
-        if (hasExpectation(f)) {
-          lines.push(`${pad}   expected: ${c.green(oneLine(truncate(renderValue(f.expected), this.valueChars)))}`);
-          lines.push(`${pad}   actual:   ${c.red(oneLine(truncate(renderValue(f.actual), this.valueChars)))}`);
-        }
+        // Only the values that exist: no "expected: undefined" lines (issue #11 item 10).
+        if (f.expected !== undefined) lines.push(`${pad}   expected: ${c.green(oneLine(truncate(renderValue(f.expected), this.valueChars)))}`);
+        if (f.actual !== undefined) lines.push(`${pad}   actual:   ${c.red(oneLine(truncate(renderValue(f.actual), this.valueChars)))}`);
       });
     }
-    for (const n of r.notes) {
+    for (const n of collapseNotes(r.notes)) {
       const tag = n.level === 'warn' ? c.yellow('warn:') : c.cyan('info:');
-      lines.push(`${pad}${tag} ${oneLine(n.message)}${n.rule ? c.dim(` (${oneLine(n.rule)})`) : ''}`);
+      const link = ruleUrl(n.rule);
+      lines.push(`${pad}${tag} ${oneLine(countedMessage(n))}${n.rule ? c.dim(` (${oneLine(n.rule)}${link ? `, ${link}` : ''})`) : ''}`);
     }
     if (r.verdict === 'failed' && r.frames.length > 0) {
       const shown = r.frames.slice(-this.frames);

@@ -12,4 +12,7 @@ export { createReporters, UnknownReporterError, REPORTER_NAMES } from './create'
 export type { CreateReportersOptions, ReporterName } from './create';
 export { writeFileAtomic } from './atomic';
 export { xmlSafe, oneLine, verdictLabel } from './text';
+export { collapseFailures, collapseNotes, countedMessage } from './collapse';
+export type { Counted } from './collapse';
+export { RULES_DOC, RULES_DOC_BASE, citedSections, ruleAnchor, ruleUrl } from './rules';
 export type { VerdictLabel } from './text';

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { writeFileAtomic } from './atomic';
 import { redactUrl } from './text';
+import { collapseFailures, collapseNotes } from './collapse';
+import { RULES_DOC, RULES_DOC_BASE, ruleUrl } from './rules';
 import type { Reporter } from './reporter';
 import type { CaseResult, RunResult } from './types';
 import { summarise } from './types';
@@ -21,6 +23,11 @@ export interface JsonReporterOptions {
 const plain = (s: string): string => stripVTControlCharacters(s);
 const plainOpt = (s: string | undefined): string | null => (s === undefined ? null : plain(s));
 
+function withLink<T extends { rule?: string }>(f: T): T & { ruleUrl?: string } {
+  const url = ruleUrl(f.rule);
+  return url === undefined ? f : { ...f, ruleUrl: url };
+}
+
 function caseJson(c: CaseResult) {
   return {
     id: c.id,
@@ -36,8 +43,9 @@ function caseJson(c: CaseResult) {
     durationMs: c.durationMs,
     requirements: c.requirements,
     tags: c.tags,
-    failures: c.failures.map((f) => ({ ...f, message: plain(f.message) })),
-    notes: c.notes.map((n) => ({ ...n, message: plain(n.message) })),
+    // Identical findings once, with `count`; `ruleUrl` links "rules §" citations into docs/rules.md.
+    failures: collapseFailures(c.failures).map((f) => withLink({ ...f, message: plain(f.message) })),
+    notes: collapseNotes(c.notes).map((n) => withLink({ ...n, message: plain(n.message) })),
     steps: c.steps.map(plain),
     frames: c.frames,
     framesOmitted: c.framesOmitted ?? 0,
@@ -62,6 +70,8 @@ export function buildResultsJson(run: RunResult): string {
     },
     device: run.device.endpoint === undefined ? run.device : { ...run.device, endpoint: redactUrl(run.device.endpoint) },
     cases: run.cases.map(caseJson),
+    // Where the `ruleUrl` links point: a file of the installed package.
+    rulesDoc: { path: RULES_DOC, relativeTo: RULES_DOC_BASE },
   };
   const bigintSafe = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
   return JSON.stringify(doc, bigintSafe, 2) + '\n';

@@ -6,7 +6,9 @@ import type JUnitBuilder from 'junit-report-builder';
 import * as path from 'node:path';
 import { writeFileAtomic } from './atomic';
 import type { Reporter } from './reporter';
-import { arrow, frameKind, hasExpectation, oneLine, redactUrl, renderValue, toSeconds, truncate, verdictLabel, xmlSafe } from './text';
+import { collapseFailures, collapseNotes, countedMessage } from './collapse';
+import { ruleUrl } from './rules';
+import { arrow, frameKind, oneLine, redactUrl, renderValue, toSeconds, truncate, verdictLabel, xmlSafe } from './text';
 import type { CaseResult, RunResult, TraceFrame } from './types';
 
 export interface JUnitReporterOptions {
@@ -62,16 +64,17 @@ function excerpt(c: CaseResult, n: number): string[] {
 /** Body of the single <failure>: every failed check, then the frame excerpt. */
 export function failureBody(c: CaseResult, frames = 10): string {
   const out: string[] = [`${c.failures.length} failed check${c.failures.length === 1 ? '' : 's'}:`];
-  c.failures.forEach((f, i) => {
-    out.push(`${i + 1}) [${f.kind}] ${oneLine(f.message)}`);
+  collapseFailures(c.failures).forEach((f, i) => {
+    out.push(`${i + 1}) [${f.kind}] ${oneLine(countedMessage(f))}`);
     if (f.rule) out.push(`   rule: ${oneLine(f.rule)}`);
+    const link = ruleUrl(f.rule);
+    if (link) out.push(`   see: ${link}`);
     if (f.step) out.push(`   step: ${oneLine(f.step)}`);
     if (f.pointer !== undefined) out.push(`   pointer: ${oneLine(f.pointer === '' ? '(root)' : f.pointer)}`);
     if (f.frameSeq !== undefined) out.push(`   frame: #${f.frameSeq}`);
-    if (hasExpectation(f)) {
-      out.push(`   expected: ${oneLine(truncate(renderValue(f.expected), VALUE_CHARS))}`);
-      out.push(`   actual:   ${oneLine(truncate(renderValue(f.actual), VALUE_CHARS))}`);
-    }
+    // Only the values that exist: no "expected: undefined" lines (issue #11 item 10).
+    if (f.expected !== undefined) out.push(`   expected: ${oneLine(truncate(renderValue(f.expected), VALUE_CHARS))}`);
+    if (f.actual !== undefined) out.push(`   actual:   ${oneLine(truncate(renderValue(f.actual), VALUE_CHARS))}`);
   });
   if (c.failures.length === 0 && c.reason) out.push(oneLine(c.reason));
   const ex = excerpt(c, frames);
@@ -84,7 +87,10 @@ export function systemOut(c: CaseResult): string {
   const out: string[] = [];
   if (c.notes.length) {
     out.push('Notes:');
-    for (const n of c.notes) out.push(`  [${n.level}] ${oneLine(n.message)}${n.rule ? ` (${oneLine(n.rule)})` : ''}`);
+    for (const n of collapseNotes(c.notes)) {
+      const link = ruleUrl(n.rule);
+      out.push(`  [${n.level}] ${oneLine(countedMessage(n))}${n.rule ? ` (${oneLine(n.rule)}${link ? `, ${link}` : ''})` : ''}`);
+    }
   }
   if (c.verdict === 'skipped') out.push(`Skipped: ${oneLine(c.reason ?? 'no reason given')}`);
   if (c.verdict === 'error') out.push(`Error (${c.errorType ?? 'HarnessError'}): ${oneLine(c.reason ?? 'no reason given')}`);
@@ -165,6 +171,9 @@ export function buildJUnitXml(run: RunResult, opts: { excerptFrames?: number } =
       if (c.octtId) tc.property('octt', xmlSafe(c.octtId));
       if (c.requirements.length) tc.property('requirements', xmlSafe(c.requirements.join(',')));
       if (c.tags.length) tc.property('tags', xmlSafe(c.tags.join(',')));
+      // Links into the shipped rules document (relative to the package root) for every rule cited.
+      const links = [...new Set([...c.failures, ...c.notes].map((f) => ruleUrl(f.rule)).filter((u): u is string => !!u))];
+      if (links.length) tc.property('rules', xmlSafe(links.join(',')));
 
       if (c.verdict === 'failed') {
         const first = c.failures[0];

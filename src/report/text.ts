@@ -80,8 +80,9 @@ export function renderValue(value: unknown): string {
   }
 }
 
+/** Whether a failure carries an expected or an actual value (a key holding undefined counts as absent). */
 export function hasExpectation(f: { expected?: unknown; actual?: unknown }): boolean {
-  return 'expected' in f || 'actual' in f;
+  return f.expected !== undefined || f.actual !== undefined;
 }
 
 /** `1234` → `1.2s`, `340` → `340ms`. */

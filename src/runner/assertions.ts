@@ -3,8 +3,11 @@ import type { Failure } from '../report/types';
 import { AssertionFailed } from './errors';
 
 export interface AssertOptions {
-  /** Requirement id the check enforces, e.g. K09.FR.01. */
-  rule?: string;
+  /**
+   * Requirement id or "rules §N.M" the check enforces, e.g. K09.FR.01. Required (issue #11 item 10):
+   * TypeScript rejects a check that names no rule, and `emit` guards at run time as well.
+   */
+  rule: string;
   /** JSON pointer of the judged value inside its payload. */
   pointer?: string;
   frameSeq?: number;
@@ -27,8 +30,20 @@ export function firstDifference(actual: unknown, expected: unknown, base = ''): 
   return { pointer: base, actual, expected };
 }
 
+/**
+ * A check was written without a rule (a JavaScript caller or a cast got past the type): a harness defect,
+ * never a device finding (issue #11 item 10: no failure without a rule).
+ */
+export class MissingRuleError extends Error {
+  override readonly name = 'MissingRuleError';
+  constructor(readonly failureMessage: string) {
+    super(`harness defect: a check recorded a failure without naming its rule: ${failureMessage}`);
+  }
+}
+
+// An absent value is said in words: reports never print "undefined" (issue #11 item 10).
 const show = (v: unknown) => {
-  const s = v === undefined ? 'undefined' : JSON.stringify(v);
+  const s = v === undefined ? '(absent)' : JSON.stringify(v);
   return s.length > 160 ? `${s.slice(0, 157)}...` : s;
 };
 
@@ -44,6 +59,7 @@ export class Assertions {
   ) {}
 
   private emit(f: Omit<Failure, 'kind' | 'step'> & { kind?: Failure['kind'] }): false {
+    if (typeof f.rule !== 'string' || f.rule.trim() === '') throw new MissingRuleError(f.message);
     // Keys left undefined are dropped so reports do not print "expected: undefined".
     const failure = Object.fromEntries(
       Object.entries({ step: this.currentStep(), ...f, kind: f.kind ?? 'AssertionFailure' }).filter(([, v]) => v !== undefined),
@@ -57,8 +73,9 @@ export class Assertions {
     return o?.rule ? `${o.rule}: ` : '';
   }
 
+
   /** Strict deep equality; the failure names the first differing JSON pointer. */
-  equal(actual: unknown, expected: unknown, what: string, o?: AssertOptions): boolean {
+  equal(actual: unknown, expected: unknown, what: string, o: AssertOptions): boolean {
     const d = firstDifference(actual, expected, o?.pointer ?? '');
     if (!d) return true;
     return this.emit({
@@ -71,12 +88,12 @@ export class Assertions {
     });
   }
 
-  ok(condition: unknown, what: string, o?: AssertOptions & { expected?: unknown; actual?: unknown }): boolean {
+  ok(condition: unknown, what: string, o: AssertOptions & { expected?: unknown; actual?: unknown }): boolean {
     if (condition) return true;
     return this.emit({ message: `${this.prefix(o)}${what}`, rule: o?.rule, pointer: o?.pointer, expected: o?.expected, actual: o?.actual, frameSeq: o?.frameSeq });
   }
 
-  oneOf<T>(actual: T, allowed: readonly T[], what: string, o?: AssertOptions): boolean {
+  oneOf<T>(actual: T, allowed: readonly T[], what: string, o: AssertOptions): boolean {
     if (allowed.some((a) => isDeepStrictEqual(a, actual))) return true;
     return this.emit({
       message: `${this.prefix(o)}${what}: expected one of ${show(allowed)}${o?.pointer ? ` at ${o.pointer}` : ''}, got ${show(actual)}`,
@@ -89,7 +106,7 @@ export class Assertions {
   }
 
   /** Unconditional failure. */
-  fail(message: string, o?: AssertOptions & { expected?: unknown; actual?: unknown; kind?: Failure['kind'] }): false {
+  fail(message: string, o: AssertOptions & { expected?: unknown; actual?: unknown; kind?: Failure['kind'] }): false {
     return this.emit({ message: `${this.prefix(o)}${message}`, rule: o?.rule, pointer: o?.pointer, expected: o?.expected, actual: o?.actual, frameSeq: o?.frameSeq, kind: o?.kind });
   }
 }

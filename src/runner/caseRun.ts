@@ -6,7 +6,7 @@ import type { Payload } from '../ocppj/messages';
 import { CallErrorResponse } from '../ocppj/errors';
 import type { CallOptions, Reply, RpcSession, ProtocolViolation, TraceFrame } from './runtimeTypes';
 import { Assertions } from './assertions';
-import { CaseSkipped, Interrupted, ManualActionUnavailable, PeerUnavailable } from './errors';
+import { CaseSkipped, Interrupted, ManualActionUnavailable, PeerUnavailable, PreconditionFailed } from './errors';
 import { loadFixture } from './fixtures';
 import type { RunRuntime } from './runtime';
 import { noTriggerReason, runTrigger, triggerFor, triggerWaitMs, manualLimitMs, type TriggerOutcome, type TriggerVars } from './triggers';
@@ -150,12 +150,8 @@ export class CaseRun implements CaseContext {
       const t = setTimeout(() => {
         this.waiters.delete(w);
         end();
-        reject(
-          this.fail(
-            `expected a ${action} CALL from the ${this.as === 'csms' ? 'station' : 'CSMS'} within ${timeoutMs} ms; none arrived`,
-            'Timeout',
-          ),
-        );
+        const missing = `expected a ${action} CALL from the ${this.as === 'csms' ? 'station' : 'CSMS'} within ${timeoutMs} ms; none arrived`;
+        reject(opts.unmet ? new PreconditionFailed(`precondition not reached: ${missing}. ${opts.unmet}`) : this.fail(missing, 'Timeout', opts.rule));
       }, timeoutMs);
       this.waiters.add(w);
     });
@@ -244,6 +240,10 @@ export class CaseRun implements CaseContext {
 
   skip(reason: string): never {
     throw new CaseSkipped(reason);
+  }
+
+  unmet(reason: string): never {
+    throw new PreconditionFailed(`precondition not reached: ${reason}`);
   }
 
   now(): Date {
@@ -342,8 +342,8 @@ export class CaseRun implements CaseContext {
   }
 
   /** Record a failure and return an error to throw (ends the case). */
-  fail(message: string, kind: Failure['kind'] = 'AssertionFailure'): Error {
-    const f: Failure = { kind, message, step: this.currentStep };
+  fail(message: string, kind: Failure['kind'] = 'AssertionFailure', rule?: string): Error {
+    const f: Failure = { kind, message, step: this.currentStep, ...(rule ? { rule } : {}) };
     this.failures.push(f);
     const e = new Error(message);
     (e as Error & { recorded: true }).recorded = true;

@@ -1,4 +1,5 @@
 import type { CaseDefinition, Requirements, SuiteDefinition } from '../scenario/types';
+import { requirementsOf } from '../scenario/types';
 import type { DeviceCapabilities, RunConfig } from './config';
 
 export interface SelectedCase {
@@ -16,7 +17,7 @@ export function selectCases(suites: readonly SuiteDefinition[], config: Pick<Run
   for (const suite of suites) {
     for (const def of suite.cases) {
       if (!def.ocpp.includes(config.ocpp) || def.as !== config.as) continue;
-      const hay = [def.id, def.title, def.octtId ?? '', ...(def.requirements ?? []), ...(def.tags ?? [])].join('\n');
+      const hay = [def.id, def.title, def.octtId ?? '', ...requirementsOf(def, config.ocpp), ...(def.tags ?? [])].join('\n');
       if (re && !re.test(hay)) continue;
       if (seen.has(def.id)) throw new Error(`duplicate case id ${def.id} in suite ${suite.name}`);
       seen.add(def.id);

@@ -30,13 +30,24 @@ export interface CaseDefinition {
   ocpp: OcppVersion[];
   /** The side the harness plays. */
   as: HarnessRole;
+  /** Requirements that hold in every version the case runs in. */
   requirements?: string[];
+  /**
+   * Requirements of one version only (issue #11 item 9: a 1.6 run is judged and labelled by 1.6 text, so a
+   * case that runs in both lists its 2.0.1 ids here). A run reports requirementsOf(def, ocpp).
+   */
+  versionRequirements?: Partial<Record<OcppVersion, string[]>>;
   tags?: string[];
   needs?: Requirements;
   /** Extra applicability rule: return a reason to skip. */
   applies?: (caps: DeviceCapabilities, ocpp: OcppVersion) => string | undefined;
   timeoutMs?: number;
   run: (t: CaseContext) => Promise<void>;
+}
+
+/** The requirements a case checks in a run of `ocpp`: the shared ones, then that version's own. */
+export function requirementsOf(def: Pick<CaseDefinition, 'requirements' | 'versionRequirements'>, ocpp: OcppVersion): string[] {
+  return [...(def.requirements ?? []), ...(def.versionRequirements?.[ocpp] ?? [])];
 }
 
 export interface SuiteDefinition {
@@ -61,6 +72,13 @@ export interface ExpectCallOptions {
   timeoutMs?: number;
   /** Answer this CALL with this payload (or Reply) instead of the default answer. */
   reply?: Payload | Reply | ((payload: Payload) => Payload | Reply | Promise<Payload | Reply>);
+  /** The rule a missing CALL breaks: the timeout is recorded as a failure citing it. */
+  rule?: string;
+  /**
+   * The CALL is a precondition the device may legitimately not meet (e.g. no EV plugged in after an
+   * Accepted remote start): a timeout ends the case as ERROR with this hint, never as a failure (issue #11 item 11).
+   */
+  unmet?: string;
 }
 
 /** What tryCall returns; `frame` is the response frame (CALLRESULT or CALLERROR) findings point at. */
@@ -117,6 +135,11 @@ export interface CaseContext {
   trigger(action: string, vars?: TriggerVars): Promise<TriggerOutcome>;
   /** Skip from inside the case (only before any test frame was sent). */
   skip(reason: string): never;
+  /**
+   * End the case without a verdict: a precondition the device may legitimately refuse was not reached
+   * (ERROR PreconditionFailed, with what to do). A failure already recorded still makes the case FAILED.
+   */
+  unmet(reason: string): never;
   /** Load fixtures/<name>.json with "now+60s" placeholders resolved against `base` (default now). */
   fixture<T = unknown>(name: string, base?: Date): T;
   /** Whole-second "now" of the harness clock. */

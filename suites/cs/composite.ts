@@ -220,7 +220,7 @@ export const compositeCases: CaseDefinition[] = [
       await t.step('(a) no profiles: composite(evse 0, 300) Accepted', () => expectComposite(sc, 0, 300, 'A', { rule: 'TC_K_39_CS' }));
       await t.step('(b) worked example B on evse 1 (350 s)', () => workedExampleB(sc, 2401, 'TC_K_40_CS'));
       await t.step('remove the example B profiles', async () => {
-        for (const id of [2401, 2402]) t.check.equal(await sc.clear({ chargingProfileId: id }), 'Accepted', `Clear(id ${id})`, { pointer: '/status' });
+        for (const id of [2401, 2402]) t.check.equal(await sc.clear({ chargingProfileId: id }), 'Accepted', `Clear(id ${id})`, { pointer: '/status', rule: 'K10.FR.03' });
       });
       await t.step('(c) worked example A during a transaction (400 s)', () => workedExampleA(sc, 2411, 'TC_K_41_CS'));
     },
@@ -362,7 +362,7 @@ export const compositeCases: CaseDefinition[] = [
       }
       await t.step('composite(1, 300) without unit', async () => {
         const out = await getComposite(sc, 1, 300);
-        t.check.equal(out.status, 'Accepted', 'composite without unit', { pointer: '/status' });
+        t.check.equal(out.status, 'Accepted', 'composite without unit', { pointer: '/status', rule: 'rules §5.6' });
       });
       await t.step('Rejected composite (unknown EVSE) carries no schedule', () => expectCompositeRejected(sc, t.caps.evses + 1, undefined, 'unknown EVSE', sc.v16 ? 'rules §5.1' : 'K08.FR.05'));
     },

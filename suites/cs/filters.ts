@@ -302,11 +302,16 @@ export const filterCases: CaseDefinition[] = [
     async run(t) {
       const sc = new SmartCharging(t);
       const [A, B, C, D] = [1621, 1622, 1623, 1624];
-      await t.step('install A (connector 1 sl0 TxDefault), B (connector 1 sl1 TxDefault), C (connector 0 sl0 Max), D (connector 0 sl1 TxDefault)', async () => {
+      // One thing per case (issue #11 item 8): no connector-0 TxDefault next to connector-1 TxDefaults
+      // (which of them applies to connector 1 is open in 1.6, rules §3.1 / §11), and no stackLevel+purpose
+      // pair on two connectors (cross-connector replacement is open, rules §4.1). D is a second
+      // ChargePointMaxProfile (level 1, 12 A) instead: the read-backs below then mean the same under every
+      // reading: 10 A while B runs, then min(Max, A) = 12 A while D is installed, 16 A once it is gone.
+      await t.step('install A (connector 1 sl0 TxDefault), B (connector 1 sl1 TxDefault), C (connector 0 sl0 Max), D (connector 0 sl1 Max)', async () => {
         await sc.install(1, { id: A, purpose: 'TxDefault', stackLevel: 0, periods: [[0, 16]] });
         await sc.install(1, { id: B, purpose: 'TxDefault', stackLevel: 1, periods: [[0, 10]], duration: 200 });
         await sc.install(0, { id: C, purpose: 'Max', stackLevel: 0, periods: [[0, 32]], duration: 86400 });
-        await sc.install(0, { id: D, purpose: 'TxDefault', stackLevel: 1, periods: [[0, 20]] });
+        await sc.install(0, { id: D, purpose: 'Max', stackLevel: 1, periods: [[0, 12]] });
         await expectComposite(sc, 1, 300, 'A', { rule: '1.6 §3.13' });
       });
       await t.step('Clear(connectorId 1, stackLevel 0): only A', async () => {
@@ -316,7 +321,7 @@ export const filterCases: CaseDefinition[] = [
       await t.step('Clear(stackLevel 0, purpose TxProfile): nothing → Unknown', () =>
         clearExpect(sc, { stackLevel: 0, chargingProfilePurpose: TXP }, { label: 'stackLevel 0 AND purpose TxProfile', rule: '1.6 errata 3.25' }),
       );
-      await t.step('Clear(connectorId 0, stackLevel 1): only D (not B on connector 1)', async () => {
+      await t.step('Clear(connectorId 0, stackLevel 1): only D (not B on connector 1, also level 1)', async () => {
         await clearExpect(sc, { connectorId: 0, stackLevel: 1 }, { label: 'connectorId 0 AND stackLevel 1', rule: '1.6 errata 3.25' });
         await expectComposite(sc, 1, 300, 'A', { rule: '1.6 errata 3.25' });
       });
@@ -354,16 +359,20 @@ export const filterCases: CaseDefinition[] = [
     needs: { maxProfiles: 5, maxStackLevel: 1 },
     async run(t) {
       const sc = new SmartCharging(t);
-      const two = t.caps.evses >= 2;
-      const P = { c1s0: 1651, c1s1: 1652, c2s0: 1653, c0s1: 1654, max: 1655 };
+      // Set-up relies on no open point (issue #11 item 8): the same stackLevel and purpose never appear on
+      // two connectors (1.6 §3.13.2 replacement across connectors is open, rules §4.1), and there is no
+      // connector-0 TxDefault next to connector-N ones (rules §3.1). The level-1 profile on connector 0 is
+      // therefore a ChargePointMaxProfile, and connector 2's TxDefault sits on level 2 when the station has it.
+      const two = t.caps.evses >= 2 && t.caps.maxStackLevel >= 2;
+      const P = { c1s0: 1651, c1s1: 1652, c2s2: 1653, c0s1: 1654, max: 1655 };
       const install = async () => {
         await sc.install(1, { id: P.c1s0, purpose: 'TxDefault', stackLevel: 0, periods: [[0, 16]] });
         await sc.install(1, { id: P.c1s1, purpose: 'TxDefault', stackLevel: 1, periods: [[0, 10]], duration: 200 });
-        if (two) await sc.install(2, { id: P.c2s0, purpose: 'TxDefault', stackLevel: 0, periods: [[0, 12]] });
-        await sc.install(0, { id: P.c0s1, purpose: 'TxDefault', stackLevel: 1, periods: [[0, 20]] });
+        if (two) await sc.install(2, { id: P.c2s2, purpose: 'TxDefault', stackLevel: 2, periods: [[0, 12]] });
+        await sc.install(0, { id: P.c0s1, purpose: 'Max', stackLevel: 1, periods: [[0, 20]] });
         await sc.install(0, { id: P.max, purpose: 'Max', stackLevel: 0, periods: [[0, 32]], duration: 86400 });
       };
-      const ids = Object.values(P).filter((id) => two || id !== P.c2s0);
+      const ids = Object.values(P).filter((id) => two || id !== P.c2s2);
       const requests: [string, Payload, string][] = [
         ['connectorId 1', { connectorId: 1 }, '1.6 errata 3.25'],
         ['connectorId 0', { connectorId: 0 }, '1.6 errata 3.25'],

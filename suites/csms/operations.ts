@@ -23,7 +23,7 @@ export const operationCases: CaseDefinition[] = [
     title: 'Clear requests: by id, by criteria, all remaining; Unknown handled without a retry storm',
     ocpp: [...BOTH],
     as: 'station',
-    requirements: ['K10.FR.02', '1.6 errata 3.25'],
+    versionRequirements: { '1.6': ['1.6 errata 3.25'], '2.0.1': ['K10.FR.02'] },
     tags: ['csms', 'clear'],
     needs: { evses: 2, maxStackLevel: 4 },
     async run(t) {
@@ -72,7 +72,8 @@ export const operationCases: CaseDefinition[] = [
     title: 'Composite handling: legal decimals (15.2, 0.1, 22000) kept, Rejected handled',
     ocpp: [...BOTH],
     as: 'station',
-    requirements: ['rules §8', 'K08'],
+    requirements: ['rules §8'],
+    versionRequirements: { '1.6': ['1.6 §5.7'], '2.0.1': ['K08'] },
     tags: ['csms', 'composite', 'decimals'],
     async run(t) {
       const v16 = isV16(t);
@@ -97,14 +98,14 @@ export const operationCases: CaseDefinition[] = [
             const d = firstDifference(relayed, reply);
             t.check.ok(!d, `the CSMS keeps the composite values unchanged${d ? ` (at ${d.pointer}: ${JSON.stringify(d.actual)} instead of ${JSON.stringify(d.expected)})` : ''}`, { rule: 'rules §8 (mobilityhouse #217 class)' });
           }
-          t.check.ok(t.session.isOpen, 'the CSMS keeps the connection after the composite answer');
+          t.check.ok(t.session.isOpen, 'the CSMS keeps the connection after the composite answer', { rule: 'rules §1.1' });
         });
       }
       await t.step('answer Rejected without a schedule', async () => {
         const { done } = await request(t, 'GetCompositeSchedule', v16 ? { connectorId: 1, duration: 300 } : { evseId: 1, duration: 300 }, { evseId: 1, reply: { status: 'Rejected' } });
         await settled(t, done, t.config.timing.callTimeoutMs);
         await sleep(t, Math.min(t.config.timing.graceMs, 1000));
-        t.check.ok(t.session.isOpen, 'the CSMS handles a Rejected composite and keeps the connection');
+        t.check.ok(t.session.isOpen, 'the CSMS handles a Rejected composite and keeps the connection', { rule: 'rules §5.6' });
       });
     },
   }),
@@ -113,7 +114,7 @@ export const operationCases: CaseDefinition[] = [
     title: 'CSMS synchronicity: no second CALL while a SetChargingProfile is unanswered',
     ocpp: [...BOTH],
     as: 'station',
-    requirements: ['Part 4 §4.1.1', 'OCPP-J 1.6 §4.1.1'],
+    versionRequirements: { '1.6': ['OCPP-J 1.6 §4.1.1'], '2.0.1': ['Part 4 §4.1.1'] },
     tags: ['csms', 'framing'],
     needs: { evses: 1, maxStackLevel: 5 },
     async run(t) {
@@ -141,7 +142,8 @@ export const operationCases: CaseDefinition[] = [
     title: 'Rejection handling: Rejected, CALLERROR NotSupported and a timeout (observe)',
     ocpp: [...BOTH],
     as: 'station',
-    requirements: ['Part 4 §4.1.1', 'rules §1.1 messageId'],
+    requirements: ['rules §1.1 messageId'],
+    versionRequirements: { '1.6': ['OCPP-J 1.6 §4.1.1'], '2.0.1': ['Part 4 §4.1.1'] },
     tags: ['csms', 'observe'],
     needs: { evses: 2, maxStackLevel: 6 },
     async run(t) {

@@ -12,7 +12,8 @@ export const profileCases: CaseDefinition[] = [
     title: 'Profile content rules: TxDefault, Max and TxProfile (Absolute, Relative, Recurring)',
     ocpp: [...BOTH],
     as: 'station',
-    requirements: ['K01.FR.03', 'K01.FR.31', 'K01.FR.35', 'K01.FR.38', 'K01.FR.40', 'K01.FR.41', 'Part 6 §3.1', '1.6 §3.13', 'rules §8'],
+    requirements: ['rules §8'],
+    versionRequirements: { '1.6': ['1.6 §3.13'], '2.0.1': ['K01.FR.03', 'K01.FR.31', 'K01.FR.35', 'K01.FR.38', 'K01.FR.40', 'K01.FR.41', 'Part 6 §3.1'] },
     tags: ['csms', 'profiles'],
     needs: { evses: 1, maxStackLevel: 1, periodsPerSchedule: 2 },
     async run(t) {
@@ -27,7 +28,7 @@ export const profileCases: CaseDefinition[] = [
       for (const it of items) {
         await t.step(`CSMS sends ${it.what}`, async () => {
           const { call } = await request(t, 'SetChargingProfile', setPayload(t, it.evse, it.p), { evseId: it.evse });
-          t.check.ok(call.payload !== undefined, `SetChargingProfile for ${it.what} received`);
+          t.check.ok(call.payload !== undefined, `SetChargingProfile for ${it.what} received`, { rule: t.ocpp === '1.6' ? 'rules §3.1' : 'rules §3.2' });
         });
       }
       const tx = await startTransaction(t, 1);
@@ -79,7 +80,7 @@ export const profileCases: CaseDefinition[] = [
     title: 'Remote start with a charging profile',
     ocpp: [...BOTH],
     as: 'station',
-    requirements: ['1.6 §5.11', '1.6 errata 3.41', 'K05.FR.02', 'K05.FR.03'],
+    versionRequirements: { '1.6': ['1.6 §5.11', '1.6 errata 3.41'], '2.0.1': ['K05.FR.02', 'K05.FR.03'] },
     tags: ['csms', 'profiles'],
     needs: { evses: 1 },
     async run(t) {

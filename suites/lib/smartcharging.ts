@@ -200,9 +200,9 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
   const reportedUnit = schedule.chargingRateUnit as 'A' | 'W';
   const start = model.toEpochSeconds(scheduleStartIso);
   const delta = t.config.timing.toleranceS;
-  // rules §10.1: scheduleStart within Δ of the instant the request was sent (OCTT TC_066_CS).
+  // rules §10 (convention 1): scheduleStart within Δ of the instant the request was sent (OCTT TC_066_CS).
   t.check.ok(Math.abs(start - sentAt) <= delta + 1, `scheduleStart within ${delta} s of the request`, {
-    rule: 'rules §10', pointer: sc.v16 ? '/scheduleStart' : '/schedule/scheduleStart', expected: new Date(sentAt * 1000).toISOString(), actual: scheduleStartIso,
+    rule: 'rules §10', frameSeq, pointer: sc.v16 ? '/scheduleStart' : '/schedule/scheduleStart', expected: new Date(sentAt * 1000).toISOString(), actual: scheduleStartIso,
   });
   // The request's chargingRateUnit forces the unit (1.6 §5.7 GetCompositeSchedule.req; 2.0.1 K08.FR.02): no 2.0.1 id in 1.6.
   if (unit) t.check.equal(reportedUnit, unit, 'composite unit equals the requested unit', { frameSeq, rule: sc.v16 ? '1.6 §5.7' : 'K08.FR.02', pointer: `${base}/chargingRateUnit` });
@@ -246,7 +246,7 @@ function modelComposite(sc: SmartCharging, evseId: number, duration: number, uni
 export async function expectComposite(sc: SmartCharging, evseId: number, duration: number, unit?: 'A' | 'W', opts: { rule?: string; warnFrom?: number; warnTo?: number } = {}): Promise<CompositeOutcome> {
   const t = sc.t;
   const out = await getComposite(sc, evseId, duration, unit, { model: true });
-  t.assert.equal(out.status, 'Accepted', `GetCompositeSchedule for ${sc.v16 ? 'connector' : 'EVSE'} ${evseId}`, { pointer: '/status', rule: opts.rule });
+  t.assert.equal(out.status, 'Accepted', `GetCompositeSchedule for ${sc.v16 ? 'connector' : 'EVSE'} ${evseId}`, { pointer: '/status', rule: opts.rule ?? 'rules §5.2' });
   if (out.scheduleStart === undefined || !out.periods || !out.expected) return out;
   const expected = out.expected;
   const reportedDuration = out.duration ?? duration;

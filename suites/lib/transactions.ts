@@ -39,8 +39,12 @@ export async function requestStart(sc: SmartCharging, evseId: number, profile?: 
 /** Wait for the station to report the started transaction on `evseId`; binds start profiles in the mirror. */
 export async function awaitStarted(sc: SmartCharging, evseId: number): Promise<model.Transaction> {
   const t = sc.t;
-  const started = await t.expectCall(sc.v16 ? 'StartTransaction' : 'TransactionEvent', {
+  // A station that accepted a remote start may still wait for an EV (1.6 §5.11 "will attempt to start";
+  // 2.0.1 F01/F02): no transaction is a precondition this case could not reach, not a SmartCharging
+  // nonconformance (issue #11 item 11).
+  await t.expectCall(sc.v16 ? 'StartTransaction' : 'TransactionEvent', {
     match: (p) => (sc.v16 ? p.connectorId === evseId : p.eventType === 'Started' && (p.evse as Payload | undefined)?.id === evseId),
+    unmet: `the station accepted the remote start on ${sc.v16 ? 'connector' : 'EVSE'} ${evseId} but reported no transaction: plug in an EV (or let the bench do it) when the case starts a transaction, or declare device.features.remoteStart false to skip these cases`,
   });
   // The station knows a 1.6 transactionId only from StartTransaction.conf, which the harness sends as
   // soon as the CALL is handled; the station still has to read it before the next request (no protocol
@@ -57,13 +61,18 @@ export async function awaitStarted(sc: SmartCharging, evseId: number): Promise<m
 /** Start a transaction (needs: features remoteStart); the start must be Accepted. */
 export async function startTx(sc: SmartCharging, evseId: number, profile?: Payload): Promise<StartedTx> {
   const status = await requestStart(sc, evseId, profile);
-  sc.t.assert.equal(status, 'Accepted', `${sc.v16 ? 'RemoteStartTransaction' : 'RequestStartTransaction'} on ${sc.v16 ? 'connector' : 'EVSE'} ${evseId}`, { pointer: '/status' });
+  // A station may refuse a remote start (1.6 §5.11, 2.0.1 F01): the case cannot reach its subject (ERROR).
+  if (status !== 'Accepted') {
+    sc.t.unmet(`${sc.v16 ? 'RemoteStartTransaction' : 'RequestStartTransaction'} on ${sc.v16 ? 'connector' : 'EVSE'} ${evseId} was answered ${status}; this case needs a transaction (is the connector free and available?)`);
+  }
   return { ...(await awaitStarted(sc, evseId)), status };
 }
 
 /** Stop a transaction and wait for StopTransaction / TransactionEvent(Ended); the mirror drops its TxProfiles. */
 export async function stopTx(sc: SmartCharging, tx: model.Transaction): Promise<void> {
-  await stopAndAwait(sc.t, tx.transactionId, (s) => sc.t.assert.equal(s, 'Accepted', 'stop request accepted', { pointer: '/status' }));
+  // 1.6 §5.12: a RemoteStop for an ongoing transaction is accepted and the transaction SHALL be stopped;
+  // 2.0.1 F03 likewise for RequestStopTransaction.
+  await stopAndAwait(sc.t, tx.transactionId, (s) => sc.t.assert.equal(s, 'Accepted', 'stop request accepted', { pointer: '/status', rule: sc.v16 ? '1.6 §5.12' : 'F03 (RequestStopTransaction)' }));
   sc.mirror.endTransaction(tx.transactionId);
 }
 
@@ -80,6 +89,7 @@ export async function stopAndAwait(t: CaseContext, transactionId: string, judge:
   judge(res.status as string);
   await t.expectCall(v16 ? 'StopTransaction' : 'TransactionEvent', {
     match: (p) => (v16 ? String(p.transactionId) === transactionId : p.eventType === 'Ended' && (p.transactionInfo as Payload).transactionId === transactionId),
+    rule: v16 ? '1.6 §5.12' : 'F03 (RequestStopTransaction)',
   });
   return res.status as string;
 }
@@ -98,6 +108,7 @@ export async function startTransaction201(t: CaseContext, evseId: number): Promi
   }
   const ev = await t.expectCall('TransactionEvent', {
     match: (p) => p.eventType === 'Started' && ((p.evse as Payload | undefined)?.id === evseId || (p.transactionInfo as Payload | undefined)?.remoteStartId === remoteStartId),
+    unmet: `the station accepted RequestStartTransaction on EVSE ${evseId} but reported no transaction: plug in an EV when the case starts a transaction`,
   });
   // The harness's TransactionEvent handler has recorded the transaction before expectCall resolves.
   return (ev.payload.transactionInfo as Payload).transactionId as string;

@@ -20,7 +20,7 @@ const suite = defineSuite({
       as: 'station',
       async run(t) {
         const { call } = await request(t, 'GetCompositeSchedule', t.ocpp === '1.6' ? { connectorId: 1, duration: 120 } : { evseId: 1, duration: 120 }, { evseId: 1 });
-        t.check.equal(call.payload.duration, 120, 'the CSMS sent the composite request the operator made it send');
+        t.check.equal(call.payload.duration, 120, 'the CSMS sent the composite request the operator made it send', { rule: 'test' });
       },
     }),
     defineCase({

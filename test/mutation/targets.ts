@@ -39,6 +39,8 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
     // Met by the clean slate before the first case: that case FAILS, the rest of the suite is blocked by it (issue #11 item 3).
     'wrong-enum': ['SC-X-02'],
     'wrong-type': ['SC-201-12', 'SC-X-06'],
+    'decimal-accepted-not-applied': ['SC-X-03'],
+    'composite-rejected-when-empty': ['SC-201-12'],
     'wrong-message-id': ['SC-X-02'],
     'garbage-frame': ['SC-X-02'],
     silence: ['SC-201-12', 'SC-X-06'],
@@ -52,7 +54,6 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
     'clear-unknown-as-accepted': ['SC-16-14'],
     'accept-txprofile-without-transaction': ['SC-16-03'],
     'accept-max-on-evse': ['SC-16-05'],
-    'accept-first-period-nonzero': ['SC-16-31'],
     'composite-ignores-max': ['SC-16-06'],
     'composite-txdefault-over-txprofile': ['SC-16-02', 'SC-16-06'],
     'composite-wrong-anchor': ['SC-16-06', 'SC-16-07'],
@@ -62,6 +63,7 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
     // Met by the clean slate before the first case (issue #11 item 3), as in 2.0.1.
     'wrong-enum': ['SC-X-02'],
     'wrong-type': ['SC-16-06'],
+    'decimal-accepted-not-applied': ['SC-X-03'],
     'wrong-message-id': ['SC-X-02'],
     'garbage-frame': ['SC-X-02'],
     silence: ['SC-16-06'],
@@ -69,4 +71,17 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
     'wrong-message-id-first-answer': ['SC-X-01'],
     'callerror-details-string': ['SC-16-13', 'SC-16-30'],
   },
+};
+
+/**
+ * Faults that 1.6 judges as WARN, not FAIL (issue #11 item 9: where 1.6 has no SHALL for the Charge
+ * Point, the verdict is WARN with the reason). The run exits 0 and each listed case passes with a WARN
+ * note naming the rule. 'accept-first-period-nonzero': 1.6 §7.13/§7.14 describe the period data and bind
+ * the sender; no 1.6 text obliges the Charge Point to refuse a first startPeriod other than 0 (2.0.1 keeps
+ * the FAIL: K01.FR.31).
+ */
+export const WARN_IN_16: Record<string, string[]> = {
+  'accept-first-period-nonzero': ['SC-16-31', 'SC-X-05'],
+  // 1.6 does not define the answer to GetCompositeSchedule when no profile is installed (rules §5.1).
+  'composite-rejected-when-empty': ['SC-16-03', 'SC-16-04', 'SC-16-05', 'SC-16-31'],
 };

@@ -138,8 +138,20 @@ export function fixtureRun(): RunResult {
         actual: { installed: [1007], note: 'x'.repeat(400) },
         step: 'GetChargingProfiles',
       },
+      // Issue #11 item 10: the same finding twice is shown once with "2 x:"; no expected/actual keys.
+      ...[31, 32].map((frameSeq) => ({
+        kind: 'AssertionFailure' as const,
+        message: 'rules §5.2: first startPeriod is 0',
+        rule: 'rules §5.2 step 8',
+        pointer: '/schedule/chargingSchedulePeriod/0/startPeriod',
+        frameSeq,
+        step: 'GetChargingProfiles',
+      })),
     ],
-    notes: [{ level: 'warn', message: 'CALLRESULT payload was null', rule: 'OCPP-J 1.6 §4.2.2' }],
+    notes: [
+      { level: 'warn', message: 'CALLRESULT payload was null', rule: 'OCPP-J 1.6 §4.2.2' },
+      ...Array.from({ length: 36 }, () => ({ level: 'info' as const, message: 'unvalidated interval: no profile applies', rule: 'rules §11' })),
+    ],
     framesOmitted: 3,
     frames: [
       frame(4, 'in', '[2,"s-1","Heartbeat",{}]', { type: 'CALL', messageId: 's-1', action: 'Heartbeat' }),

@@ -88,7 +88,7 @@ describe('golden files (UPDATE_GOLDEN=1 regenerates)', () => {
 
   test('results.json shape', () => {
     const doc = JSON.parse(json);
-    expect(Object.keys(doc)).toEqual(['summary', 'run', 'device', 'cases']);
+    expect(Object.keys(doc)).toEqual(['summary', 'run', 'device', 'cases', 'rulesDoc']);
     expect(doc.summary).toEqual({ passed: 3, failed: 1, skipped: 1, errors: 1 });
     expect(doc.run.interrupted).toBe(true);
     expect(doc.cases[3].frames).toHaveLength(12);
@@ -125,5 +125,44 @@ describe('the XSD really validates', () => {
     b.testSuite().name('s').timestamp('2025-03-04T10:00:00').time(0).testCase().className('a.b').name('c').time(0).failure('m').stacktrace('x]]>y]]>z');
     const r = await validateJUnit(b.build());
     expect(r.valid).toBe(false);
+  });
+});
+
+describe('issue #11 item 10: rule links, counted repeats, no "undefined"', () => {
+  const run = fixtureRun();
+  const failedCase = (doc: { cases: Array<{ id: string; failures: Array<Record<string, unknown>>; notes: Array<Record<string, unknown>> }> }) =>
+    doc.cases.find((c) => c.id === 'SC-201-10')!;
+
+  test('results.json: a "rules §" citation carries ruleUrl; repeats are counted once', () => {
+    const doc = JSON.parse(buildResultsJson(run));
+    expect(doc.rulesDoc.path).toBe('docs/rules.md');
+    const c = failedCase(doc);
+    const repeated = c.failures.filter((f) => f.rule === 'rules §5.2 step 8');
+    expect(repeated).toEqual([expect.objectContaining({ count: 2, ruleUrl: 'docs/rules.md#rules-5-2' })]);
+    expect(c.notes.filter((n) => n.rule === 'rules §11')).toEqual([expect.objectContaining({ count: 36, ruleUrl: 'docs/rules.md#rules-11' })]);
+    // A rule that is a requirement id gets no rules-document link.
+    expect(c.failures.find((f) => f.rule === 'K10.FR.03')).not.toHaveProperty('ruleUrl');
+  });
+
+  test('JUnit: the failure body links the rule and counts repeats; the testcase has a rules property', () => {
+    const xml = buildJUnitXml(run);
+    expect(xml).toContain('2 x: rules §5.2: first startPeriod is 0');
+    expect(xml).toContain('see: docs/rules.md#rules-5-2');
+    expect(xml).toContain('<property name="rules" value="docs/rules.md#rules-5-2,docs/rules.md#rules-11"/>');
+    expect(xml).toContain('36 x: unvalidated interval');
+    expect(xml.match(/unvalidated interval/g)?.length).toBe(1);
+  });
+
+  test('no reporter prints "undefined" for absent expected/actual', () => {
+    const withUndefinedKeys = fixtureRun();
+    const f = withUndefinedKeys.cases.find((c) => c.id === 'SC-201-10')!;
+    f.failures.push({ kind: 'AssertionFailure', message: 'absent values', rule: 'K10.FR.03', expected: undefined, actual: undefined });
+    const stream = new MemoryStream(false);
+    const rep = createReporters(['console'], { outDir: tempDir(), stream, env: {} });
+    rep.onCaseEnd(f);
+    expect(stream.text).toContain('absent values');
+    expect(stream.text).not.toMatch(/undefined/);
+    expect(buildJUnitXml(withUndefinedKeys)).not.toMatch(/undefined/);
+    expect(buildResultsJson(withUndefinedKeys)).not.toMatch(/undefined/);
   });
 });

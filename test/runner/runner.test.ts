@@ -235,10 +235,10 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
         async run(t) {
           const s = (firstSession = t.session);
           const res = await t.call<{ status: string }>('Reset', { type: 'Immediate' });
-          t.assert.equal(res.status, 'Accepted', 'ResetResponse.status');
+          t.assert.equal(res.status, 'Accepted', 'ResetResponse.status', { rule: 'test' });
           // Ends once the old connection is gone: the reconnect happens between cases.
           const closed = await s.closed;
-          t.assert.equal(closed.code, 1000, 'close code');
+          t.assert.equal(closed.code, 1000, 'close code', { rule: 'test' });
         },
       }),
       defineCase({
@@ -247,14 +247,14 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
         ocpp: ['2.0.1'],
         as: 'csms',
         async run(t) {
-          t.assert.ok(t.session !== firstSession, 'a new session');
-          t.assert.ok(t.session.isOpen, 'the session is open');
+          t.assert.ok(t.session !== firstSession, 'a new session', { rule: 'test' });
+          t.assert.ok(t.session.isOpen, 'the session is open', { rule: 'test' });
           // The runner hands the new session to this case at once; a rebooted station is addressed
           // once it has booted (a CALL racing the handshake would meet a station without handlers).
           const boot = await t.expectCall('BootNotification', { timeoutMs: 5000 });
-          t.assert.equal(boot.payload.reason, 'RemoteReset', 'BootNotificationRequest.reason');
+          t.assert.equal(boot.payload.reason, 'RemoteReset', 'BootNotificationRequest.reason', { rule: 'test' });
           const r = await t.call<{ getVariableResult: Payload[] }>('GetVariables', { getVariableData: [{ component: { name: 'SmartChargingCtrlr' }, variable: { name: 'Enabled' } }] });
-          t.assert.equal(r.getVariableResult[0]!.attributeValue, 'true', 'Enabled');
+          t.assert.equal(r.getVariableResult[0]!.attributeValue, 'true', 'Enabled', { rule: 'test' });
         },
       }),
       defineCase({
@@ -266,8 +266,8 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
           const before = t.session;
           await t.call('Reset', { type: 'Immediate' });
           const boot = await t.expectCall('BootNotification', { timeoutMs: 5000 });
-          t.assert.equal(boot.payload.reason, 'RemoteReset', 'BootNotificationRequest.reason');
-          t.assert.ok(t.session !== before, 'the case follows the new session');
+          t.assert.equal(boot.payload.reason, 'RemoteReset', 'BootNotificationRequest.reason', { rule: 'test' });
+          t.assert.ok(t.session !== before, 'the case follows the new session', { rule: 'test' });
           await t.call('GetVariables', { getVariableData: [{ component: { name: 'SmartChargingCtrlr' }, variable: { name: 'Available' } }] });
         },
       }),
@@ -279,8 +279,8 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
         async run(t) {
           const intruder = await connectStation({ url, identity: 'CS-INTRUDER', versions: ['2.0.1'] });
           const closed = await intruder.closed;
-          t.assert.equal(closed.code, 1008, 'close code for a foreign identity');
-          t.assert.ok(t.session.identity === 'CS-TEST-1' && t.session.isOpen, 'the tested station keeps its session');
+          t.assert.equal(closed.code, 1008, 'close code for a foreign identity', { rule: 'test' });
+          t.assert.ok(t.session.identity === 'CS-TEST-1' && t.session.isOpen, 'the tested station keeps its session', { rule: 'test' });
         },
       }),
     );

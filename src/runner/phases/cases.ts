@@ -1,5 +1,5 @@
 import type { CaseResult, ErrorType, Failure, Verdict } from '../../report';
-import type { SuiteDefinition } from '../../scenario/types';
+import { requirementsOf, type SuiteDefinition } from '../../scenario/types';
 import { CaseRun } from '../caseRun';
 import { CaseSkipped, CaseTimeout, Interrupted, PreconditionFailed } from '../errors';
 import { notApplicable, type SelectedCase } from '../select';
@@ -141,7 +141,7 @@ export function emptyResult(sel: SelectedCase, verdict: Verdict, reason?: string
     ocpp,
     as: def.as,
     block: suite.block,
-    requirements: def.requirements ?? [],
+    requirements: requirementsOf(def, ocpp),
     tags: def.tags ?? [],
     verdict,
     reason,

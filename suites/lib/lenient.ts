@@ -1,0 +1,32 @@
+/** Read-backs after a lenient Accept (issue #11 item 7). */
+import { getComposite, type SmartCharging } from './smartcharging';
+
+/**
+ * Lenient cases check the consequence (issue #11 item 7): a station that accepts a limit with more decimals
+ * than the version allows passes only when what it then applies is sensible: the value rounded to one
+ * decimal (down, nearest or up) or the value exactly as sent (rules §8). A blind Accept that applies nothing
+ * or something else FAILS. The profile is the only one installed and covers the whole 300 s window.
+ */
+export async function sensibleAfterLenient(sc: SmartCharging, sent: number): Promise<void> {
+  const t = sc.t;
+  const rule = 'rules §8';
+  const out = await getComposite(sc, 1, 300, 'A');
+  const base = sc.v16 ? '/chargingSchedule/chargingSchedulePeriod' : '/schedule/chargingSchedulePeriod';
+  const sensible = [...new Set([Math.floor(sent * 10) / 10, Math.round(sent * 10) / 10, Math.ceil(sent * 10) / 10, sent])];
+  if (out.status !== 'Accepted' || !out.periods?.length) {
+    t.check.fail(`after the lenient Accept of limit ${sent} A the composite shows no schedule (status ${out.status})`, { rule, pointer: base, frameSeq: out.frameSeq });
+    return;
+  }
+  const unit = out.unit ?? 'A';
+  out.periods.forEach((p, i) => {
+    const ok = unit === 'A' && sensible.some((v) => Math.abs(p.limit - v) < 1e-9);
+    t.check.ok(ok, `after the lenient Accept of limit ${sent} A the composite applies ${p.limit} ${unit} from ${p.startPeriod} s: neither the value rounded to one decimal nor the value as sent`, {
+      rule,
+      pointer: `${base}/${i}/limit`,
+      expected: sensible,
+      actual: p.limit,
+      frameSeq: out.frameSeq,
+    });
+  });
+  if (out.periods.every((p) => sensible.includes(p.limit))) t.note.info(`limit ${sent} A accepted and applied as ${out.periods.map((p) => p.limit).join(', ')} A`, rule);
+}
