@@ -36,6 +36,7 @@ interface RunFlags {
   timeout?: string;
   bail?: boolean;
   builtinFault?: string[];
+  builtinQuirk?: string[];
   manual?: string;
   color?: boolean;
   triggerUrl?: string;
@@ -69,6 +70,7 @@ export function buildProgram(io: { out: NodeJS.WritableStream; err: NodeJS.Writa
     .option('--timeout <ms>', 'per-case timeout in ms')
     .option('--bail', 'stop after the first failed or errored case')
     .option('--builtin-fault <name>', 'inject a fault into the built-in reference peer (repeatable)', collect)
+    .option('--builtin-quirk <name>', 'a legitimate variation of the built-in reference station, e.g. no-ev (repeatable)', collect)
     .addOption(new Option('--manual <mode>', 'operator actions: prompt on a TTY, or fail/skip').choices(['prompt', 'fail', 'skip']))
     .option('--trigger-url <base>', 'as station: HTTP trigger base URL, POST {base}/trigger/{identity}/{Action}')
     .option('--color', 'force colour')
@@ -101,6 +103,7 @@ function flagsToConfig(flags: RunFlags): PartialConfig {
   }
   if (flags.bail) p.bail = true;
   if (flags.builtinFault?.length) p.builtinFaults = flags.builtinFault;
+  if (flags.builtinQuirk?.length) p.builtinQuirks = flags.builtinQuirk;
   if (flags.manual) p.manual = flags.manual as RunConfig['manual'];
   if (flags.triggerUrl) p.triggers = { default: { type: 'http', url: flags.triggerUrl } };
   // The CLI layer goes through the same schema as the file, so a bad flag names its field too.

@@ -48,6 +48,16 @@ export const STATION_FAULTS = {
 
 export type StationFault = keyof typeof STATION_FAULTS;
 
+/**
+ * Legitimate variations of a conforming station (not faults): the suites must still reach a correct
+ * verdict on them — PASS, or ERROR/skip with the reason where a precondition cannot be reached.
+ */
+export const STATION_QUIRKS = {
+  'no-ev': 'accepts a remote start and then waits for an EV that never comes: no transaction starts (1.6 §5.11 "will attempt"; the case cannot reach its subject)',
+} as const;
+
+export type StationQuirk = keyof typeof STATION_QUIRKS;
+
 export const CSMS_FAULTS = {
   'invalid-payload': 'a SetChargingProfile request that violates the schema (extra property)',
   'bad-framing': 'a CALL frame with a numeric messageId',

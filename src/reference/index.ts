@@ -5,7 +5,7 @@ import { stationRole as harnessStationRole } from '../station';
 
 export { ReferenceStation, type ReferenceStationOptions } from './station';
 export { ReferenceCsms, type ReferenceCsmsOptions, type AggregatedReport } from './csms';
-export { STATION_FAULTS, CSMS_FAULTS, UnknownFaultError, type StationFault, type CsmsFault } from './faults';
+export { STATION_FAULTS, STATION_QUIRKS, CSMS_FAULTS, UnknownFaultError, type StationFault, type CsmsFault } from './faults';
 
 /** The in-process reference peers `run` tests when neither --listen nor --url is given. */
 export function builtinPeers(): BuiltinPeers {
@@ -26,6 +26,7 @@ export function builtinPeers(): BuiltinPeers {
           nominalVoltage: config.device.nominalVoltage,
         },
         faults: config.builtinFaults,
+        quirks: config.builtinQuirks,
         callTimeoutMs: config.timing.callTimeoutMs,
       });
       await station.start();

@@ -20,7 +20,7 @@ import {
   type ConfigurationKey,
 } from '../station/answers';
 import { CallErrorReply } from '../ocppj/errors';
-import { checkFaults, STATION_FAULTS, type StationFault } from './faults';
+import { checkFaults, STATION_FAULTS, STATION_QUIRKS, type StationFault, type StationQuirk } from './faults';
 import { notRebased, truncated } from './composite-faults';
 
 export interface ReferenceStationOptions {
@@ -37,6 +37,8 @@ export interface ReferenceStationOptions {
   heartbeatS?: number;
   limits?: Partial<Omit<DeviceLimits, 'evses'>>;
   faults?: readonly string[];
+  /** Legitimate variations (STATION_QUIRKS). */
+  quirks?: readonly string[];
   /** Reconnect when dropped (default true). */
   reconnect?: boolean;
   callTimeoutMs?: number;
@@ -58,6 +60,7 @@ export class ReferenceStation extends EventEmitter {
   readonly store: ProfileStore;
   readonly transactions: Transaction[] = [];
   readonly faults: Set<StationFault>;
+  readonly quirks: Set<StationQuirk>;
   private session: RpcSession | undefined;
   private stopped = false;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -74,6 +77,7 @@ export class ReferenceStation extends EventEmitter {
     this.evses = opts.evses ?? 2;
     this.pageSize = opts.pageSize ?? 2;
     this.faults = checkFaults(opts.faults ?? [], STATION_FAULTS);
+    this.quirks = checkFaults(opts.quirks ?? [], STATION_QUIRKS);
     this.heartbeatS = opts.heartbeatS;
     this.store = new ProfileStore(opts.version, {
       evses: this.evses,
@@ -394,6 +398,7 @@ export class ReferenceStation extends EventEmitter {
     const evseId = this.freeEvse(p.connectorId as number | undefined);
     // 1.6 §5.11 / errata 3.41: profile must be a TxProfile without transactionId, else Rejected.
     if (evseId === undefined || !this.remoteStartProfile(evseId, p.chargingProfile as Payload | undefined)) return { status: 'Rejected' };
+    if (this.quirks.has('no-ev')) return { status: 'Accepted' };
     setImmediate(() => void this.startTransaction16(evseId, p.idTag as string));
     return { status: 'Accepted' };
   }
@@ -422,6 +427,7 @@ export class ReferenceStation extends EventEmitter {
   private onRequestStart(p: Payload): Payload {
     const evseId = this.freeEvse(p.evseId as number | undefined);
     if (evseId === undefined || !this.remoteStartProfile(evseId, p.chargingProfile as Payload | undefined)) return { status: 'Rejected' };
+    if (this.quirks.has('no-ev')) return { status: 'Accepted' };
     const transactionId = `tx-${++this.txCounter}-${randomUUID().slice(0, 8)}`;
     const tx = { evseId, transactionId, startedAt: iso(nowS()) };
     this.transactions.push(tx);

@@ -58,6 +58,8 @@ export interface RunConfig {
   bail: boolean;
   /** Faults injected into the built-in reference peer (mutation self-test). */
   builtinFaults: string[];
+  /** Legitimate variations of the built-in station (STATION_QUIRKS), e.g. no EV after a remote start. */
+  builtinQuirks: string[];
 }
 
 export const DEFAULT_CONFIG: RunConfig = {
@@ -83,6 +85,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   out: 'reports',
   bail: false,
   builtinFaults: [],
+  builtinQuirks: [],
 };
 
 const trigger = {
@@ -160,6 +163,7 @@ export const CONFIG_SCHEMA = {
     out: { type: 'string', minLength: 1 },
     bail: { type: 'boolean' },
     builtinFaults: { type: 'array', items: { type: 'string' } },
+    builtinQuirks: { type: 'array', items: { type: 'string' } },
   },
 } as const;
 
