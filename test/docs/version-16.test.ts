@@ -56,7 +56,7 @@ describe('1.6: WARN where 1.6 has no SHALL for the Charge Point', () => {
     }
     const r201 = await runBuiltin({ ocpp: '2.0.1', builtinFaults: ['accept-first-period-nonzero'], grep: 'SC-201-03' } as never);
     expect(r201.failed).toEqual(['SC-201-03']);
-    expect(r201.result.cases[0]!.failures.map((f) => f.rule)).toContain('K01.FR.31');
+    expect(r201.result.cases.find((c) => c.id === 'SC-201-03')!.failures.map((f) => f.rule)).toContain('K01.FR.31');
   });
 });
 

@@ -4,8 +4,7 @@
  * with one set-up fault each.
  *
  * Contract with the runner (verdict policy, issue #11): a case whose clean slate recorded a failure is
- * FAILED, and every later case of the suite is reported as skipped "blocked by <id>". The assertions marked
- * [runner] hold once that runner change is merged; the others hold on the suites alone.
+ * FAILED, and every later case of the suite is reported as skipped "blocked by <id>".
  */
 import type { CaseResult } from '../../src/report';
 import { runBuiltin } from './run';
@@ -32,11 +31,13 @@ describe('2.0.1 clean slate meets a set-up fault (issue #11 item 3)', () => {
     expect(named).toHaveLength(1);
     expect(named[0]!.step).toBe('precondition');
     expect(named[0]!.frameSeq).toBeGreaterThan(0);
-    // [runner] FAILED, not ERROR; the rest blocked by it; exit 1.
+    // FAILED, not ERROR; the rest of the suite blocked by it; exit 1. SC-X-99 (frames outside cases) is
+    // the runner's own last case, not part of the suite: it runs and passes.
     expect(r.errored).toEqual([]);
     expect(r.failed).toEqual([FIRST]);
     expect(r.exitCode).toBe(1);
-    const after = r.result.cases.slice(r.result.cases.indexOf(first) + 1).filter((c) => c.reason?.startsWith('PICS') !== true);
+    const after = r.result.cases.slice(r.result.cases.indexOf(first) + 1).filter((c) => c.reason?.startsWith('PICS') !== true && c.id !== 'SC-X-99');
+    expect(after.length).toBeGreaterThan(20);
     for (const c of after) {
       expect(c.verdict).toBe('skipped');
       expect(c.reason).toMatch(new RegExp(`blocked by ${FIRST}`));
@@ -63,7 +64,7 @@ describe('2.0.1 bounded waits against a silent report stream (issue #11)', () =>
     expect(Date.now() - t0).toBeLessThan(180_000);
   });
 
-  // [runner] With device timings (30 s CALL timeout, 5 s grace) a station that never sends reports is
+  // With device timings (30 s CALL timeout, 5 s grace) a station that never sends reports is
   // judged in the first clean slate; the other cases are blocked, so the run ends well within 5 minutes.
   test('K09.FR.01: a run against a station that never sends reports ends within 5 minutes at device timings', async () => {
     const t0 = Date.now();
