@@ -283,7 +283,7 @@ export class CaseRun implements CaseContext {
         });
       });
       if (line === 'skip') throw new CaseSkipped(`operator skipped: ${prompt}`);
-      if (line === 'fail') throw this.fail(`operator reported the action failed: ${prompt}`);
+      if (line === 'fail') throw this.fail(`operator reported the action failed: ${prompt}`, 'AssertionFailure', 'operator verdict (manual step)');
     } finally {
       rl.close();
     }
@@ -322,7 +322,7 @@ export class CaseRun implements CaseContext {
         const bad = this.unusableCallsSince(entry.since, action);
         if (bad) {
           // The trigger failed because the peer answered it with a CALL the harness could not accept: FAIL.
-          const err = this.failures.length ? Object.assign(new Error(bad), { recorded: true }) : this.fail(`${action}: the peer sent an unusable CALL (${bad})`);
+          const err = this.failures.length ? Object.assign(new Error(bad), { recorded: true }) : this.fail(`${action}: the peer sent an unusable CALL (${bad})`, 'AssertionFailure', bad.includes('schema') ? `${action}Request schema` : 'OCPP-J');
           this.close(err);
           throw err;
         }

@@ -8,7 +8,7 @@ import { classOf, defineCase, isOtherVersionSpelling, isValidCode, model, type C
 import { SmartCharging, expectComposite, type ProfileSpec } from '../lib/smartcharging';
 import { startTx } from '../lib/transactions';
 import { verifyIds } from '../lib/clear';
-import { sensibleAfterLenient } from '../lib/lenient';
+import { sensibleAfterLenient, storedAfterLenient } from '../lib/lenient';
 import { compositeUnchanged } from '../lib/readback16';
 
 type Payload = Record<string, unknown>;
@@ -243,8 +243,10 @@ export const rejectionCases: CaseDefinition[] = [
       // 2.0.1: no schema keyword; "at most one digit fraction" binds the CSMS. Any answer → INFO.
       const r = await t.step('Set limit 6.25 (CSMS-side rule, schema-valid)', () => sc.set(1, p));
       t.note.info(`2.0.1 station answered ${r.status ?? `CALLERROR ${r.errorCode}`} to limit 6.25`, 'rules §8');
-      if (r.status === 'Accepted') await t.step('composite after the Accept shows a sensible limit', () => sensibleAfterLenient(sc, 6.25));
-      await verifyIds(sc, [1701]);
+      if (r.status === 'Accepted') {
+        await t.step('composite after the Accept shows a sensible limit', () => sensibleAfterLenient(sc, 6.25));
+        await t.step('read-back: profile 1701 stored as sent or rounded', () => storedAfterLenient(sc, 1701, 6.25));
+      } else await verifyIds(sc, [1701]);
     },
   }),
   defineCase({

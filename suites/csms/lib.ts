@@ -57,7 +57,14 @@ export async function request(
 ): Promise<Requested> {
   // Only a CALL that arrives after this trigger counts: a duplicate of an earlier request is not the answer.
   let triggered = false;
-  const expected = t.expectCall(action, { reply: opts.reply, match: () => triggered, timeoutMs: opts.timeoutMs ?? triggerWaitMs(t.config, action) });
+  // A CALL that never comes after the trigger breaks no OCPP rule the harness can name (the CSMS's API may
+  // have queued, refused or lost the command): the case cannot reach its subject (ERROR, issue #11).
+  const expected = t.expectCall(action, {
+    reply: opts.reply,
+    match: () => triggered,
+    timeoutMs: opts.timeoutMs ?? triggerWaitMs(t.config, action),
+    unmet: `the CSMS did not send ${action} after the trigger: check the trigger configuration for ${action} and that the CSMS accepts the command for this station`,
+  });
   expected.catch(() => undefined);
   triggered = true;
   const done = t.trigger(action, { evseId: opts.evseId, payload });
