@@ -218,7 +218,9 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
   else if (verdict) t.note.warn(verdict.message, verdict.rule);
   // rules §5.2 step 8: periods start at 0, strictly increasing, inside the (reported) duration.
   const end = reportedDuration ?? duration;
-  if (periods.length === 0) t.check.fail('no periods: an Accepted composite lists at least one chargingSchedulePeriod', { frameSeq, rule: 'rules §5.2 step 8', pointer: `${base}/chargingSchedulePeriod` });
+  // 1.6 §7.13 gives chargingSchedulePeriod the cardinality 1..* although the 1.6 schema has no minItems
+  // (2.0.1's schema has it, so there the schema check already fails an empty list).
+  if (periods.length === 0) t.check.fail('no periods: an Accepted composite lists at least one chargingSchedulePeriod', { frameSeq, rule: sc.v16 ? '1.6 §7.13 (chargingSchedulePeriod 1..*)' : 'rules §5.2 step 8', pointer: `${base}/chargingSchedulePeriod` });
   else t.check.ok(periods[0]!.startPeriod === 0, 'first startPeriod is 0', { frameSeq, rule: 'rules §5.2 step 8', pointer: `${base}/chargingSchedulePeriod/0/startPeriod`, expected: 0, actual: periods[0]!.startPeriod });
   periods.forEach((p, i) => {
     const ptr = `${base}/chargingSchedulePeriod/${i}`;
