@@ -146,7 +146,7 @@ export const compositeCases: CaseDefinition[] = [
     requirements: ['rules §5.1'],
     async run(t) {
       const sc = new SmartCharging(t);
-      await t.step(`(a) connectorId ${t.caps.evses + 1}`, () => expectCompositeRejected(sc, t.caps.evses + 1, 'A', 'unknown connector', 'rules §5.1'));
+      await t.step(`(a) connectorId ${t.caps.evses + 1}`, () => expectCompositeRejected(sc, t.caps.evses + 1, sc.unit, 'unknown connector', 'rules §5.1'));
       const other = (['A', 'W'] as const).find((u) => !t.caps.rateUnits.includes(u));
       if (other) await t.step(`(b) unit ${other} not allowed`, () => expectCompositeRejected(sc, 1, other, `unit ${other}`, 'rules §5.1'));
       else t.note.info('both units allowed: step (b) does not apply (PICS)');
@@ -237,7 +237,7 @@ export const compositeCases: CaseDefinition[] = [
       const other = (['A', 'W'] as const).find((u) => !t.caps.rateUnits.includes(u));
       if (other) await t.step(`(a) unit ${other} not in RateUnit`, () => expectCompositeRejected(sc, 1, other, `unit ${other}`, 'K08.FR.07'));
       else t.note.info('both units supported: step (a) does not apply (PICS)');
-      await t.step(`(b) evseId ${t.caps.evses + 1}`, () => expectCompositeRejected(sc, t.caps.evses + 1, 'A', 'unknown EVSE', 'K08.FR.05'));
+      await t.step(`(b) evseId ${t.caps.evses + 1}`, () => expectCompositeRejected(sc, t.caps.evses + 1, sc.unit, 'unknown EVSE', 'K08.FR.05'));
     },
   }),
   defineCase({
