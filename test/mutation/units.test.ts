@@ -92,5 +92,9 @@ describe.each(['1.6', '2.0.1'] as const)('OCPP %s: station faults caught in watt
     const allowed = new Set(observed[ocpp][fault]?.failed ?? []);
     expect(r.failed.filter((id) => !allowed.has(id))).toEqual([]);
     expect(unitsReceived(r.result).has('A')).toBe(false);
+    // Findings name the unit on the wire (issue #12 item 1): W values, never amps, on a W-only device.
+    const messages = r.result.cases.filter((c) => TARGETS[ocpp][fault]!.includes(c.id)).flatMap((c) => c.failures.map((f) => f.message));
+    expect(messages.filter((m) => /\d A\b/.test(m))).toEqual([]);
+    if (fault === 'composite-ignores-max' || fault === 'composite-txdefault-over-txprofile') expect(messages.some((m) => /\d W\b/.test(m))).toBe(true);
   }, 300_000);
 });
