@@ -54,6 +54,11 @@ export type StationFault = keyof typeof STATION_FAULTS;
  */
 export const STATION_QUIRKS = {
   'no-ev': 'accepts a remote start and then waits for an EV that never comes: no transaction starts (1.6 §5.11 "will attempt"; the case cannot reach its subject)',
+  // units (issue #12 item 1): a station may support one rate unit only (1.6 §9.4
+  // ChargingScheduleAllowedChargingRateUnit, 2.0.1 SmartChargingCtrlr.RateUnit) and rejects the other
+  // (1.6 §9.4, K01.FR.26; composites K08.FR.07).
+  'watt-only': 'advertises and accepts only W (Power): A profiles and A composites are Rejected',
+  'amp-only': 'advertises and accepts only A (Current): W profiles and W composites are Rejected',
 } as const;
 
 export type StationQuirk = keyof typeof STATION_QUIRKS;

@@ -84,7 +84,8 @@ export class ReferenceStation extends EventEmitter {
       maxStackLevel: opts.limits?.maxStackLevel ?? 8,
       maxProfiles: opts.limits?.maxProfiles ?? 40,
       maxPeriods: opts.limits?.maxPeriods ?? 24,
-      rateUnits: opts.limits?.rateUnits ?? ['A', 'W'],
+      // Quirks watt-only / amp-only (issue #12 item 1) override the configured units.
+      rateUnits: this.quirks.has('watt-only') ? ['W'] : this.quirks.has('amp-only') ? ['A'] : (opts.limits?.rateUnits ?? ['A', 'W']),
       nominalVoltage: opts.limits?.nominalVoltage ?? 230,
     });
   }

@@ -27,8 +27,8 @@ export const paginationCases: CaseDefinition[] = [
       const sc = new SmartCharging(t);
       const reader = new ReportReader(sc);
       const now = t.now();
-      const w = t.caps.rateUnits.includes('A') ? 'A' : 'W';
-      const k = w === 'A' ? 1 : 1000;
+      // Scenario figures in A: the builder sends them in W on a W-only device (issue #12 item 1).
+      const k = 1;
       const evse2 = t.caps.evses >= 2 ? 2 : 1;
       await t.step('install profiles in several (evseId, source) groups', async () => {
         await sc.install(0, { id: 2301, purpose: 'Max', stackLevel: 0, periods: [[0, 32 * k]], duration: 86400 });

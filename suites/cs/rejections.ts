@@ -232,20 +232,24 @@ export const rejectionCases: CaseDefinition[] = [
     tags: ['decimals'],
     async run(t) {
       const sc = new SmartCharging(t);
-      const p = valid(sc, { id: 1701, periods: [[0, 6.25]] });
+      // Over-precise in the unit sent (issue #12 item 1): 6.25 A, or on a W-only device 4312.55 W (6.25 A as
+      // W plus 0.05 so two decimals remain; the scenario conversion alone gives a whole number of watts).
+      const sent = sc.unit === 'A' ? 6.25 : 4312.55;
+      const label = `limit ${sent} ${sc.unit}`;
+      const p = valid(sc, { id: 1701, unit: sc.unit, periods: [[0, sent]] });
       if (sc.v16) {
-        const r = await t.step('Set limit 6.25 (schema multipleOf 0.1: intentionally invalid)', () =>
-          expectRejected(sc, 1, p, { label: 'limit 6.25', rule: '1.6 §7.14', intentionalInvalid: true, accepted: 'warn' }));
-        if (r === 'Accepted') await t.step('composite after the lenient Accept shows a sensible limit', () => sensibleAfterLenient(sc, 6.25));
+        const r = await t.step(`Set ${label} (schema multipleOf 0.1: intentionally invalid)`, () =>
+          expectRejected(sc, 1, p, { label, rule: '1.6 §7.14', intentionalInvalid: true, accepted: 'warn' }));
+        if (r === 'Accepted') await t.step('composite after the lenient Accept shows a sensible limit', () => sensibleAfterLenient(sc, sent, sc.unit));
         await verifyIds(sc, [1701]);
         return;
       }
       // 2.0.1: no schema keyword; "at most one digit fraction" binds the CSMS. Any answer → INFO.
-      const r = await t.step('Set limit 6.25 (CSMS-side rule, schema-valid)', () => sc.set(1, p));
-      t.note.info(`2.0.1 station answered ${r.status ?? `CALLERROR ${r.errorCode}`} to limit 6.25`, 'rules §8');
+      const r = await t.step(`Set ${label} (CSMS-side rule, schema-valid)`, () => sc.set(1, p));
+      t.note.info(`2.0.1 station answered ${r.status ?? `CALLERROR ${r.errorCode}`} to ${label}`, 'rules §8');
       if (r.status === 'Accepted') {
-        await t.step('composite after the Accept shows a sensible limit', () => sensibleAfterLenient(sc, 6.25));
-        await t.step('read-back: profile 1701 stored as sent or rounded', () => storedAfterLenient(sc, 1701, 6.25));
+        await t.step('composite after the Accept shows a sensible limit', () => sensibleAfterLenient(sc, sent, sc.unit));
+        await t.step('read-back: profile 1701 stored as sent or rounded', () => storedAfterLenient(sc, 1701, sent));
       } else await verifyIds(sc, [1701]);
     },
   }),

@@ -39,20 +39,21 @@ export async function storedAfterLenient(sc: SmartCharging, id: number, sent: nu
   );
 }
 
-export async function sensibleAfterLenient(sc: SmartCharging, sent: number): Promise<void> {
+/** `unit`: the unit the over-precise limit was sent in; the composite is asked for in it (issue #12 item 1). */
+export async function sensibleAfterLenient(sc: SmartCharging, sent: number, unit: 'A' | 'W' = 'A'): Promise<void> {
   const t = sc.t;
   const rule = 'rules §8';
-  const out = await getComposite(sc, 1, 300, 'A');
+  const out = await getComposite(sc, 1, 300, unit);
   const base = sc.v16 ? '/chargingSchedule/chargingSchedulePeriod' : '/schedule/chargingSchedulePeriod';
   const sensible = sensibleValues(sent);
   if (out.status !== 'Accepted' || !out.periods?.length) {
-    t.check.fail(`after the lenient Accept of limit ${sent} A the composite shows no schedule (status ${out.status})`, { rule, pointer: base, frameSeq: out.frameSeq });
+    t.check.fail(`after the lenient Accept of limit ${sent} ${unit} the composite shows no schedule (status ${out.status})`, { rule, pointer: base, frameSeq: out.frameSeq });
     return;
   }
-  const unit = out.unit ?? 'A';
+  const reported = out.unit ?? unit;
   out.periods.forEach((p, i) => {
-    const ok = unit === 'A' && sensible.some((v) => Math.abs(p.limit - v) < 1e-9);
-    t.check.ok(ok, `after the lenient Accept of limit ${sent} A the composite applies ${p.limit} ${unit} from ${p.startPeriod} s: neither the value rounded to one decimal nor the value as sent`, {
+    const ok = reported === unit && sensible.some((v) => Math.abs(p.limit - v) < 1e-9);
+    t.check.ok(ok, `after the lenient Accept of limit ${sent} ${unit} the composite applies ${p.limit} ${reported} from ${p.startPeriod} s: neither the value rounded to one decimal nor the value as sent`, {
       rule,
       pointer: `${base}/${i}/limit`,
       expected: sensible,
@@ -60,5 +61,5 @@ export async function sensibleAfterLenient(sc: SmartCharging, sent: number): Pro
       frameSeq: out.frameSeq,
     });
   });
-  if (out.periods.every((p) => sensible.includes(p.limit))) t.note.info(`limit ${sent} A accepted and applied as ${out.periods.map((p) => p.limit).join(', ')} A`, rule);
+  if (out.periods.every((p) => sensible.includes(p.limit))) t.note.info(`limit ${sent} ${unit} accepted and applied as ${out.periods.map((p) => p.limit).join(', ')} ${reported}`, rule);
 }

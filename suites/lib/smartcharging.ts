@@ -17,6 +17,10 @@ export interface ProfileSpec {
   recurrencyKind?: 'Daily' | 'Weekly';
   /** [startPeriod, limit] or [startPeriod, limit, numberPhases] */
   periods: (readonly [number, number] | readonly [number, number, number])[];
+  /**
+   * The unit of `periods` as sent, exactly as given (cross-unit steps, unit rejections). Absent: the limits
+   * are the case's scenario figures in A, sent in `SmartCharging.unit` (converted to W on a W-only device).
+   */
   unit?: 'A' | 'W';
   duration?: number;
   startSchedule?: Date | string;
@@ -44,11 +48,37 @@ export function wirePurpose(v: string, p: Purpose): string {
   return p === 'Tx' ? 'TxProfile' : 'TxDefaultProfile';
 }
 
+/**
+ * The unit a case's profiles are sent in (issue #12 item 1): A when the device supports A (the scenarios are
+ * written in A), else W. The rate units are the discovered ones (1.6 ChargingScheduleAllowedChargingRateUnit,
+ * 2.0.1 SmartChargingCtrlr.RateUnit) or the declared `device.rateUnits`.
+ */
+export function profileUnit(rateUnits: readonly ('A' | 'W')[]): 'A' | 'W' {
+  return rateUnits.includes('A') || !rateUnits.includes('W') ? 'A' : 'W';
+}
+
+/**
+ * A scenario limit in A as sent in W: limit × nominal voltage × numberPhases (3 when absent), the very
+ * conversion of rules §5.5 (1.6 §7.12, K01.FR.49/.50). Why this factor: it is the same physical limit, so
+ * the scenario keeps its meaning even where a station converts; a W profile read in W is not converted by
+ * the model at all, so the expected composites stay exact; and a limit with at most one decimal gives an
+ * integer number of watts (0.1 A × 230 V = 23 W), so no rounding enters (rules §8). The product is
+ * rounded to one decimal only to drop binary floating-point noise (8.1 × 690 = 5588.999…).
+ */
+export function scenarioLimitInW(limitA: number, numberPhases: number | undefined, nominalVoltage: number): number {
+  return model.round1(model.convertLimit(limitA, 'A', 'W', numberPhases, nominalVoltage));
+}
+
 export class SmartCharging {
   /** What a conforming device holds after the accepted requests of this case. */
   readonly mirror: model.ProfileStore;
+  /** The unit profiles are sent in and composites asked for when a case names no unit (`profileUnit`). */
+  readonly unit: 'A' | 'W';
 
   constructor(readonly t: CaseContext) {
+    this.unit = profileUnit(t.caps.rateUnits);
+    // Said once per case, so the step titles (written in A) read right on a W-only device.
+    if (this.unit === 'W') t.note.info(`the device supports only W: the case's limits in A are sent as W = A × ${t.caps.nominalVoltage} V × numberPhases (3 when absent)`, 'rules §5.5');
     this.mirror = new model.ProfileStore(t.ocpp === '1.6' ? '1.6' : '2.0.1', {
       evses: t.caps.evses,
       maxStackLevel: t.caps.maxStackLevel,
@@ -75,8 +105,12 @@ export class SmartCharging {
       ...(this.v16 ? {} : { id: s.scheduleId ?? 1 }),
       ...(s.startSchedule !== undefined ? { startSchedule: iso(s.startSchedule) } : kind !== 'Relative' ? { startSchedule: iso(this.t.now()) } : {}),
       ...(s.duration !== undefined ? { duration: s.duration } : {}),
-      chargingRateUnit: s.unit ?? 'A',
-      chargingSchedulePeriod: s.periods.map(([startPeriod, limit, numberPhases]) => ({ startPeriod, limit, ...(numberPhases !== undefined ? { numberPhases } : {}) })),
+      chargingRateUnit: s.unit ?? this.unit,
+      chargingSchedulePeriod: s.periods.map(([startPeriod, limit, numberPhases]) => ({
+        startPeriod,
+        limit: s.unit === undefined && this.unit === 'W' ? scenarioLimitInW(limit, numberPhases, this.t.caps.nominalVoltage) : limit,
+        ...(numberPhases !== undefined ? { numberPhases } : {}),
+      })),
     };
     const p: Payload = {
       [this.v16 ? 'chargingProfileId' : 'id']: s.id,
@@ -164,8 +198,13 @@ export interface CompositeOutcome {
  * (rules §5.6, 1.6 §5.7: a shorter schedule fails where the model has a limit in the missing part);
  * without it a shorter duration is only a WARN, since nothing says what the missing part should hold.
  */
-export async function getComposite(sc: SmartCharging, evseId: number, duration: number, unit?: 'A' | 'W', opts: { model?: boolean } = {}): Promise<CompositeOutcome> {
+export async function getComposite(sc: SmartCharging, evseId: number, duration: number, askedUnit?: 'A' | 'W', opts: { model?: boolean } = {}): Promise<CompositeOutcome> {
   const t = sc.t;
+  // Cases write 'A' for their scenario unit: on a device without A the composite is asked for in the unit
+  // its profiles were sent in (issue #12 item 1; an unsupported unit would only be Rejected, K08.FR.07).
+  // A step that needs both units (W profile, A composite) lives in a case that `needs` both, so this
+  // never turns a cross-unit step into a same-unit one.
+  const unit = askedUnit === 'A' && !t.caps.rateUnits.includes('A') ? sc.unit : askedUnit;
   const sentAt = Date.now() / 1000;
   const req: Payload = sc.v16 ? { connectorId: evseId, duration } : { evseId, duration };
   if (unit) req.chargingRateUnit = unit;
@@ -236,7 +275,9 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
 /** The reference model for a composite window starting at the reported scheduleStart (rules §5.2, §10). */
 function modelComposite(sc: SmartCharging, evseId: number, duration: number, unit: 'A' | 'W', start: number) {
   const request: model.CompositeRequest = { evseId, duration, unit, start };
-  const ctx: model.CompositeContext = { ...sc.mirror.compositeContext(sc.transactions()), installed: sc.mirror.list() };
+  // The model computes the expected composite in either unit whatever the device supports (issue #12 item
+  // 1): which units the device accepts is judged by the device's answer, not by the model's arithmetic.
+  const ctx: model.CompositeContext = { ...sc.mirror.compositeContext(sc.transactions()), installed: sc.mirror.list(), rateUnits: ['A', 'W'] };
   return { request, ctx, result: model.compositeSchedule(request, ctx) };
 }
 
