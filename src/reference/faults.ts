@@ -54,6 +54,11 @@ export type StationFault = keyof typeof STATION_FAULTS;
  */
 export const STATION_QUIRKS = {
   'no-ev': 'accepts a remote start and then waits for an EV that never comes: no transaction starts (1.6 §5.11 "will attempt"; the case cannot reach its subject)',
+  // transactions and identifiers (issue #12 items 2, 3, 4, 6)
+  'uuid-transaction-ids': '2.0.1 transactionIds are UUIDs (36 characters, the identifierString maximum)',
+  'large-transaction-ids': '1.6: the harness as CSMS assigns transactionIds from 2^31−201 up to the schema integer limit; 2.0.1: ids are decimal strings near 2^31−1',
+  'finishing-after-stop': 'the connector stays Finishing (2.0.1 Occupied) for 2.5 s after a transaction and rejects remote starts meanwhile',
+  'own-transactions': 'every other remote start is preceded by a transaction of the station\'s own on that connector (idTag OWNTAG0001), ended locally',
 } as const;
 
 export type StationQuirk = keyof typeof STATION_QUIRKS;
