@@ -109,8 +109,11 @@ export const transactionCases: CaseDefinition[] = [
         });
       }
       await t.step('no StartTransaction within the grace period', async () => {
-        await t.quietFor('StartTransaction', t.config.timing.graceMs);
-        t.check.equal(t.received('StartTransaction').length, 0, 'no transaction was started', { rule: '1.6 §5.11' });
+        // Only a start for the harness's idTag answers the rejected requests: the station's own sessions are
+        // legal and not this case's subject (issue #12 item 2).
+        const ours = (p: Payload) => p.idTag === ID_TAG && p.connectorId === 1;
+        await t.quietFor('StartTransaction', t.config.timing.graceMs, ours);
+        t.check.equal(t.received('StartTransaction').filter((c) => ours(c.payload)).length, 0, 'no transaction was started for the rejected remote starts', { rule: '1.6 §5.11' });
       });
       await verifyIds(sc, [2141, 2142], 'nothing installed');
     },
