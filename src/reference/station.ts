@@ -409,7 +409,7 @@ export class ReferenceStation extends EventEmitter {
     if (evseId === undefined || !this.remoteStartProfile(evseId, p.chargingProfile as Payload | undefined)) return { status: 'Rejected' };
     if (this.quirks.has('no-ev')) return { status: 'Accepted' };
     const own = this.ownSessionNow();
-    setImmediate(() => void (own ? this.ownTransaction(evseId) : Promise.resolve()).then(() => this.startTransaction16(evseId, p.idTag as string)));
+    setImmediate(() => void this.withOwnSession(own, evseId, () => this.startTransaction16(evseId, p.idTag as string)));
     return { status: 'Accepted' };
   }
 
@@ -445,8 +445,7 @@ export class ReferenceStation extends EventEmitter {
     const session = this.session!;
     const own = this.ownSessionNow();
     setImmediate(() => {
-      void (own ? this.ownTransaction(evseId) : Promise.resolve())
-        .then(() => session.call('TransactionEvent', {
+      void this.withOwnSession(own, evseId, () => session.call('TransactionEvent', {
           eventType: 'Started',
           timestamp: tx.startedAt,
           triggerReason: 'RemoteStart',
@@ -478,17 +477,25 @@ export class ReferenceStation extends EventEmitter {
 
   /**
    * Quirk 'own-transactions': the station starts a transaction of its own (another idTag, no remoteStartId)
-   * on the connector and ends it locally, just before the one the CSMS asked for — like a station whose
-   * local loop starts sessions (issue #12 item 3). Nothing is bound to it in the profile store.
+   * on the connector just before the one the CSMS asked for, and ends it locally just after — like a station
+   * whose local loop starts sessions (issue #12 item 2). Nothing is bound to it in the profile store.
    */
-  private async ownTransaction(evseId: number): Promise<void> {
+  private async withOwnSession(own: boolean, evseId: number, start: () => Promise<unknown>): Promise<void> {
+    const stop = own ? await this.ownTransaction(evseId) : undefined;
+    await start();
+    await stop?.();
+  }
+
+  /** Start the station's own transaction; resolves with the function that ends it. */
+  private async ownTransaction(evseId: number): Promise<(() => Promise<unknown>) | undefined> {
     const session = this.session;
-    if (!session?.isOpen) return;
+    if (!session?.isOpen) return undefined;
     const ownTag = 'OWNTAG0001';
+    const failed = (e: unknown) => this.log(`own transaction failed: ${(e as Error).message}`);
     try {
       if (this.version === '1.6') {
         const res = await session.call<{ transactionId: number }>('StartTransaction', { connectorId: evseId, idTag: ownTag, meterStart: 0, timestamp: iso(nowS()) });
-        await session.call('StopTransaction', { transactionId: res.transactionId, meterStop: 0, timestamp: iso(nowS()), reason: 'Local' });
+        return () => session.call('StopTransaction', { transactionId: res.transactionId, meterStop: 0, timestamp: iso(nowS()), reason: 'Local' }).catch(failed);
       } else {
         const transactionId = this.newTransactionId201();
         await session.call('TransactionEvent', {
@@ -500,17 +507,21 @@ export class ReferenceStation extends EventEmitter {
           evse: { id: evseId, connectorId: 1 },
           idToken: { idToken: ownTag, type: 'ISO14443' },
         });
-        await session.call('TransactionEvent', {
-          eventType: 'Ended',
-          timestamp: iso(nowS()),
-          triggerReason: 'StopAuthorized',
-          seqNo: 1,
-          transactionInfo: { transactionId, stoppedReason: 'Local' },
-          evse: { id: evseId, connectorId: 1 },
-        });
+        return () =>
+          session
+            .call('TransactionEvent', {
+              eventType: 'Ended',
+              timestamp: iso(nowS()),
+              triggerReason: 'StopAuthorized',
+              seqNo: 1,
+              transactionInfo: { transactionId, stoppedReason: 'Local' },
+              evse: { id: evseId, connectorId: 1 },
+            })
+            .catch(failed);
       }
     } catch (e) {
-      this.log(`own transaction failed: ${(e as Error).message}`);
+      failed(e);
+      return undefined;
     }
   }
 

@@ -18,6 +18,13 @@ describe.each(QUIRKS)('quirk %s (issue #12)', (quirk) => {
     const bad = r.result.cases.filter((c) => c.verdict === 'failed' || c.verdict === 'error').map((c) => `${c.id} ${c.verdict}: ${c.reason ?? ''} ${c.failures.slice(0, 2).map((f) => f.message).join(' | ')}`);
     expect(bad).toEqual([]);
     expect(r.exitCode).toBe(0);
+    if (quirk === 'large-transaction-ids' && ocpp === '1.6') {
+      // 1.6 field types: an integer is 32-bit (31-bit resolution); the JSON schema has no maximum, so check the wire:
+      // ids near the limit were used, and no transactionId the harness sent passed 2^31−1.
+      const sent = r.result.cases.flatMap((c) => c.frames.filter((f) => f.dir === 'out').flatMap((f) => [...f.raw.matchAll(/"transactionId":(-?\d+)/g)].map((m) => Number(m[1]))));
+      expect(sent.some((n) => n > 2 ** 31 - 1000)).toBe(true);
+      expect(sent.filter((n) => n > 2 ** 31 - 1)).toEqual([]);
+    }
     if (quirk === 'own-transactions') {
       // The station's own sessions were seen and noted, never taken as the case's (issue #12 item 2).
       const notes = r.result.cases.flatMap((c) => c.notes.map((n) => n.message));
