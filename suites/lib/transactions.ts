@@ -199,7 +199,7 @@ export async function startTx(sc: SmartCharging, evseId: number, profile?: Paylo
     if (!changed) {
       t.unmet(
         `${sc.v16 ? 'RemoteStartTransaction' : 'RequestStartTransaction'} on ${where(t, evseId)} was answered ${status}${last ? ` (last status ${last})` : ''}` +
-          `; this case needs a transaction (is the connector free and available? a connector still ${last ?? 'busy'} after ${windowMs} ms needs the cable unplugged)`,
+          `; this case needs a transaction (${last !== undefined && BUSY.has(last) ? `the connector stayed ${last} for ${windowMs} ms: end the previous session, e.g. unplug the cable` : 'is the connector free and available?'})`,
       );
     }
     await awaitConnectorFree(t, evseId, Math.max(0, deadline - Date.now()));
