@@ -12,6 +12,31 @@ export interface TransactionRecord {
   remoteStartId?: number;
 }
 
+/** The harness's own idTags / idTokens: always Accepted whatever the policy (issue #12 item 6). */
+export const HARNESS_TOKENS: readonly string[] = ['SCTEST0001', 'SCHARNESS01'];
+
+/** The idTag policy of the CSMS answers (run config `csms.authorize`). */
+export interface AuthorizePolicy {
+  default?: string;
+  tokens?: Record<string, string>;
+}
+
+/** The status the CSMS answers for `idTag` (Accepted when no policy applies). */
+export function authorizationStatus(policy: AuthorizePolicy | undefined, idTag: string | undefined): string {
+  if (idTag === undefined || HARNESS_TOKENS.includes(idTag)) return 'Accepted';
+  return policy?.tokens?.[idTag] ?? policy?.default ?? 'Accepted';
+}
+
+/** First 1.6 transactionId under the built-in 'large-transaction-ids' quirk: ids run up to 2^31-1 within a suite. */
+export const LARGE_TRANSACTION_ID = 2147483647 - 200;
+
+/** Connector status as the station last reported it (1.6 status / 2.0.1 connectorStatus). */
+export interface ConnectorState {
+  status: string;
+  /** ms since epoch when the harness received it. */
+  at: number;
+}
+
 export interface StationInfo {
   vendor?: string;
   model?: string;
@@ -27,8 +52,18 @@ export interface StationInfo {
 export class CsmsStationState {
   boot: StationInfo | undefined;
   readonly transactions: TransactionRecord[] = [];
-  private nextTxId = 1;
+  /** Last StatusNotification per connector (1.6) / EVSE (2.0.1), so a remote start can wait for it to be free. */
+  readonly connectors = new Map<number, ConnectorState>();
+  private nextTxId: number;
   heartbeatIntervalS = 300;
+
+  /** `firstTransactionId`: the first 1.6 transactionId assigned (any integer up to 2^31-1, 1.6 §6.46). */
+  constructor(opts: { firstTransactionId?: number; authorize?: AuthorizePolicy } = {}) {
+    this.nextTxId = opts.firstTransactionId ?? 1;
+    this.authorize = opts.authorize;
+  }
+
+  readonly authorize: AuthorizePolicy | undefined;
 
   activeTransaction(evseId: number): TransactionRecord | undefined {
     return this.transactions.find((t) => t.active && t.evseId === evseId);
@@ -36,6 +71,8 @@ export class CsmsStationState {
 
   /** 1.6: the CSMS assigns the integer transactionId (1.6 §6.46 StartTransaction.conf). */
   allocate16(): number {
+    // The schema's integer is 32-bit in practice (OCPP-J implementations): wrap rather than overflow.
+    if (this.nextTxId > 2147483647) this.nextTxId = 1;
     return this.nextTxId++;
   }
 }
@@ -61,9 +98,12 @@ export function csmsDefaultHandlers(version: OcppVersion, state: CsmsStationStat
         return { status: 'Accepted', currentTime: now(), interval: state.heartbeatIntervalS };
       },
       Heartbeat: () => ({ currentTime: now() }),
-      StatusNotification: empty,
+      StatusNotification: (p) => {
+        state.connectors.set(p.connectorId as number, { status: p.status as string, at: Date.now() });
+        return {};
+      },
       MeterValues: empty,
-      Authorize: () => ({ idTagInfo: { status: 'Accepted' } }),
+      Authorize: (p) => ({ idTagInfo: { status: authorizationStatus(state.authorize, p.idTag as string) } }),
       StartTransaction: (p) => {
         const id = state.allocate16();
         state.transactions.push({
@@ -73,7 +113,7 @@ export function csmsDefaultHandlers(version: OcppVersion, state: CsmsStationStat
           active: true,
           idTag: p.idTag as string,
         });
-        return { transactionId: id, idTagInfo: { status: 'Accepted' } };
+        return { transactionId: id, idTagInfo: { status: authorizationStatus(state.authorize, p.idTag as string) } };
       },
       StopTransaction: (p) => {
         const t = state.transactions.find((x) => x.transactionId === String(p.transactionId));
@@ -101,25 +141,34 @@ export function csmsDefaultHandlers(version: OcppVersion, state: CsmsStationStat
       return { status: 'Accepted', currentTime: now(), interval: state.heartbeatIntervalS };
     },
     Heartbeat: () => ({ currentTime: now() }),
-    StatusNotification: empty,
+    StatusNotification: (p) => {
+      // Keyed by EVSE: one connector per EVSE is what the suites drive (device.connectorsPerEvse).
+      state.connectors.set(p.evseId as number, { status: p.connectorStatus as string, at: Date.now() });
+      return {};
+    },
     MeterValues: empty,
-    Authorize: () => ({ idTokenInfo: { status: 'Accepted' } }),
+    Authorize: (p) => ({ idTokenInfo: { status: authorizationStatus(state.authorize, (p.idToken as Payload | undefined)?.idToken as string | undefined) } }),
     TransactionEvent: (p) => {
       const info = p.transactionInfo as Payload;
       const id = info.transactionId as string;
-      if (p.eventType === 'Started') {
+      const idToken = (p.idToken as Payload | undefined)?.idToken as string | undefined;
+      const known = state.transactions.find((x) => x.transactionId === id);
+      if (p.eventType === 'Started' && !known) {
         state.transactions.push({
           transactionId: id,
           evseId: ((p.evse as Payload | undefined)?.id as number | undefined) ?? 0,
           startedAt: p.timestamp as string,
           active: true,
+          idTag: idToken,
           remoteStartId: info.remoteStartId as number | undefined,
         });
-      } else if (p.eventType === 'Ended') {
-        const t = state.transactions.find((x) => x.transactionId === id);
-        if (t) t.active = false;
+      } else if (known) {
+        // E02: a transaction started by the EV may be authorized later (idToken, remoteStartId in an Updated event).
+        known.idTag ??= idToken;
+        known.remoteStartId ??= info.remoteStartId as number | undefined;
+        if (p.eventType === 'Ended') known.active = false;
       }
-      return p.idToken ? { idTokenInfo: { status: 'Accepted' } } : {};
+      return p.idToken ? { idTokenInfo: { status: authorizationStatus(state.authorize, idToken) } } : {};
     },
     NotifyChargingLimit: empty,
     ClearedChargingLimit: empty,

@@ -1,1 +1,1 @@
-export { CsmsStationState, csmsDefaultHandlers, installCsmsDefaults, type TransactionRecord, type StationInfo } from './handlers';
+export { CsmsStationState, csmsDefaultHandlers, installCsmsDefaults, authorizationStatus, HARNESS_TOKENS, LARGE_TRANSACTION_ID, type AuthorizePolicy, type ConnectorState, type TransactionRecord, type StationInfo } from './handlers';

@@ -59,6 +59,11 @@ export const STATION_QUIRKS = {
   // (1.6 §9.4, K01.FR.26; composites K08.FR.07).
   'watt-only': 'advertises and accepts only W (Power): A profiles and A composites are Rejected',
   'amp-only': 'advertises and accepts only A (Current): W profiles and W composites are Rejected',
+  // transactions and identifiers (issue #12 items 2, 3, 4, 6)
+  'uuid-transaction-ids': '2.0.1 transactionIds are UUIDs (36 characters, the identifierString maximum)',
+  'large-transaction-ids': '1.6: the harness as CSMS assigns transactionIds from 2^31−201 up to the schema integer limit; 2.0.1: ids are decimal strings near 2^31−1',
+  'finishing-after-stop': 'the connector stays Finishing (2.0.1 Occupied) for 2.5 s after a transaction and rejects remote starts meanwhile',
+  'own-transactions': 'every other remote start: the station starts a transaction of its own on that connector (idTag OWNTAG0001) just before the requested one, and ends it locally just after',
 } as const;
 
 export type StationQuirk = keyof typeof STATION_QUIRKS;

@@ -45,6 +45,9 @@ export interface ReferenceStationOptions {
   log?: (line: string) => void;
 }
 
+/** Quirk 'finishing-after-stop': how long the connector stays Finishing after a transaction. */
+const FINISHING_MS = 2500;
+
 const nowS = () => Math.floor(Date.now() / 1000);
 const iso = (s: number) => fromEpochSeconds(s);
 
@@ -69,6 +72,10 @@ export class ReferenceStation extends EventEmitter {
   private readonly evses: number;
   private readonly pageSize: number;
   private txCounter = 0;
+  /** Quirk 'finishing-after-stop': connectors still Finishing (1.6) / Occupied (2.0.1), with their timers. */
+  private readonly finishing = new Map<number, NodeJS.Timeout>();
+  /** Quirk 'own-transactions': remote starts seen, so the station's own session comes every other one. */
+  private remoteStarts = 0;
   private heartbeatS: number | undefined;
 
   constructor(private readonly opts: ReferenceStationOptions) {
@@ -107,6 +114,8 @@ export class ReferenceStation extends EventEmitter {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    for (const timer of this.finishing.values()) clearTimeout(timer);
+    this.finishing.clear();
     clearInterval(this.heartbeat);
     await this.session?.close(1000, 'station stopping');
   }
@@ -383,7 +392,7 @@ export class ReferenceStation extends EventEmitter {
   // --- transactions -----------------------------------------------------------------------------
 
   private freeEvse(requested: number | undefined): number | undefined {
-    const busy = (e: number) => this.transactions.some((t) => t.evseId === e);
+    const busy = (e: number) => this.transactions.some((t) => t.evseId === e) || this.finishing.has(e);
     if (requested !== undefined) return requested >= 1 && requested <= this.evses && !busy(requested) ? requested : undefined;
     for (let e = 1; e <= this.evses; e++) if (!busy(e)) return e;
     return undefined;
@@ -400,7 +409,8 @@ export class ReferenceStation extends EventEmitter {
     // 1.6 §5.11 / errata 3.41: profile must be a TxProfile without transactionId, else Rejected.
     if (evseId === undefined || !this.remoteStartProfile(evseId, p.chargingProfile as Payload | undefined)) return { status: 'Rejected' };
     if (this.quirks.has('no-ev')) return { status: 'Accepted' };
-    setImmediate(() => void this.startTransaction16(evseId, p.idTag as string));
+    const own = this.ownSessionNow();
+    setImmediate(() => void this.withOwnSession(own, evseId, () => this.startTransaction16(evseId, p.idTag as string)));
     return { status: 'Accepted' };
   }
 
@@ -429,14 +439,14 @@ export class ReferenceStation extends EventEmitter {
     const evseId = this.freeEvse(p.evseId as number | undefined);
     if (evseId === undefined || !this.remoteStartProfile(evseId, p.chargingProfile as Payload | undefined)) return { status: 'Rejected' };
     if (this.quirks.has('no-ev')) return { status: 'Accepted' };
-    const transactionId = `tx-${++this.txCounter}-${randomUUID().slice(0, 8)}`;
+    const transactionId = this.newTransactionId201();
     const tx = { evseId, transactionId, startedAt: iso(nowS()) };
     this.transactions.push(tx);
     this.store.startTransaction(tx);
     const session = this.session!;
+    const own = this.ownSessionNow();
     setImmediate(() => {
-      void session
-        .call('TransactionEvent', {
+      void this.withOwnSession(own, evseId, () => session.call('TransactionEvent', {
           eventType: 'Started',
           timestamp: tx.startedAt,
           triggerReason: 'RemoteStart',
@@ -444,10 +454,76 @@ export class ReferenceStation extends EventEmitter {
           transactionInfo: { transactionId, chargingState: 'Charging', remoteStartId: p.remoteStartId },
           evse: { id: evseId, connectorId: 1 },
           idToken: p.idToken,
-        })
+        }))
         .catch((e) => this.log(`TransactionEvent failed: ${(e as Error).message}`));
     });
     return { status: 'Accepted', transactionId };
+  }
+
+  /**
+   * 2.0.1 transactionIds: identifierString up to 36 characters. Quirk 'uuid-transaction-ids': a UUID (36
+   * characters, common on real stations); 'large-transaction-ids': decimal strings near 2^31−1.
+   */
+  private newTransactionId201(): string {
+    const n = ++this.txCounter;
+    if (this.quirks.has('uuid-transaction-ids')) return randomUUID();
+    if (this.quirks.has('large-transaction-ids')) return String(2147483647 - 200 + n);
+    return `tx-${n}-${randomUUID().slice(0, 8)}`;
+  }
+
+  /** Quirk 'own-transactions': every other remote start is preceded by a session of the station's own. */
+  private ownSessionNow(): boolean {
+    return this.quirks.has('own-transactions') && this.remoteStarts++ % 2 === 0;
+  }
+
+  /**
+   * Quirk 'own-transactions': the station starts a transaction of its own (another idTag, no remoteStartId)
+   * on the connector just before the one the CSMS asked for, and ends it locally just after — like a station
+   * whose local loop starts sessions (issue #12 item 2). Nothing is bound to it in the profile store.
+   */
+  private async withOwnSession(own: boolean, evseId: number, start: () => Promise<unknown>): Promise<void> {
+    const stop = own ? await this.ownTransaction(evseId) : undefined;
+    await start();
+    await stop?.();
+  }
+
+  /** Start the station's own transaction; resolves with the function that ends it. */
+  private async ownTransaction(evseId: number): Promise<(() => Promise<unknown>) | undefined> {
+    const session = this.session;
+    if (!session?.isOpen) return undefined;
+    const ownTag = 'OWNTAG0001';
+    const failed = (e: unknown) => this.log(`own transaction failed: ${(e as Error).message}`);
+    try {
+      if (this.version === '1.6') {
+        const res = await session.call<{ transactionId: number }>('StartTransaction', { connectorId: evseId, idTag: ownTag, meterStart: 0, timestamp: iso(nowS()) });
+        return () => session.call('StopTransaction', { transactionId: res.transactionId, meterStop: 0, timestamp: iso(nowS()), reason: 'Local' }).catch(failed);
+      } else {
+        const transactionId = this.newTransactionId201();
+        await session.call('TransactionEvent', {
+          eventType: 'Started',
+          timestamp: iso(nowS()),
+          triggerReason: 'Authorized',
+          seqNo: 0,
+          transactionInfo: { transactionId, chargingState: 'Charging' },
+          evse: { id: evseId, connectorId: 1 },
+          idToken: { idToken: ownTag, type: 'ISO14443' },
+        });
+        return () =>
+          session
+            .call('TransactionEvent', {
+              eventType: 'Ended',
+              timestamp: iso(nowS()),
+              triggerReason: 'StopAuthorized',
+              seqNo: 1,
+              transactionInfo: { transactionId, stoppedReason: 'Local' },
+              evse: { id: evseId, connectorId: 1 },
+            })
+            .catch(failed);
+      }
+    } catch (e) {
+      failed(e);
+      return undefined;
+    }
   }
 
   private onRequestStop(p: Payload): Payload {
@@ -478,10 +554,27 @@ export class ReferenceStation extends EventEmitter {
           evse: { id: tx.evseId, connectorId: 1 },
         });
       }
-      await this.sendStatus(session, tx.evseId, 'Available');
+      if (this.quirks.has('finishing-after-stop')) this.finish(session, tx.evseId);
+      else await this.sendStatus(session, tx.evseId, 'Available');
     } catch (e) {
       this.log(`stopping transaction failed: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * Quirk 'finishing-after-stop': the connector stays Finishing (1.6 §4.9; 2.0.1 Occupied, cable still in)
+   * for FINISHING_MS after a transaction and refuses remote starts meanwhile (1.6 §5.11 / F01: a station may
+   * reject a start on a connector that is not available), then reports Available.
+   */
+  private finish(session: RpcSession, evseId: number): void {
+    void this.sendStatus(session, evseId, this.version === '1.6' ? 'Finishing' : 'Occupied').catch(() => undefined);
+    clearTimeout(this.finishing.get(evseId));
+    const timer = setTimeout(() => {
+      this.finishing.delete(evseId);
+      if (session.isOpen) void this.sendStatus(session, evseId, 'Available').catch(() => undefined);
+    }, FINISHING_MS);
+    timer.unref();
+    this.finishing.set(evseId, timer);
   }
 
   private onTriggerMessage(p: Payload): Payload {

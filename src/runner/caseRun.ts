@@ -80,6 +80,9 @@ export class CaseRun implements CaseContext {
   get transactions() {
     return this.rt.csmsState.transactions;
   }
+  get connectors() {
+    return this.rt.csmsState.connectors;
+  }
   get session(): RpcSession {
     const s = this.rt.link.session;
     if (!s) throw new PeerUnavailable('no connection to the device');

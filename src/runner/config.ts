@@ -60,6 +60,21 @@ export interface RunConfig {
   builtinFaults: string[];
   /** Legitimate variations of the built-in station (STATION_QUIRKS), e.g. no EV after a remote start. */
   builtinQuirks: string[];
+  /**
+   * The harness's answers as CSMS (issue #12 item 6): the idTag policy of Authorize / StartTransaction /
+   * TransactionEvent (so a station's own sessions can be refused; the harness's own tokens are always
+   * Accepted) and the first 1.6 transactionId it assigns (1.6 §6.46: any integer).
+   */
+  csms: CsmsAnswers;
+}
+
+/** idTagInfo / idTokenInfo status values common to 1.6 AuthorizationStatus and 2.0.1 AuthorizationStatusEnumType. */
+export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
+
+export interface CsmsAnswers {
+  authorize?: { default?: AuthorizationStatus; tokens?: Record<string, AuthorizationStatus> };
+  /** 1.6: the first transactionId the harness assigns (default 1; at most 2^31-1). */
+  firstTransactionId?: number;
 }
 
 export const DEFAULT_CONFIG: RunConfig = {
@@ -86,6 +101,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   bail: false,
   builtinFaults: [],
   builtinQuirks: [],
+  csms: {},
 };
 
 const trigger = {
@@ -164,6 +180,21 @@ export const CONFIG_SCHEMA = {
     bail: { type: 'boolean' },
     builtinFaults: { type: 'array', items: { type: 'string' } },
     builtinQuirks: { type: 'array', items: { type: 'string' } },
+    csms: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        authorize: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            default: { enum: ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'] },
+            tokens: { type: 'object', additionalProperties: { enum: ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'] } },
+          },
+        },
+        firstTransactionId: { type: 'integer', minimum: 1, maximum: 2147483647 },
+      },
+    },
   },
 } as const;
 

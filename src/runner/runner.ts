@@ -1,6 +1,6 @@
 import { CallErrorReply } from '../ocppj/errors';
 import { schemaSource } from '../validation';
-import { CsmsStationState, csmsDefaultHandlers } from '../csms';
+import { CsmsStationState, csmsDefaultHandlers, LARGE_TRANSACTION_ID } from '../csms';
 import { subprotocolOf } from '../ocpp/version';
 import type { HandlerContext, ProtocolViolation, CallHandler } from '../transport';
 import type { Payload } from '../ocppj/messages';
@@ -90,7 +90,10 @@ function createContext(input: RunInput): RunContext {
   const builtin = !config.listen && !config.url;
   // The built-in peer answers on loopback at once; a 1 s quiet period is ample there (README).
   if (builtin) config.timing.graceMs = Math.min(config.timing.graceMs, 1000);
-  const csmsState = new CsmsStationState();
+  // Issue #12: the idTag policy and the first 1.6 transactionId are the run's (csms.*); the built-in
+  // station's 'large-transaction-ids' quirk has the harness assign 1.6 ids near 2^31-1 (1.6 §6.46: integer).
+  const firstTransactionId = config.csms?.firstTransactionId ?? (builtin && config.builtinQuirks.includes('large-transaction-ids') ? LARGE_TRANSACTION_ID : undefined);
+  const csmsState = new CsmsStationState({ firstTransactionId, authorize: config.csms?.authorize });
   const stationRole = config.as === 'station' ? input.stationRole?.(config) : undefined;
   const roleDefaults: Record<string, CallHandler> = config.as === 'csms' ? csmsDefaultHandlers(config.ocpp, csmsState) : (stationRole?.handlers ?? {});
   const notice = input.notice ?? (() => undefined);

@@ -5,7 +5,7 @@ import type { CallOptions, Reply, RpcSession } from '../transport';
 import type { Assertions } from '../runner/assertions';
 import type { DeviceCapabilities, RunConfig, RateUnit } from '../runner/config';
 import type { TriggerOutcome, TriggerVars } from '../runner/triggers';
-import type { TransactionRecord, StationInfo } from '../csms';
+import type { TransactionRecord, StationInfo, ConnectorState } from '../csms';
 
 /** What a case needs from the device; unmet needs skip the case with the reason. */
 export interface Requirements {
@@ -101,6 +101,8 @@ export interface CaseContext {
   readonly station: StationInfo | undefined;
   /** Transactions the station reported (harness as CSMS). */
   readonly transactions: readonly TransactionRecord[];
+  /** Last reported status per connector (1.6) / EVSE (2.0.1) (harness as CSMS; issue #12 item 3). */
+  readonly connectors: ReadonlyMap<number, ConnectorState>;
   /** Whether the peer is the built-in reference peer. */
   readonly builtin: boolean;
 

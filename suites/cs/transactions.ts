@@ -6,7 +6,7 @@
 import { defineCase, type CaseDefinition } from '../../src/scenario';
 import { SmartCharging, expectComposite } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
-import { ID_TAG, startTx, stopTx } from '../lib/transactions';
+import { ID_TAG, startTx, stopTx, unknownTransactionId } from '../lib/transactions';
 import { verifyIds } from '../lib/clear';
 import { expectRejected, judgeCallError, valid } from './rejections';
 import { compositeUnchanged } from '../lib/readback16';
@@ -59,8 +59,8 @@ export const transactionCases: CaseDefinition[] = [
     async run(t) {
       const sc = new SmartCharging(t);
       const tx = await t.step('start a transaction on connector 1', () => startTx(sc, 1));
-      await t.step('TxProfile with transactionId T + 1000', () =>
-        expectRejected(sc, 1, valid(sc, { id: 2121, purpose: 'Tx', transactionId: String(Number(tx.transactionId) + 1000) }), { rule: 'TC_058_2_CS', label: 'TxProfile with a wrong transactionId' }));
+      await t.step('TxProfile with another transactionId (T ± 1000, none of this run)', () =>
+        expectRejected(sc, 1, valid(sc, { id: 2121, purpose: 'Tx', transactionId: unknownTransactionId(t, tx.transactionId) }), { rule: 'TC_058_2_CS', label: 'TxProfile with a wrong transactionId' }));
       await t.step('composite unchanged', () => compositeUnchanged(sc));
       await verifyIds(sc, [2121], 'nothing installed');
     },
@@ -109,8 +109,11 @@ export const transactionCases: CaseDefinition[] = [
         });
       }
       await t.step('no StartTransaction within the grace period', async () => {
-        await t.quietFor('StartTransaction', t.config.timing.graceMs);
-        t.check.equal(t.received('StartTransaction').length, 0, 'no transaction was started', { rule: '1.6 §5.11' });
+        // Only a start for the harness's idTag answers the rejected requests: the station's own sessions are
+        // legal and not this case's subject (issue #12 item 2).
+        const ours = (p: Payload) => p.idTag === ID_TAG && p.connectorId === 1;
+        await t.quietFor('StartTransaction', t.config.timing.graceMs, ours);
+        t.check.equal(t.received('StartTransaction').filter((c) => ours(c.payload)).length, 0, 'no transaction was started for the rejected remote starts', { rule: '1.6 §5.11' });
       });
       await verifyIds(sc, [2141, 2142], 'nothing installed');
     },
@@ -148,13 +151,13 @@ export const transactionCases: CaseDefinition[] = [
     needs: REMOTE,
     async run(t) {
       const sc = new SmartCharging(t);
-      await t.step('(a) no transaction, transactionId UNKNOWN-TRANSACTION-ID', () =>
-        expectRejected(sc, 1, valid(sc, { id: 2201, purpose: 'Tx', transactionId: 'UNKNOWN-TRANSACTION-ID' }), { rule: 'K01.FR.09', label: 'TxProfile without a transaction' }));
+      await t.step('(a) no transaction, a fresh transactionId', () =>
+        expectRejected(sc, 1, valid(sc, { id: 2201, purpose: 'Tx', transactionId: unknownTransactionId(t) }), { rule: 'K01.FR.09', label: 'TxProfile without a transaction' }));
       const tx = await t.step('start a transaction on evse 1', () => startTx(sc, 1));
       await t.step('(b) evseId 0 with the running transaction id', () =>
         expectRejected(sc, 0, valid(sc, { id: 2202, purpose: 'Tx', transactionId: tx.transactionId }), { rule: 'K01.FR.16', label: 'TxProfile on evse 0' }));
       await t.step('(c) unknown transactionId on evse 1', () =>
-        expectRejected(sc, 1, valid(sc, { id: 2203, purpose: 'Tx', transactionId: `${tx.transactionId}-X` }), { rule: 'K01.FR.33', label: 'TxProfile with an unknown transactionId' }));
+        expectRejected(sc, 1, valid(sc, { id: 2203, purpose: 'Tx', transactionId: unknownTransactionId(t) }), { rule: 'K01.FR.33', label: 'TxProfile with an unknown transactionId' }));
       await t.step('(d) TxProfile without transactionId (intentional K01.FR.03 breach)', () =>
         expectRejected(sc, 1, valid(sc, { id: 2204, purpose: 'Tx' }), { rule: 'K01.FR.03', label: 'TxProfile without transactionId', accepted: 'warn' }));
       await verifyIds(sc, [2201, 2202, 2203, 2204], 'nothing installed');
