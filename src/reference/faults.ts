@@ -44,6 +44,8 @@ export const STATION_FAULTS = {
   'garbage-after-boot': 'a non-JSON text frame right after the BootNotification answer (OCPP-J framing, judged by SC-X-01)',
   'wrong-message-id-first-answer': 'the first CALLRESULT after the boot (the capability discovery answer) carries another messageId (OCPP-J correlation, SC-X-01)',
   'callerror-details-string': 'a ClearChargingProfile with a stackLevel criterion is answered with a CALLERROR whose errorDetails is a JSON string (OCPP-J framing)',
+  // reboot persistence (issue #12 item 8)
+  'profiles-lost-on-reboot': 'installed profiles are forgotten when the station reboots after a Reset (1.6 errata 3.37, K01.FR.27)',
 } as const;
 
 export type StationFault = keyof typeof STATION_FAULTS;

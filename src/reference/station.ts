@@ -167,8 +167,9 @@ export class ReferenceStation extends EventEmitter {
           })
         : await session.call<{ status: string; interval: number }>('BootNotification', {
             chargingStation: { vendorName: 'ocpp-conformance', model: 'ReferenceStation', firmwareVersion: '1.0.0', serialNumber: this.opts.identity.slice(0, 25) },
-            reason: 'PowerUp',
+            reason: this.bootReason,
           });
+    this.bootReason = 'PowerUp';
     if (this.faults.has('garbage-after-boot')) session.sendRaw('boot done, not an OCPP frame {');
     for (let e = this.version === '1.6' ? 0 : 1; e <= this.evses; e++) await this.sendStatus(session, e, 'Available');
     const interval = this.heartbeatS ?? res.interval;
@@ -210,6 +211,7 @@ export class ReferenceStation extends EventEmitter {
       ClearChargingProfile: (p) => this.onClearChargingProfile(p),
       GetCompositeSchedule: (p) => this.onGetCompositeSchedule(p),
       TriggerMessage: (p) => this.onTriggerMessage(p),
+      Reset: () => this.onReset(),
     };
     if (this.version === '1.6') {
       return {
@@ -482,6 +484,28 @@ export class ReferenceStation extends EventEmitter {
       this.log(`stopping transaction failed: ${(e as Error).message}`);
     }
   }
+
+  /**
+   * Reset (1.6 §5.14, 2.0.1 B11/B12): accept, then reboot — drop the connection, reconnect and boot again
+   * (2.0.1 reason RemoteReset). Running transactions end with the reboot; installed profiles are KEPT
+   * (1.6 errata 3.37 "persistent across reboots", K01.FR.27) unless fault 'profiles-lost-on-reboot'.
+   */
+  private onReset(): Payload {
+    const session = this.session!;
+    this.bootReason = 'RemoteReset';
+    setImmediate(() => {
+      for (const tx of [...this.transactions]) {
+        this.transactions.splice(this.transactions.indexOf(tx), 1);
+        this.store.endTransaction(tx.transactionId);
+      }
+      if (this.faults.has('profiles-lost-on-reboot')) void (this.version === '1.6' ? this.store.clear16({}) : this.store.clear201({}));
+      this.backoffMs = 100;
+      // Closed like a reboot would: the reconnect logic brings the station back (reconnect !== false).
+      void session.close(1012, 'reset');
+    });
+    return { status: 'Accepted' };
+  }
+  private bootReason = 'PowerUp';
 
   private onTriggerMessage(p: Payload): Payload {
     const session = this.session!;

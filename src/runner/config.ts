@@ -47,10 +47,17 @@ export interface RunConfig {
     graceMs: number;
     /** How long to wait for the device to connect (as csms) or the connection to open (as station). */
     connectTimeoutMs: number;
+    /** How long a station gets to reconnect and boot again after a reboot (Reset or the reboot action). */
+    rebootTimeoutMs?: number;
   };
   /** What `manual(prompt)` does without a TTY: fail the case (error) or skip it. */
   manual: 'prompt' | 'fail' | 'skip';
   triggers: { default?: TriggerConfig; actions?: Record<string, TriggerConfig>; readBack?: TriggerConfig };
+  /**
+   * Station actions (issue #12): how the harness makes the station under test do what an operator or EV
+   * would — plugIn, unplug, presentIdToken, reboot — configured like the triggers (http / command / manual).
+   */
+  stationActions?: Partial<Record<'plugIn' | 'unplug' | 'presentIdToken' | 'reboot', TriggerConfig>>;
   suites: string[];
   grep?: string;
   reporters: string[];
@@ -149,6 +156,7 @@ export const CONFIG_SCHEMA = {
         caseTimeoutMs: { type: 'integer', minimum: 1 },
         graceMs: { type: 'integer', minimum: 0 },
         connectTimeoutMs: { type: 'integer', minimum: 1 },
+        rebootTimeoutMs: { type: 'integer', minimum: 1 },
       },
     },
     manual: { enum: ['prompt', 'fail', 'skip'] },
@@ -156,6 +164,11 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: { default: trigger, actions: { type: 'object', additionalProperties: trigger }, readBack: trigger },
+    },
+    stationActions: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { plugIn: trigger, unplug: trigger, presentIdToken: trigger, reboot: trigger },
     },
     suites: { type: 'array', items: { type: 'string', minLength: 1 } },
     grep: { type: 'string' },
