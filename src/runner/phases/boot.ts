@@ -33,6 +33,10 @@ export async function bootAndDiscoveryPhase(ctx: RunContext): Promise<void> {
       signal.addEventListener('abort', done);
     });
   }
+  // Reboot cases (issue #12 item 8): the built-in station supports Reset; a configured reboot station
+  // action lets the harness reboot any station.
+  if (ctx.builtin && caps.features.reset === undefined) caps.features.reset = true;
+  if (config.stationActions?.reboot) caps.features.rebootAction = true;
   const session = link.session;
   if (!session?.isOpen || signal.aborted) return;
   try {
