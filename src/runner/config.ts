@@ -17,6 +17,11 @@ export interface DeviceCapabilities {
   nominalVoltage: number;
   /** Feature flags, e.g. { smartCharging: true, remoteStart: true, reset: false }. */
   features: Record<string, boolean>;
+  /**
+   * Limits the device was asked for and did not report, and the user did not declare (issue #12 item 7):
+   * their value is only the harness default, so limit-based rejection checks are not judged against it.
+   */
+  unreported?: string[];
 }
 
 export type TriggerConfig =
@@ -67,6 +72,11 @@ export interface RunConfig {
   builtinFaults: string[];
   /** Legitimate variations of the built-in station (STATION_QUIRKS), e.g. no EV after a remote start. */
   builtinQuirks: string[];
+  /**
+   * Device fields set by a config layer (file or CLI), e.g. "maxProfiles", "features.reset"; filled by
+   * mergeConfig so the effective profile can say declared vs default (issue #12 item 7).
+   */
+  declaredDevice?: string[];
 }
 
 export const DEFAULT_CONFIG: RunConfig = {
@@ -239,10 +249,18 @@ export function loadConfigFile(path: string): PartialConfig {
 /** defaults < file < CLI: nested objects merged one level deep (device, timing, security, triggers). */
 export function mergeConfig(...layers: PartialConfig[]): RunConfig {
   const out: RunConfig = structuredClone(DEFAULT_CONFIG);
+  const declared = new Set<string>();
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer)) {
       if (v === undefined) continue;
       const key = k as keyof RunConfig;
+      if (key === 'device' && v && typeof v === 'object') {
+        for (const [f, fv] of Object.entries(v as Record<string, unknown>)) {
+          if (fv === undefined) continue;
+          if (f === 'features' && fv && typeof fv === 'object') for (const n of Object.keys(fv)) declared.add(`features.${n}`);
+          else declared.add(f);
+        }
+      }
       const cur = out[key];
       if (cur && typeof cur === 'object' && !Array.isArray(cur) && v && typeof v === 'object' && !Array.isArray(v)) {
         (out as unknown as Record<string, unknown>)[key] = { ...cur, ...(v as object) };
@@ -251,6 +269,7 @@ export function mergeConfig(...layers: PartialConfig[]): RunConfig {
       }
     }
   }
+  out.declaredDevice = [...declared];
   return out;
 }
 
