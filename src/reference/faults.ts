@@ -56,6 +56,9 @@ export type StationFault = keyof typeof STATION_FAULTS;
  */
 export const STATION_QUIRKS = {
   'no-ev': 'accepts a remote start and then waits for an EV that never comes: no transaction starts (1.6 §5.11 "will attempt"; the case cannot reach its subject)',
+  // device profile (issue #12 item 7)
+  'unreported-limits':
+    'does not report its SmartCharging limits (SAP 1.6: the four keys unknown; MicroOcpp/VCP 2.0.1: SmartChargingCtrlr variables unknown): 2.0.1 WARN in SC-X-01 (rules §9.2); 1.6 misses keys §9.4 requires — ONE failure in SC-X-01, no case judged against a default',
 } as const;
 
 export type StationQuirk = keyof typeof STATION_QUIRKS;

@@ -347,6 +347,11 @@ export class ReferenceStation extends EventEmitter {
   }
 
   private onGetConfiguration(p: Payload): Payload {
+    if (this.quirks.has('unreported-limits')) {
+      // Quirk: the SmartCharging keys are unknown to this station (SAP simulator).
+      const hidden = new Set(['ChargeProfileMaxStackLevel', 'ChargingScheduleAllowedChargingRateUnit', 'ChargingScheduleMaxPeriods', 'MaxChargingProfilesInstalled']);
+      return getConfigurationAnswer(this.configKeys().filter((k) => !hidden.has(k.key)), p.key as string[] | undefined);
+    }
     return getConfigurationAnswer(this.configKeys(), p.key as string[] | undefined);
   }
 
@@ -363,6 +368,8 @@ export class ReferenceStation extends EventEmitter {
   /** Actual values only: this station answers every GetVariables attributeType with the Actual value. */
   private variable(component: string, name: string, instance?: string): string | undefined {
     if (component !== SMART_CHARGING_CTRLR) return undefined;
+    // Quirk: the limit variables are unknown (MicroOcpp 2.0.1 / VCP); Available/Enabled are still there.
+    if (this.quirks.has('unreported-limits') && ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'].includes(name)) return undefined;
     return smartChargingVariable(this.store.limits, this.store.list().length, name, instance, 'Actual');
   }
 

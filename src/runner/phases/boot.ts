@@ -93,6 +93,9 @@ export async function bootAndDiscoveryPhase(ctx: RunContext): Promise<void> {
  */
 function announceProfile(ctx: RunContext, taken: Record<string, string> | undefined, harness: Record<string, string>): void {
   const { caps, capabilities, config } = ctx;
+  // The built-in reference station is built from config.device; its capacity is the one value 2.0.1
+  // discovery cannot read (Entries[ChargingProfiles].maxLimit is a characteristic, rules §9.2).
+  if (ctx.builtin && config.ocpp !== '1.6') harness.maxProfiles ??= 'the built-in reference station is configured with it (not readable through GetVariables)';
   const { entries, unreported } = effectiveProfile({ version: config.ocpp, caps, declared: config.declaredDevice ?? [], taken, harness });
   caps.unreported = unreported;
   capabilities.profile = entries;
