@@ -11,10 +11,11 @@ import { installCases } from './cs/install';
 import { compositeCases } from './cs/composite';
 import { rejectionCases } from './cs/rejections';
 import { transactionCases } from './cs/transactions';
+import { rebootCases } from './cs/reboot';
 
 export default defineSuite({
   name: 'smartcharging-cs',
   block: 'SmartCharging',
   beforeEach: cleanSlate,
-  cases: [...coreCases, ...paginationCases, ...filterCases, ...installCases, ...compositeCases, ...rejectionCases, ...transactionCases],
+  cases: [...coreCases, ...paginationCases, ...filterCases, ...installCases, ...compositeCases, ...rejectionCases, ...transactionCases, ...rebootCases],
 });

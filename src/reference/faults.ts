@@ -44,6 +44,8 @@ export const STATION_FAULTS = {
   'garbage-after-boot': 'a non-JSON text frame right after the BootNotification answer (OCPP-J framing, judged by SC-X-01)',
   'wrong-message-id-first-answer': 'the first CALLRESULT after the boot (the capability discovery answer) carries another messageId (OCPP-J correlation, SC-X-01)',
   'callerror-details-string': 'a ClearChargingProfile with a stackLevel criterion is answered with a CALLERROR whose errorDetails is a JSON string (OCPP-J framing)',
+  // reboot persistence (issue #12 item 8)
+  'profiles-lost-on-reboot': 'installed profiles are forgotten when the station reboots after a Reset (1.6 errata 3.37, K01.FR.27)',
 } as const;
 
 export type StationFault = keyof typeof STATION_FAULTS;
@@ -64,6 +66,9 @@ export const STATION_QUIRKS = {
   'large-transaction-ids': '1.6: the harness as CSMS assigns transactionIds from 2^31−201 up to the schema integer limit; 2.0.1: ids are decimal strings near 2^31−1',
   'finishing-after-stop': 'the connector stays Finishing (2.0.1 Occupied) for 2.5 s after a transaction and rejects remote starts meanwhile',
   'own-transactions': 'every other remote start: the station starts a transaction of its own on that connector (idTag OWNTAG0001) just before the requested one, and ends it locally just after',
+  // device profile (issue #12 item 7)
+  'unreported-limits':
+    'does not report its SmartCharging limits (SAP 1.6: the four keys unknown; MicroOcpp/VCP 2.0.1: SmartChargingCtrlr variables unknown): 2.0.1 WARN in SC-X-01 (rules §9.2); 1.6 misses keys §9.4 requires — ONE failure in SC-X-01, no case judged against a default',
 } as const;
 
 export type StationQuirk = keyof typeof STATION_QUIRKS;

@@ -177,8 +177,9 @@ export class ReferenceStation extends EventEmitter {
           })
         : await session.call<{ status: string; interval: number }>('BootNotification', {
             chargingStation: { vendorName: 'ocpp-conformance', model: 'ReferenceStation', firmwareVersion: '1.0.0', serialNumber: this.opts.identity.slice(0, 25) },
-            reason: 'PowerUp',
+            reason: this.bootReason,
           });
+    this.bootReason = 'PowerUp';
     if (this.faults.has('garbage-after-boot')) session.sendRaw('boot done, not an OCPP frame {');
     for (let e = this.version === '1.6' ? 0 : 1; e <= this.evses; e++) await this.sendStatus(session, e, 'Available');
     const interval = this.heartbeatS ?? res.interval;
@@ -220,6 +221,7 @@ export class ReferenceStation extends EventEmitter {
       ClearChargingProfile: (p) => this.onClearChargingProfile(p),
       GetCompositeSchedule: (p) => this.onGetCompositeSchedule(p),
       TriggerMessage: (p) => this.onTriggerMessage(p),
+      Reset: () => this.onReset(),
     };
     if (this.version === '1.6') {
       return {
@@ -355,6 +357,11 @@ export class ReferenceStation extends EventEmitter {
   }
 
   private onGetConfiguration(p: Payload): Payload {
+    if (this.quirks.has('unreported-limits')) {
+      // Quirk: the SmartCharging keys are unknown to this station (SAP simulator).
+      const hidden = new Set(['ChargeProfileMaxStackLevel', 'ChargingScheduleAllowedChargingRateUnit', 'ChargingScheduleMaxPeriods', 'MaxChargingProfilesInstalled']);
+      return getConfigurationAnswer(this.configKeys().filter((k) => !hidden.has(k.key)), p.key as string[] | undefined);
+    }
     return getConfigurationAnswer(this.configKeys(), p.key as string[] | undefined);
   }
 
@@ -371,6 +378,8 @@ export class ReferenceStation extends EventEmitter {
   /** Actual values only: this station answers every GetVariables attributeType with the Actual value. */
   private variable(component: string, name: string, instance?: string): string | undefined {
     if (component !== SMART_CHARGING_CTRLR) return undefined;
+    // Quirk: the limit variables are unknown (MicroOcpp 2.0.1 / VCP); Available/Enabled are still there.
+    if (this.quirks.has('unreported-limits') && ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'].includes(name)) return undefined;
     return smartChargingVariable(this.store.limits, this.store.list().length, name, instance, 'Actual');
   }
 
@@ -576,6 +585,28 @@ export class ReferenceStation extends EventEmitter {
     timer.unref();
     this.finishing.set(evseId, timer);
   }
+
+  /**
+   * Reset (1.6 §5.14, 2.0.1 B11/B12): accept, then reboot — drop the connection, reconnect and boot again
+   * (2.0.1 reason RemoteReset). Running transactions end with the reboot; installed profiles are KEPT
+   * (1.6 errata 3.37 "persistent across reboots", K01.FR.27) unless fault 'profiles-lost-on-reboot'.
+   */
+  private onReset(): Payload {
+    const session = this.session!;
+    this.bootReason = 'RemoteReset';
+    setImmediate(() => {
+      for (const tx of [...this.transactions]) {
+        this.transactions.splice(this.transactions.indexOf(tx), 1);
+        this.store.endTransaction(tx.transactionId);
+      }
+      if (this.faults.has('profiles-lost-on-reboot')) void (this.version === '1.6' ? this.store.clear16({}) : this.store.clear201({}));
+      this.backoffMs = 100;
+      // Closed like a reboot would: the reconnect logic brings the station back (reconnect !== false).
+      void session.close(1012, 'reset');
+    });
+    return { status: 'Accepted' };
+  }
+  private bootReason = 'PowerUp';
 
   private onTriggerMessage(p: Payload): Payload {
     const session = this.session!;

@@ -5,7 +5,7 @@
  * terminal).
  */
 import chalk from 'chalk';
-import type { Reporter, RunBeginInfo } from './reporter';
+import type { DeviceProfileInfo, Reporter, RunBeginInfo } from './reporter';
 import { collapseFailures, collapseNotes, countedMessage } from './collapse';
 import { ruleUrl } from './rules';
 import { arrow, formatDuration, frameKind, oneLine, renderValue, truncate } from './text';
@@ -90,6 +90,19 @@ export class ConsoleReporter implements Reporter {
     this.line('');
   }
 
+  /** Issue #12 item 7: what the harness assumes about the device, and from where, before any verdict. */
+  onDeviceProfile(info: DeviceProfileInfo): void {
+    const c = this.c;
+    this.line(c.bold('Device profile (effective):'));
+    for (const e of info.entries) {
+      const from = e.source === 'discovered' ? `discovered from ${e.key ?? '?'}` : e.note ? `${e.source}: ${e.note}` : e.source;
+      const tint = e.source === 'not reported' ? c.yellow : e.source === 'discovered' ? c.green : c.dim;
+      this.line(`  ${oneLine(e.field)} = ${oneLine(truncate(renderValue(e.value), this.valueChars))} ${tint(`(${oneLine(from)})`)}`);
+    }
+    for (const m of info.mismatches) this.line(`  ${c.yellow('declared ≠ device:')} ${oneLine(m)}`);
+    this.line('');
+  }
+
   onCaseEnd(result: CaseResult): void {
     this.printed.set(result.id, (this.printed.get(result.id) ?? 0) + 1);
     for (const l of this.formatCase(result)) this.line(l);
@@ -104,6 +117,16 @@ export class ConsoleReporter implements Reporter {
       else for (const l of this.formatCase(c)) this.line(l);
     }
     this.line('');
+    // Declared values the device contradicts belong in the summary, not only on stderr (issue #12 item 7).
+    const mismatches = (run.capabilities?.mismatches as string[] | undefined) ?? [];
+    if (mismatches.length) {
+      this.line(this.c.yellow('Device profile: declared values the device contradicts (the device\'s answer was used, rules §9.3):'));
+      for (const m of mismatches) this.line(`  - ${oneLine(m)}`);
+    }
+    const unreported = ((run.capabilities?.profile as { field: string; source: string; key?: string }[] | undefined) ?? []).filter((e) => e.source === 'not reported');
+    if (unreported.length) {
+      this.line(this.c.yellow(`Device profile: not reported by the device (limit checks not judged): ${unreported.map((e) => `${e.field} (${e.key ?? '?'})`).join(', ')}`));
+    }
     this.line(this.closingLine(summarise(run.cases), run.interrupted));
   }
 

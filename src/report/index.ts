@@ -1,6 +1,6 @@
 /** Public face of the reporting layer. */
 export * from './types';
-export type { Reporter, RunBeginInfo, CaseBeginInfo, ReporterHook, MultiplexerOptions } from './reporter';
+export type { Reporter, RunBeginInfo, DeviceProfileInfo, CaseBeginInfo, ReporterHook, MultiplexerOptions } from './reporter';
 export { ReporterMultiplexer, ReporterError } from './reporter';
 export { ConsoleReporter, decideColorLevel } from './console';
 export type { ConsoleReporterOptions, OutputStream, ColorDecisionInput } from './console';

@@ -144,6 +144,10 @@ export function buildJUnitXml(run: RunResult, opts: { excerptFrames?: number } =
     ['schemas.source', run.schemas.source],
     ['schemas.sha256', run.schemas.sha256],
     ['capabilities', run.capabilities === undefined ? undefined : renderValue(run.capabilities)],
+    // Issue #12 item 7: the effective device profile, one property per field with its source.
+    ...((run.capabilities?.profile as { field: string; value: unknown; source: string; key?: string; note?: string }[] | undefined) ?? []).map(
+      (e): [string, string | undefined] => [`device.profile.${e.field}`, `${renderValue(e.value)} (${e.source === 'discovered' ? `discovered from ${e.key}` : e.note ? `${e.source}: ${e.note}` : e.source})`],
+    ),
     ['run.interrupted', run.interrupted ? 'true' : undefined],
     ['timestamp.timezone', 'UTC'],
   ];

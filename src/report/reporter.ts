@@ -19,16 +19,24 @@ export interface CaseBeginInfo {
   title: string;
 }
 
+/** The effective device profile (issue #12 item 7), announced before the first case. */
+export interface DeviceProfileInfo {
+  entries: { field: string; value: unknown; source: string; key?: string; note?: string }[];
+  /** Declared values the device contradicts (rules §9.3). */
+  mismatches: string[];
+}
+
 export interface Reporter {
   /** Used in error messages of the multiplexer. */
   readonly name?: string;
   onRunBegin?(info: RunBeginInfo): void;
+  onDeviceProfile?(info: DeviceProfileInfo): void;
   onCaseBegin?(c: CaseBeginInfo): void;
   onCaseEnd?(result: CaseResult): void;
   onRunEnd(run: RunResult): Promise<void> | void;
 }
 
-export type ReporterHook = 'onRunBegin' | 'onCaseBegin' | 'onCaseEnd' | 'onRunEnd';
+export type ReporterHook = 'onRunBegin' | 'onDeviceProfile' | 'onCaseBegin' | 'onCaseEnd' | 'onRunEnd';
 
 /** A reporter threw (or its onRunEnd rejected). `cause` is the original error. */
 export class ReporterError extends Error {
@@ -78,6 +86,10 @@ export class ReporterMultiplexer implements Reporter {
 
   onRunBegin(info: RunBeginInfo): void {
     this.each('onRunBegin', (r) => r.onRunBegin?.(info));
+  }
+
+  onDeviceProfile(info: DeviceProfileInfo): void {
+    this.each('onDeviceProfile', (r) => r.onDeviceProfile?.(info));
   }
 
   onCaseBegin(c: CaseBeginInfo): void {

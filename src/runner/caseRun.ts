@@ -9,6 +9,7 @@ import { Assertions } from './assertions';
 import { CaseSkipped, Interrupted, ManualActionUnavailable, PeerUnavailable, PreconditionFailed } from './errors';
 import { loadFixture } from './fixtures';
 import type { RunRuntime } from './runtime';
+import { runStationAction, stationActionFor, type StationActionName } from './stationActions';
 import { noTriggerReason, runTrigger, triggerFor, triggerWaitMs, manualLimitMs, type TriggerOutcome, type TriggerVars } from './triggers';
 
 type Handler = (payload: Payload) => Payload | Reply | Promise<Payload | Reply>;
@@ -335,6 +336,21 @@ export class CaseRun implements CaseContext {
     );
     p.catch(() => undefined);
     return p;
+  }
+
+  async stationAction(name: StationActionName, vars: TriggerVars = {}): Promise<TriggerOutcome | undefined> {
+    this.ensureOpen();
+    if (!stationActionFor(this.rt.config, name)) return undefined;
+    setMaxListeners(200, this.signal);
+    const outcome = await runStationAction(this.rt.config, name, {
+      identity: this.rt.link.session?.identity ?? this.rt.config.identity ?? '',
+      vars,
+      signal: this.signal,
+      manual: (prompt, o) => this.manual(prompt, o),
+    });
+    // The station was made to act: from here on a skip would hide what the case has done.
+    this.sentTestFrame = true;
+    return outcome;
   }
 
   /** An inbound CALL of `action` (or an unparseable frame) since `since` that failed framing or schema checks. */

@@ -17,6 +17,11 @@ export interface DeviceCapabilities {
   nominalVoltage: number;
   /** Feature flags, e.g. { smartCharging: true, remoteStart: true, reset: false }. */
   features: Record<string, boolean>;
+  /**
+   * Limits the device was asked for and did not report, and the user did not declare (issue #12 item 7):
+   * their value is only the harness default, so limit-based rejection checks are not judged against it.
+   */
+  unreported?: string[];
 }
 
 export type TriggerConfig =
@@ -47,10 +52,17 @@ export interface RunConfig {
     graceMs: number;
     /** How long to wait for the device to connect (as csms) or the connection to open (as station). */
     connectTimeoutMs: number;
+    /** How long a station gets to reconnect and boot again after a reboot (Reset or the reboot action). */
+    rebootTimeoutMs?: number;
   };
   /** What `manual(prompt)` does without a TTY: fail the case (error) or skip it. */
   manual: 'prompt' | 'fail' | 'skip';
   triggers: { default?: TriggerConfig; actions?: Record<string, TriggerConfig>; readBack?: TriggerConfig };
+  /**
+   * Station actions (issue #12): how the harness makes the station under test do what an operator or EV
+   * would — plugIn, unplug, presentIdToken, reboot — configured like the triggers (http / command / manual).
+   */
+  stationActions?: Partial<Record<'plugIn' | 'unplug' | 'presentIdToken' | 'reboot', TriggerConfig>>;
   suites: string[];
   grep?: string;
   reporters: string[];
@@ -60,6 +72,11 @@ export interface RunConfig {
   builtinFaults: string[];
   /** Legitimate variations of the built-in station (STATION_QUIRKS), e.g. no EV after a remote start. */
   builtinQuirks: string[];
+  /**
+   * Device fields set by a config layer (file or CLI), e.g. "maxProfiles", "features.reset"; filled by
+   * mergeConfig so the effective profile can say declared vs default (issue #12 item 7).
+   */
+  declaredDevice?: string[];
   /**
    * The harness's answers as CSMS (issue #12 item 6): the idTag policy of Authorize / StartTransaction /
    * TransactionEvent (so a station's own sessions can be refused; the harness's own tokens are always
@@ -165,6 +182,7 @@ export const CONFIG_SCHEMA = {
         caseTimeoutMs: { type: 'integer', minimum: 1 },
         graceMs: { type: 'integer', minimum: 0 },
         connectTimeoutMs: { type: 'integer', minimum: 1 },
+        rebootTimeoutMs: { type: 'integer', minimum: 1 },
       },
     },
     manual: { enum: ['prompt', 'fail', 'skip'] },
@@ -172,6 +190,11 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: { default: trigger, actions: { type: 'object', additionalProperties: trigger }, readBack: trigger },
+    },
+    stationActions: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { plugIn: trigger, unplug: trigger, presentIdToken: trigger, reboot: trigger },
     },
     suites: { type: 'array', items: { type: 'string', minLength: 1 } },
     grep: { type: 'string' },
@@ -257,10 +280,18 @@ export function loadConfigFile(path: string): PartialConfig {
 /** defaults < file < CLI: nested objects merged one level deep (device, timing, security, triggers). */
 export function mergeConfig(...layers: PartialConfig[]): RunConfig {
   const out: RunConfig = structuredClone(DEFAULT_CONFIG);
+  const declared = new Set<string>();
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer)) {
       if (v === undefined) continue;
       const key = k as keyof RunConfig;
+      if (key === 'device' && v && typeof v === 'object') {
+        for (const [f, fv] of Object.entries(v as Record<string, unknown>)) {
+          if (fv === undefined) continue;
+          if (f === 'features' && fv && typeof fv === 'object') for (const n of Object.keys(fv)) declared.add(`features.${n}`);
+          else declared.add(f);
+        }
+      }
       const cur = out[key];
       if (cur && typeof cur === 'object' && !Array.isArray(cur) && v && typeof v === 'object' && !Array.isArray(v)) {
         (out as unknown as Record<string, unknown>)[key] = { ...cur, ...(v as object) };
@@ -269,6 +300,7 @@ export function mergeConfig(...layers: PartialConfig[]): RunConfig {
       }
     }
   }
+  out.declaredDevice = [...declared];
   return out;
 }
 

@@ -12,7 +12,45 @@ export interface DiscoveryResult {
   /** Keys the device did not know or refused. */
   unknown: string[];
   smartChargingAvailable: boolean | undefined;
+  /** Capability field → the device key/variable whose value was taken (issue #12 item 7). */
+  taken: Record<string, string>;
+  /**
+   * 1.6 keys §9.4 (SmartCharging) / §9.1 (Core) requires that the device did not report while SmartCharging
+   * is supported: one FAIL in SC-X-01. 2.0.1: SmartChargingCtrlr variables not reported (WARN, rules §9.2).
+   */
+  missing: { key: string; rule: string; required: boolean }[];
 }
+
+/** What discovery asks for, per version: capability field → device key / variable. */
+export const ASKED: Record<'1.6' | '2.0.1', Record<string, string>> = {
+  '1.6': {
+    'features.smartCharging': 'SupportedFeatureProfiles',
+    evses: 'NumberOfConnectors',
+    maxStackLevel: 'ChargeProfileMaxStackLevel',
+    rateUnits: 'ChargingScheduleAllowedChargingRateUnit',
+    periodsPerSchedule: 'ChargingScheduleMaxPeriods',
+    maxProfiles: 'MaxChargingProfilesInstalled',
+  },
+  '2.0.1': {
+    'features.smartCharging': 'SmartChargingCtrlr.Available',
+    maxStackLevel: 'SmartChargingCtrlr.ProfileStackLevel',
+    rateUnits: 'SmartChargingCtrlr.RateUnit',
+    periodsPerSchedule: 'SmartChargingCtrlr.PeriodsPerSchedule',
+    // The capacity is the maxLimit characteristic of Entries[ChargingProfiles] (rules §9.2), which
+    // GetVariables cannot read: never discovered, so declared or not reported.
+    maxProfiles: 'SmartChargingCtrlr.Entries[ChargingProfiles].maxLimit',
+  },
+};
+
+/** 1.6 §9.4: the SmartCharging keys a station supporting SmartCharging must have (§9.1 Core for the rest). */
+const REQUIRED_16: Record<string, string> = {
+  SupportedFeatureProfiles: '1.6 §9.1',
+  NumberOfConnectors: '1.6 §9.1',
+  ChargeProfileMaxStackLevel: '1.6 §9.4',
+  ChargingScheduleAllowedChargingRateUnit: '1.6 §9.4',
+  ChargingScheduleMaxPeriods: '1.6 §9.4',
+  MaxChargingProfilesInstalled: '1.6 §9.4',
+};
 
 const KEYS_16 = [
   'SupportedFeatureProfiles',
@@ -59,8 +97,10 @@ export async function discoverCapabilities(session: RpcSession, declared: Device
   }
   const effective: DeviceCapabilities = { ...declared, features: { ...declared.features } };
   const mismatches: string[] = [];
+  const taken: Record<string, string> = {};
   const take = <K extends keyof DeviceCapabilities>(key: K, value: DeviceCapabilities[K] | undefined, source: string) => {
     if (value === undefined) return;
+    taken[key] = source.includes('.') || session.version === '1.6' ? source : `SmartChargingCtrlr.${source}`;
     if (JSON.stringify(value) !== JSON.stringify(declared[key])) {
       mismatches.push(`${String(key)}: declared ${JSON.stringify(declared[key])}, device reports ${JSON.stringify(value)} (${source})`);
     }
@@ -85,6 +125,20 @@ export async function discoverCapabilities(session: RpcSession, declared: Device
   if (available !== undefined && declared.features.smartCharging !== undefined && available !== declared.features.smartCharging) {
     mismatches.push(`features.smartCharging: declared ${declared.features.smartCharging}, device reports ${available}`);
   }
-  if (available !== undefined) effective.features.smartCharging = available;
-  return { reported, effective, mismatches, unknown, smartChargingAvailable: available };
+  if (available !== undefined) {
+    effective.features.smartCharging = available;
+    taken['features.smartCharging'] = ASKED[session.version === '1.6' ? '1.6' : '2.0.1']['features.smartCharging']!;
+  }
+  // A key answered without a value (VCP: GetVariables Accepted, no attributeValue) is not reported either.
+  const missing: DiscoveryResult['missing'] = [];
+  if (available !== false && (available === true || declared.features.smartCharging)) {
+    if (session.version === '1.6') {
+      for (const [key, rule] of Object.entries(REQUIRED_16)) if (reported[key] === undefined) missing.push({ key, rule, required: true });
+    } else {
+      for (const name of ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule']) {
+        if (reported[name] === undefined) missing.push({ key: `SmartChargingCtrlr.${name}`, rule: 'rules §9.2', required: false });
+      }
+    }
+  }
+  return { reported, effective, mismatches, unknown, smartChargingAvailable: available, taken, missing };
 }

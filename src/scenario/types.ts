@@ -5,6 +5,7 @@ import type { CallOptions, Reply, RpcSession } from '../transport';
 import type { Assertions } from '../runner/assertions';
 import type { DeviceCapabilities, RunConfig, RateUnit } from '../runner/config';
 import type { TriggerOutcome, TriggerVars } from '../runner/triggers';
+import type { StationActionName } from '../runner/stationActions';
 import type { TransactionRecord, StationInfo, ConnectorState } from '../csms';
 
 /** What a case needs from the device; unmet needs skip the case with the reason. */
@@ -135,6 +136,12 @@ export interface CaseContext {
    * skips the case (throws synchronously).
    */
   trigger(action: string, vars?: TriggerVars): Promise<TriggerOutcome>;
+  /**
+   * Make the station act as an operator / EV would (issue #12): plugIn, unplug, presentIdToken, reboot,
+   * through `stationActions.<name>`. Resolves with the outcome, or undefined when the action is not
+   * configured (the caller then takes its `unmet` path). A failing action ends the case as ERROR.
+   */
+  stationAction(name: StationActionName, vars?: TriggerVars): Promise<TriggerOutcome | undefined>;
   /** Skip from inside the case (only before any test frame was sent). */
   skip(reason: string): never;
   /**

@@ -9,6 +9,7 @@ import { getProfiles } from '../lib/reports';
 import { startTx } from '../lib/transactions';
 import { verifyIds } from '../lib/clear';
 import { expectRejected } from './rejections';
+import { limitKnown } from '../lib/profile';
 
 /** Upper bound on profiles a case installs (catalogue SC-16-23: configurable maximum, default 100). */
 const CAPACITY_CAP = 100;
@@ -80,6 +81,8 @@ async function capacity(t: CaseContext): Promise<void> {
   const n = Math.min(t.caps.maxProfiles, CAPACITY_CAP);
   let overflow = t.caps.maxProfiles <= CAPACITY_CAP;
   if (!overflow) t.note.info(`capacity ${t.caps.maxProfiles} above the case maximum ${CAPACITY_CAP}: the overflow step does not apply`);
+  // Issue #12 item 7: no "profile 41 accepted" against a capacity the device never advertised.
+  else if (!limitKnown(t, 'maxProfiles', sc.v16 ? '1.6 §9.4 MaxChargingProfilesInstalled' : 'SmartChargingCtrlr.Entries[ChargingProfiles]')) overflow = false;
   const txIds = new Map<number, string>();
   if (t.caps.features.remoteStart) {
     for (let e = 1; e <= t.caps.evses; e++) txIds.set(e, (await t.step(`start a transaction on ${e}`, () => startTx(sc, e))).transactionId);

@@ -10,6 +10,7 @@ import { startTx } from '../lib/transactions';
 import { verifyIds } from '../lib/clear';
 import { sensibleAfterLenient, storedAfterLenient } from '../lib/lenient';
 import { compositeUnchanged } from '../lib/readback16';
+import { limitKnown, unreportedReason } from '../lib/profile';
 
 type Payload = Record<string, unknown>;
 export const BOTH = ['1.6', '2.0.1'] as const;
@@ -166,7 +167,7 @@ export const rejectionCases: CaseDefinition[] = [
       if (other) {
         await t.step(`unit ${other} not in ChargingScheduleAllowedChargingRateUnit`, () =>
           expectRejected(sc, 1, valid(sc, { id: 1536, stackLevel: 4, unit: other, periods: [[0, other === 'W' ? 6900 : 10]] }), { rule: '1.6 §9.4', label: `unsupported unit ${other}` }));
-      } else t.note.info('both units allowed: the unsupported-unit step does not apply (PICS)');
+      } else t.note.info(unreportedReason(t.caps, t.ocpp, 'rateUnits') ?? 'both units allowed: the unsupported-unit step does not apply (PICS)');
       await t.step('composite unchanged', () => compositeUnchanged(sc));
       await verifyIds(sc, [1531, 1532, 1533, 1534, 1535, 1536], 'nothing installed');
     },
@@ -205,7 +206,8 @@ export const rejectionCases: CaseDefinition[] = [
     ocpp: ['2.0.1'],
     as: 'csms',
     requirements: ['K01.FR.26'],
-    applies: (caps) => (caps.rateUnits.length === 1 ? undefined : 'PICS: the station supports both units (RateUnit A,W)'),
+    // Issue #12 item 7: "supports both units" only when the station said so (or it was declared).
+    applies: (caps, ocpp) => (caps.rateUnits.length === 1 ? undefined : (unreportedReason(caps, ocpp, 'rateUnits') ?? 'PICS: the station supports both units (RateUnit A,W)')),
     async run(t) {
       const sc = new SmartCharging(t);
       const other = t.caps.rateUnits[0] === 'A' ? 'W' : 'A';
@@ -320,18 +322,25 @@ async function bounds(t: CaseContext, stackRule: string, periodsRule: string): P
   const maxSl = t.caps.maxStackLevel;
   const maxP = t.caps.periodsPerSchedule;
   const periods = (n: number): [number, number][] => Array.from({ length: n }, (_, i) => [i * 60, 6 + (i % 10)]);
-  await t.step(`stackLevel ${maxSl} (advertised maximum) is accepted`, () => sc.install(1, { id: 1801, stackLevel: maxSl, purpose: 'TxDefault', periods: [[0, 10]], duration: 600 }));
-  await t.step(`stackLevel ${maxSl + 1} is rejected`, () =>
-    expectRejected(sc, 1, valid(sc, { id: 1802, stackLevel: maxSl + 1 }), { rule: stackRule, label: `stackLevel ${maxSl + 1}`, accepted: 'warn' }));
-  if (maxP <= 1024) {
+  // Issue #12 item 7: a bound the device never advertised is not judged against the harness default.
+  const slKnown = limitKnown(t, 'maxStackLevel', stackRule);
+  const pKnown = limitKnown(t, 'periodsPerSchedule', periodsRule);
+  if (slKnown) {
+    await t.step(`stackLevel ${maxSl} (advertised maximum) is accepted`, () => sc.install(1, { id: 1801, stackLevel: maxSl, purpose: 'TxDefault', periods: [[0, 10]], duration: 600 }));
+    await t.step(`stackLevel ${maxSl + 1} is rejected`, () =>
+      expectRejected(sc, 1, valid(sc, { id: 1802, stackLevel: maxSl + 1 }), { rule: stackRule, label: `stackLevel ${maxSl + 1}`, accepted: 'warn' }));
+  }
+  if (!pKnown) {
+    // nothing to judge: the periods bound is unknown
+  } else if (maxP <= 1024) {
     const start = t.now();
     await t.step(`${maxP} periods (advertised maximum) are accepted`, () =>
       sc.install(1, { id: 1803, stackLevel: 0, purpose: 'TxDefault', periods: periods(maxP), duration: maxP * 60, startSchedule: start }));
     await t.step('composite follows the long schedule', () => expectComposite(sc, 1, Math.min(maxP * 60, 3600), 'A'));
   }
-  if (maxP + 1 <= 1024) {
+  if (pKnown && maxP + 1 <= 1024) {
     await t.step(`${maxP + 1} periods are rejected`, () =>
       expectRejected(sc, 1, valid(sc, { id: 1804, stackLevel: 0, periods: periods(maxP + 1), duration: (maxP + 1) * 60 }), { rule: periodsRule, label: `${maxP + 1} periods`, accepted: 'warn' }));
-  } else t.note.info('PeriodsPerSchedule + 1 exceeds the schema maximum of 1024 periods: step not applicable');
+  } else if (pKnown) t.note.info('PeriodsPerSchedule + 1 exceeds the schema maximum of 1024 periods: step not applicable');
   await verifyIds(sc, [1801, 1802, 1803, 1804]);
 }

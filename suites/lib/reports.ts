@@ -168,7 +168,7 @@ export class ReportReader {
     const record: QueryRecord = { label, requestId, status: res.status, reqSeq };
 
     if (!q.observe && expected.length > 0) {
-      t.check.equal(res.status, 'Accepted', `${tag} GetChargingProfiles status (installed and matching: ${expectedIds.join(', ')})`, { rule: 'K09.FR.02', pointer: '/status', frameSeq: resFrame.seq });
+      t.check.equal(res.status, 'Accepted', `${tag} GetChargingProfiles status (installed and matching: ${expectedIds.join(', ')})`, { rule: q.rule ?? 'K09.FR.02', pointer: '/status', frameSeq: resFrame.seq });
     }
     if (res.status !== 'Accepted') {
       this.queries.push(record);

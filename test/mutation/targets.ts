@@ -47,6 +47,8 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
     'garbage-after-boot': ['SC-X-01'],
     'wrong-message-id-first-answer': ['SC-X-01'],
     'callerror-details-string': ['SC-201-10', 'SC-201-24'],
+    // Reboot persistence (issue #12 item 8): only the reboot case resets the station.
+    'profiles-lost-on-reboot': ['SC-201-32'],
   },
   '1.6': {
     'clear-ignores-stacklevel': ['SC-16-13', 'SC-16-30'],
@@ -70,6 +72,7 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
     'garbage-after-boot': ['SC-X-01'],
     'wrong-message-id-first-answer': ['SC-X-01'],
     'callerror-details-string': ['SC-16-13', 'SC-16-30'],
+    'profiles-lost-on-reboot': ['SC-16-25'],
   },
 };
 
