@@ -419,7 +419,8 @@ export class ReferenceStation extends EventEmitter {
     if (evseId === undefined || !this.remoteStartProfile(evseId, p.chargingProfile as Payload | undefined)) return { status: 'Rejected' };
     if (this.quirks.has('no-ev')) return { status: 'Accepted' };
     const own = this.ownSessionNow();
-    setImmediate(() => void this.withOwnSession(own, evseId, () => this.startTransaction16(evseId, p.idTag as string)));
+    const begin = () => setImmediate(() => void this.withOwnSession(own, evseId, () => this.startTransaction16(evseId, p.idTag as string)));
+    if (!this.deferUntilPlugIn(evseId, begin)) begin();
     return { status: 'Accepted' };
   }
 
@@ -448,6 +449,31 @@ export class ReferenceStation extends EventEmitter {
     const evseId = this.freeEvse(p.evseId as number | undefined);
     if (evseId === undefined || !this.remoteStartProfile(evseId, p.chargingProfile as Payload | undefined)) return { status: 'Rejected' };
     if (this.quirks.has('no-ev')) return { status: 'Accepted' };
+    if (this.deferUntilPlugIn(evseId, () => this.beginRequestedStart(p, evseId))) return { status: 'Accepted' };
+    return { status: 'Accepted', transactionId: this.beginRequestedStart(p, evseId) };
+  }
+
+  /**
+   * Quirk 'needs-plugin': an Accepted remote start waits for an EV, like a real station; `plugIn(evseId)`
+   * (the bench's station action) starts it. True when the start was deferred.
+   */
+  private deferUntilPlugIn(evseId: number, begin: () => void): boolean {
+    if (!this.quirks.has('needs-plugin')) return false;
+    this.awaitingEv.set(evseId, begin);
+    return true;
+  }
+
+  private readonly awaitingEv = new Map<number, () => void>();
+
+  /** An EV is plugged in at `evseId` (quirk 'needs-plugin'): a remote start waiting for it begins. */
+  plugIn(evseId: number): boolean {
+    const begin = this.awaitingEv.get(evseId);
+    this.awaitingEv.delete(evseId);
+    begin?.();
+    return begin !== undefined;
+  }
+
+  private beginRequestedStart(p: Payload, evseId: number): string {
     const transactionId = this.newTransactionId201();
     const tx = { evseId, transactionId, startedAt: iso(nowS()) };
     this.transactions.push(tx);
@@ -466,7 +492,7 @@ export class ReferenceStation extends EventEmitter {
         }))
         .catch((e) => this.log(`TransactionEvent failed: ${(e as Error).message}`));
     });
-    return { status: 'Accepted', transactionId };
+    return transactionId;
   }
 
   /**

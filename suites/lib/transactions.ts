@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { model, type CaseContext } from '../../src/scenario';
 import type { SmartCharging } from './smartcharging';
+import { PLUG_IN_HINT, plugInIfConfigured } from './stationActions';
 
 type Payload = Record<string, unknown>;
 export const ID_TAG = 'SCTEST0001';
@@ -156,9 +157,12 @@ export async function awaitStarted(sc: SmartCharging, reqOrEvse: StartRequest | 
   // A station that accepted a remote start may still wait for an EV (1.6 §5.11 "will attempt to start";
   // 2.0.1 F01/F02): no transaction is a precondition this case could not reach, not a SmartCharging
   // nonconformance (issue #11 item 11).
+  // A real station waits for an EV after an Accepted remote start: the configured plugIn station action
+  // (issue #12 item 5) plugs one in. A start reported meanwhile stays in the case inbox for expectCall.
+  await plugInIfConfigured(t, evseId);
   const got = await t.expectCall(sc.v16 ? 'StartTransaction' : 'TransactionEvent', {
     match: (p) => isOurs(t, req, p),
-    unmet: `the station accepted the remote start on ${where(t, evseId)} but reported no transaction for idTag ${req.idTag}: plug in an EV (or let the bench do it) when the case starts a transaction, or declare device.features.remoteStart false to skip these cases`,
+    unmet: `the station accepted the remote start on ${where(t, evseId)} but reported no transaction for idTag ${req.idTag}: ${PLUG_IN_HINT} (or declare device.features.remoteStart false to skip these cases)`,
   });
   noteForeign(t, got);
   // The station knows a 1.6 transactionId only from StartTransaction.conf, which the harness sends as
@@ -246,9 +250,10 @@ export async function startTransaction201(t: CaseContext, evseId: number): Promi
     t.note.info(`RequestStartTransaction not accepted (${r.ok ? String(r.payload.status) : r.errorCode ?? 'error'}): the TxProfile part of this case is left out`);
     return undefined;
   }
+  await plugInIfConfigured(t, evseId);
   const ev = await t.expectCall('TransactionEvent', {
     match: (p) => isOurs(t, req, p),
-    unmet: `the station accepted RequestStartTransaction on EVSE ${evseId} but reported no transaction: plug in an EV when the case starts a transaction`,
+    unmet: `the station accepted RequestStartTransaction on EVSE ${evseId} but reported no transaction: ${PLUG_IN_HINT}`,
   });
   noteForeign(t, ev);
   // The harness's TransactionEvent handler has recorded the transaction before expectCall resolves.
