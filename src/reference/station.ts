@@ -313,6 +313,11 @@ export class ReferenceStation extends EventEmitter {
     if (this.faults.has('composite-offsets-not-rebased')) ctx = notRebased(ctx, start);
     let payload = answerCompositeSchedule(ctx, p, start, { computeStart: this.faults.has('composite-wrong-anchor') ? start - 30 : undefined });
     if (this.faults.has('composite-truncated')) payload = truncated(payload, ctx, (this.version === '1.6' ? p.connectorId : p.evseId) as number, start);
+    // Quirk 'composite-start-schedule-16': many 1.6 stations still put startSchedule into the composite's
+    // chargingSchedule (errata 3.57 says omit it; schema-valid, so a WARN, never a failure).
+    if (this.quirks.has('composite-start-schedule-16') && this.version === '1.6' && payload.status === 'Accepted') {
+      payload = { ...payload, chargingSchedule: { ...(payload.chargingSchedule as Payload), startSchedule: payload.scheduleStart } };
+    }
     if (!this.faults.has('wrong-type') || payload.status !== 'Accepted') return payload;
     if (this.version === '1.6') return Reply.invalid({ ...payload, connectorId: String(payload.connectorId) });
     const schedule = payload.schedule as Payload;

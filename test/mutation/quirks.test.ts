@@ -20,3 +20,13 @@ describe.each(['1.6', '2.0.1'] as const)('OCPP %s: quirk no-ev (issue #11 item 1
     expect(r.exitCode).toBe(2);
   }, 240_000);
 });
+
+/** Issue #12 quirk modes: a 1.6 composite that still carries startSchedule is schema-valid; errata 3.57 → WARN. */
+test('1.6: quirk composite-start-schedule-16 — the full suite passes with a WARN citing errata 3.57, never a failure', async () => {
+  const r = await runBuiltin({ ocpp: '1.6', builtinQuirks: ['composite-start-schedule-16'] });
+  expect(r.failed).toEqual([]);
+  expect(r.errored).toEqual([]);
+  expect(r.exitCode).toBe(0);
+  const warned = r.result.cases.filter((c) => c.notes.some((n) => n.level === 'warn' && n.rule === '1.6 errata 3.57'));
+  expect(warned.length).toBeGreaterThan(5);
+}, 240_000);
