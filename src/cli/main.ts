@@ -10,6 +10,7 @@ import { createReporters, UnknownReporterError } from '../report';
 import { HARNESS } from '../runner/harness';
 import { projectRoot, selfTest } from '../validation';
 import { addSimulateCommands } from './simulate';
+import { octtCoverageLine } from './octtCoverage';
 // The runner and the reference peers (and through them ws, the transport and the SmartCharging model) load
 // only when a run needs them: `run --list` does not (bench part 4, start-up).
 const reference = (): typeof import('../reference') => require('../reference') as typeof import('../reference');
@@ -175,12 +176,15 @@ async function runPrepared(
   }
   if (flags.list) {
     // SC-X-01 / SC-X-99 judge what happens outside the cases; they run whenever any case is selected.
-    type Listed = { id: string; title: string; octtId?: string; requirements?: string[] };
+    type Listed = { id: string; title: string; octtId?: string; octt?: string[]; requirements?: string[] };
     const listed = withOutsideCases<Listed>(selected.map(({ def }) => def), (d) => d);
     for (const def of listed) {
       io.out.write(`${def.id}\t${def.title}${def.octtId ? ` [${def.octtId}]` : ''}\t${def.requirements?.join(',') ?? ''}\n`);
     }
     io.out.write(`${listed.length} case(s) for OCPP ${config.ocpp}, harness as ${config.as}\n`);
+    // Station-side OCTT ids only: with the harness as CSMS the device is the station (issue #12).
+    const coverage = config.as === 'csms' ? octtCoverageLine(listed, config.ocpp) : undefined;
+    if (coverage) io.out.write(`${coverage}\n`);
     return 0;
   }
   if (!selected.length) {

@@ -16,6 +16,8 @@ export * as model from '../smartcharging';
 export type { TransactionRecord, StationInfo } from '../csms';
 
 export function defineCase(def: CaseDefinition): CaseDefinition {
+  // The display string follows the structured list unless a case keeps its own (golden JUnit names).
+  if (def.octt?.length && def.octtId === undefined) return { ...def, octtId: def.octt.join('/') };
   return def;
 }
 

@@ -25,8 +25,13 @@ export interface Requirements {
 export interface CaseDefinition {
   /** Our id, e.g. SC-201-07. */
   id: string;
-  /** OCTT test-case id, e.g. TC_K_29_CS. */
+  /** OCTT test-case id as displayed (JUnit name, --list), e.g. TC_K_29_CS; derived from `octt` when absent. */
   octtId?: string;
+  /**
+   * The exact OCTT test-case ids whose checks this case's steps really perform (issue #12: coverage
+   * toward OCTT), e.g. ['TC_K_05_CS', 'TC_K_06_CS']. Counted by `run --list`.
+   */
+  octt?: string[];
   title: string;
   ocpp: OcppVersion[];
   /** The side the harness plays. */

@@ -115,6 +115,7 @@ export const compositeCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-16-01',
     octtId: 'TC_056_CS',
+    octt: ['TC_056_CS'],
     title: 'TxDefault without a transaction counts in the composite',
     ocpp: ['1.6'],
     as: 'csms',
@@ -129,6 +130,7 @@ export const compositeCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-16-06',
     octtId: 'TC_066_CS',
+    octt: ['TC_066_CS'],
     title: 'Combining purposes during a transaction (worked example A)',
     ocpp: ['1.6'],
     as: 'csms',
@@ -210,6 +212,7 @@ export const compositeCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-12',
     octtId: 'TC_K_39_CS/TC_K_40_CS/TC_K_41_CS',
+    octt: ['TC_K_39_CS', 'TC_K_40_CS', 'TC_K_41_CS'],
     title: 'Composite: no profiles, stacking (worked example B), combining (worked example A)',
     ocpp: ['2.0.1'],
     as: 'csms',
@@ -228,6 +231,7 @@ export const compositeCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-13',
     octtId: 'TC_K_42_CS/TC_K_47_CS',
+    octt: ['TC_K_42_CS', 'TC_K_47_CS'],
     title: 'Composite negatives: unsupported unit, unknown EVSE',
     ocpp: ['2.0.1'],
     as: 'csms',
@@ -243,6 +247,7 @@ export const compositeCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-14',
     octtId: 'TC_K_21_CS/TC_K_22_CS/TC_K_23_CS',
+    octt: ['TC_K_21_CS', 'TC_K_22_CS', 'TC_K_23_CS'],
     title: 'validFrom, validTo (evse 0 = sum over EVSEs), startSchedule in the future',
     ocpp: ['2.0.1'],
     as: 'csms',
@@ -321,6 +326,7 @@ export const compositeCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-22',
     octtId: 'TC_K_19_CS',
+    octt: ['TC_K_19_CS'],
     title: 'Recurring daily and weekly; Recurring without startSchedule rejected',
     ocpp: ['2.0.1'],
     as: 'csms',

@@ -26,6 +26,7 @@ export const coreCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-16-07',
     octtId: 'TC_072_CS',
+    octt: ['TC_072_CS'],
     title: 'Stacking: stackLevel 1 over 0 with fall-back (worked example B)',
     ocpp: ['1.6'],
     as: 'csms',
@@ -38,6 +39,7 @@ export const coreCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-07',
     octtId: 'TC_K_29_CS',
+    octt: ['TC_K_29_CS', 'TC_K_30_CS', 'TC_K_31_CS'],
     title: 'Bulk install and GetChargingProfiles pagination with tbc',
     ocpp: ['2.0.1'],
     as: 'csms',

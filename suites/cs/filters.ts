@@ -67,6 +67,7 @@ export const filterCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-08',
     octtId: 'TC_K_29–36_CS',
+    octt: ['TC_K_29_CS', 'TC_K_30_CS', 'TC_K_31_CS', 'TC_K_32_CS', 'TC_K_33_CS', 'TC_K_34_CS', 'TC_K_35_CS', 'TC_K_36_CS'],
     title: 'GetChargingProfiles criteria matrix: evseId × purpose, stackLevel, source, ids and their AND',
     ocpp: ['2.0.1'],
     as: 'csms',
@@ -114,6 +115,7 @@ export const filterCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-10',
     octtId: 'TC_K_05/06/07/08/24_CS',
+    octt: ['TC_K_05_CS', 'TC_K_06_CS', 'TC_K_07_CS', 'TC_K_08_CS', 'TC_K_24_CS'],
     title: 'Clear matrix: by id, by criteria across EVSEs, 0-valued criteria, unknown, ExternalConstraints, empty station, id + criteria',
     ocpp: ['2.0.1'],
     as: 'csms',
@@ -196,6 +198,7 @@ export const filterCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-24',
     octtId: 'TC_K_06_CS',
+    octt: ['TC_K_06_CS'],
     title: 'Clear matrix: each criterion alone and ANDed, reinstalled and read back per request',
     ocpp: ['2.0.1'],
     as: 'csms',
@@ -236,6 +239,7 @@ export const filterCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-16-11',
     octtId: 'TC_067_CS',
+    octt: ['TC_067_CS'],
     title: 'Clear rounds: by id, by purpose + stackLevel 0, then everything',
     ocpp: ['1.6'],
     as: 'csms',

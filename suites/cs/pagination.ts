@@ -17,6 +17,7 @@ export const paginationCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-23',
     octtId: 'TC_K_29_CS',
+    octt: ['TC_K_29_CS'],
     title: 'Pagination: every (evseId, source) group, split groups, transaction profile, one terminal frame',
     ocpp: ['2.0.1'],
     as: 'csms',

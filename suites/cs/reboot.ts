@@ -69,6 +69,7 @@ export const rebootCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-32',
     octtId: 'TC_K_13_CS',
+    octt: ['TC_K_13_CS'],
     title: 'Persistence across reboot: profiles reported and composite identical after Reset (or reboot action)',
     ocpp: ['2.0.1'],
     as: 'csms',

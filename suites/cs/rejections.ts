@@ -175,6 +175,7 @@ export const rejectionCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-03',
     octtId: 'TC_K_14_CS',
+    octt: ['TC_K_14_CS'],
     title: 'Structural negatives: unknown EVSE, Max placement and kind, startSchedule rules, periods, External purpose, stackLevel, phases',
     ocpp: ['2.0.1'],
     as: 'csms',
@@ -202,6 +203,7 @@ export const rejectionCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-04',
     octtId: 'TC_K_12_CS',
+    octt: ['TC_K_12_CS'],
     title: 'Unsupported chargingRateUnit is rejected',
     ocpp: ['2.0.1'],
     as: 'csms',

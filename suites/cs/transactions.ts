@@ -18,6 +18,7 @@ export const transactionCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-16-02',
     octtId: 'TC_057_CS',
+    octt: ['TC_057_CS'],
     title: 'TxProfile in a transaction replaces TxDefault',
     ocpp: ['1.6'],
     as: 'csms',
@@ -36,6 +37,7 @@ export const transactionCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-16-03',
     octtId: 'TC_058_1_CS',
+    octt: ['TC_058_1_CS'],
     title: 'TxProfile without a transaction is rejected',
     ocpp: ['1.6'],
     as: 'csms',
@@ -51,6 +53,7 @@ export const transactionCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-16-04',
     octtId: 'TC_058_2_CS',
+    octt: ['TC_058_2_CS'],
     title: 'TxProfile with a wrong transactionId is rejected',
     ocpp: ['1.6'],
     as: 'csms',
@@ -68,6 +71,7 @@ export const transactionCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-16-16',
     octtId: 'TC_059_CS',
+    octt: ['TC_059_CS'],
     title: 'RemoteStart with TxProfile; same stackLevel replaces it, a higher one stacks',
     ocpp: ['1.6'],
     as: 'csms',
@@ -90,6 +94,7 @@ export const transactionCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-16-17',
     octtId: 'TC_060_CS',
+    octt: ['TC_060_CS'],
     title: 'RemoteStart with an invalid profile (TxDefault; TxProfile with transactionId) is rejected',
     ocpp: ['1.6'],
     as: 'csms',
@@ -144,6 +149,7 @@ export const transactionCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-02',
     octtId: 'TC_K_02_CS',
+    octt: ['TC_K_02_CS', 'TC_K_11_CS', 'TC_K_16_CS'],
     title: 'TxProfile rejections: no transaction, evse 0, unknown transactionId, no transactionId',
     ocpp: ['2.0.1'],
     as: 'csms',
@@ -183,6 +189,7 @@ export const transactionCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-18',
     octtId: 'TC_K_37_CS',
+    octt: ['TC_K_37_CS'],
     title: 'RequestStartTransaction with a TxProfile: bound to the new transaction, replaceable by id',
     ocpp: ['2.0.1'],
     as: 'csms',
@@ -222,6 +229,7 @@ export const transactionCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-21',
     octtId: 'TC_K_28_CS',
+    octt: ['TC_K_28_CS'],
     title: 'TxDefault set during an ongoing transaction applies at once',
     ocpp: ['2.0.1'],
     as: 'csms',
