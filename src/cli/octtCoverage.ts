@@ -23,5 +23,5 @@ export function octtCoverageLine(defs: readonly { octt?: string[] }[], ocpp: Ocp
   const p = PATTERNS[ocpp];
   if (!p) return undefined;
   const ids = octtIdsCovered(defs, ocpp);
-  return `OCTT ${p.label} covered: ${ids.length} (${ids.join(', ')})`;
+  return `OCTT ${p.label} covered: ${ids.length}${ids.length ? ` (${ids.join(', ')})` : ''}`;
 }

@@ -153,4 +153,35 @@ export const installCases: CaseDefinition[] = [
       await capacity(t);
     },
   }),
+  defineCase({
+    id: 'SC-201-05',
+    octt: ['TC_K_04_CS'],
+    title: 'Replace by id across EVSE and purpose: one profile with that id, the latest one',
+    ocpp: ['2.0.1'],
+    as: 'csms',
+    requirements: ['K01.FR.05', 'K09.FR.02'],
+    tags: ['replace'],
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const ID = 2320;
+      // K01.FR.05: a Set with an installed id replaces that profile whatever its EVSE and purpose. Each Get
+      // asks by id without evseId, so exactly one profile must come back — the latest — and the mirror
+      // (rules §4, replacedBy) says which; a device that keeps both or the old one differs.
+      const steps: [string, number, ProfileSpec][] = [
+        ['TxDefault evse 1, 6 A', 1, { id: ID, purpose: 'TxDefault', periods: [[0, 6]] }],
+        ['same id, TxDefault evse 1, 10 A', 1, { id: ID, purpose: 'TxDefault', periods: [[0, 10]] }],
+      ];
+      if (t.caps.evses >= 2) steps.push(['same id, TxDefault evse 2, 10 A', 2, { id: ID, purpose: 'TxDefault', periods: [[0, 10]] }]);
+      steps.push(['same id, Max on evse 0, 16 A', 0, { id: ID, purpose: 'Max', periods: [[0, 16]], duration: 86400 }]);
+      for (const [label, evseId, spec] of steps) {
+        await t.step(`Set ${label}`, () => sc.install(evseId, spec));
+        await t.step(`Get(chargingProfileId [${ID}], no evseId): exactly the ${label} profile`, async () => {
+          const out = await getProfiles(sc, { chargingProfile: { chargingProfileId: [ID] }, rule: 'K01.FR.05' });
+          t.check.equal(out.reported.length, 1, `profiles with id ${ID} reported after "${label}"`, { rule: 'K01.FR.05' });
+          const got = out.reported[0];
+          if (got) t.check.equal(got.evseId, evseId, `evseId of profile ${ID} after "${label}"`, { rule: 'K01.FR.05' });
+        });
+      }
+    },
+  }),
 ];
