@@ -46,6 +46,8 @@ export const STATION_FAULTS = {
   'callerror-details-string': 'a ClearChargingProfile with a stackLevel criterion is answered with a CALLERROR whose errorDetails is a JSON string (OCPP-J framing)',
   // reboot persistence (issue #12 item 8)
   'profiles-lost-on-reboot': 'installed profiles are forgotten when the station reboots after a Reset (1.6 errata 3.37, K01.FR.27)',
+  // Replacement by id (issue #12, OCTT coverage: TC_K_04_CS).
+  'replace-by-id-same-evse-only': '2.0.1: a Set with an installed id replaces it only on the same EVSE and purpose; the old profile with that id stays elsewhere (K01.FR.05)',
 } as const;
 
 export type StationFault = keyof typeof STATION_FAULTS;

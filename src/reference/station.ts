@@ -244,8 +244,13 @@ export class ReferenceStation extends EventEmitter {
 
   private onSetChargingProfile(p: Payload, ctx: HandlerContext): Payload | Reply {
     const { evseId, wire } = setChargingProfileRequest(this.version, p);
+    const before = this.faults.has('replace-by-id-same-evse-only') && this.version !== '1.6' ? this.store.list() : [];
     const answer = answerSetChargingProfile(this.version, this.store, evseId, wire, this.transactions);
     const { outcome, profile } = answer;
+    if (outcome.status === 'Accepted' && before.length) {
+      // Fault: K01.FR.05 replacement applied only within one EVSE and purpose; same-id profiles elsewhere stay.
+      this.store.forceKeep(before.filter((e) => e.profile.id === profile.id && (e.evseId !== evseId || e.profile.purpose !== profile.purpose)));
+    }
     let payload = answer.payload;
     if (outcome.status === 'Rejected') {
       const forced =

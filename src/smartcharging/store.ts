@@ -78,6 +78,11 @@ export class ProfileStore {
     this.put(evseId, deepCopy(profile), raw, source);
   }
 
+  /** Put entries back without any check or replacement. Only for fault injection (mutation self-test). */
+  forceKeep(entries: readonly Installed[]): void {
+    for (const e of entries) this.entries.push({ ...e, profile: deepCopy(e.profile), raw: deepCopy(e.raw) });
+  }
+
   /** Bind unbound TxProfiles of the transaction's EVSE to it (the RemoteStart/RequestStart profile). Returns bound ids. */
   startTransaction(tx: Transaction): number[] {
     const bound: number[] = [];

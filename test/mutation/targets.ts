@@ -8,12 +8,14 @@ export type Version = '1.6' | '2.0.1';
 
 /** Faults on messages 1.6 does not have (GetChargingProfiles / ReportChargingProfiles): 1.6 passes. */
 export const NOT_IN_16 = ['tbc-never-false', 'report-drops-profile', 'wrong-request-id', 'report-before-response', 'interleaved-reports', 'get-ignores-evse', 'get-profiles-not-implemented', 'reports-never-sent', 'report-stream-stops'];
+// 2.0.1-only faults on messages 1.6 has: the reference station applies them in 2.0.1 only (K01.FR.05 replacement by id).
+NOT_IN_16.push('replace-by-id-same-evse-only');
 
 export const TARGETS: Record<Version, Record<string, string[]>> = {
   '2.0.1': {
     'tbc-never-false': ['SC-201-07', 'SC-201-23', 'SC-X-07', 'SC-201-08'],
     'report-drops-profile': ['SC-201-07', 'SC-201-23', 'SC-201-08'],
-    'wrong-request-id': ['SC-201-07', 'SC-201-23'],
+    'wrong-request-id': ['SC-201-07', 'SC-201-23', 'SC-201-01', 'SC-201-05'],
     'report-before-response': ['SC-201-07', 'SC-201-23'],
     'interleaved-reports': ['SC-201-07', 'SC-201-23', 'SC-X-07'],
     'clear-ignores-stacklevel': ['SC-201-10', 'SC-201-24'],
@@ -49,6 +51,8 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
     'callerror-details-string': ['SC-201-10', 'SC-201-24'],
     // Reboot persistence (issue #12 item 8): only the reboot case resets the station.
     'profiles-lost-on-reboot': ['SC-201-32'],
+    // Replacement by id across EVSE and purpose (issue #12, OCTT TC_K_04_CS).
+    'replace-by-id-same-evse-only': ['SC-201-05'],
   },
   '1.6': {
     'clear-ignores-stacklevel': ['SC-16-13', 'SC-16-30'],

@@ -22,3 +22,10 @@ describe('OCTT cases SC-201-01 / SC-201-05 against the built-in station', () => 
     expect(r.failed).toEqual(expect.arrayContaining(['SC-201-01', 'SC-201-05']));
   }, 120_000);
 });
+
+test('K01.FR.05 (TC_K_04_CS): a station that replaces by id only on the same EVSE and purpose fails SC-201-05', async () => {
+  const r = await runBuiltin({ ocpp: '2.0.1', grep: GREP, builtinFaults: ['replace-by-id-same-evse-only'] });
+  expect(r.failed).toEqual(['SC-201-05']);
+  const c = r.result.cases.find((x) => x.id === 'SC-201-05')!;
+  expect(c.failures.some((f) => f.rule === 'K01.FR.05')).toBe(true);
+}, 120_000);
