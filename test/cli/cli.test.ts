@@ -110,6 +110,8 @@ describe('ocpp-conformance CLI', () => {
     expect(r.stdout).toMatch(/^SC-201-07\tBulk install and GetChargingProfiles pagination with tbc \[TC_K_29_CS\]\t/m);
     expect(r.stdout).toMatch(/^SC-X-02\t/m);
     expect(r.stdout).toMatch(/^\d+ case\(s\) for OCPP 2\.0\.1, harness as csms$/m);
+    // issue #12: the list ends with the OCTT coverage of the station suite.
+    expect(r.stdout).toMatch(/\nOCTT TC_K_\*_CS covered: \d+ \(TC_K_01_CS, .*TC_K_13_CS, .*\)\n$/);
     expect(r.stderr).not.toMatch(/built-in reference|waiting for/);
     expect(fs.readdirSync(tmp)).toEqual([]); // no reports written
     expect(r.ms).toBeLessThan(10_000);
@@ -120,11 +122,13 @@ describe('ocpp-conformance CLI', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     // issue #11: SC-X-01 and SC-X-99 judge what happens outside the cases; --grep never filters them out.
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines[0]).toBe('SC-X-01\tConnection, boot and capability discovery\t');
     expect(lines[1]).toMatch(/^SC-201-07\t/);
     expect(lines[2]).toBe('SC-X-99\tFrames outside cases\t');
     expect(lines[3]).toBe('3 case(s) for OCPP 2.0.1, harness as csms');
+    // issue #12: the OCTT coverage of what is listed.
+    expect(lines[4]).toBe('OCTT TC_K_*_CS covered: 3 (TC_K_29_CS, TC_K_30_CS, TC_K_31_CS)');
   });
 
   test('run --suite <file.ts> --list loads a TypeScript suite without a build step', async () => {
