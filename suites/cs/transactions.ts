@@ -268,4 +268,34 @@ export const transactionCases: CaseDefinition[] = [
       await verifyIds(sc, [2251], 'nothing installed');
     },
   }),
+  defineCase({
+    id: 'SC-201-11',
+    octt: ['TC_K_09_CS'],
+    title: 'Clear TxDefault during a transaction: the composite leaves 6 A for the model (Max)',
+    ocpp: ['2.0.1'],
+    as: 'csms',
+    requirements: ['K10.FR.07', 'K01.FR.32', 'K10.FR.03'],
+    needs: { ...REMOTE, maxProfiles: 2 },
+    async run(t) {
+      const sc = new SmartCharging(t);
+      // OCTT TC_K_09_CS sets LimitChangeSignificance 1.0 so the change is notified; the notification traffic
+      // is tolerated here and an answer other than Accepted only noted (a configuration variable, no SHALL).
+      const sv = await t.step('SetVariables SmartChargingCtrlr.LimitChangeSignificance = 1.0', () =>
+        t.tryCall<Payload>('SetVariables', {
+          setVariableData: [{ attributeValue: '1.0', component: { name: 'SmartChargingCtrlr' }, variable: { name: 'LimitChangeSignificance' } }],
+        }));
+      const status = sv.ok ? String(((sv.payload.setVariableResult as Payload[] | undefined)?.[0] as Payload | undefined)?.attributeStatus) : `CALLERROR ${sv.errorCode}`;
+      if (status !== 'Accepted') t.note.info(`LimitChangeSignificance not set (${status}); the case does not depend on it`, 'K10.FR.07');
+      // A Max on evse 0 gives the composite a defined limit once the TxDefault is gone, so "≠ 6" is exact.
+      await t.step('Max on evse 0, 32 A', () => sc.install(0, { id: 2261, purpose: 'Max', periods: [[0, 32]], duration: 86400 }));
+      await t.step('start a transaction on evse 1', () => startTx(sc, 1));
+      await t.step('TxDefault on evse 1, 6 A', () => sc.install(1, { id: 2262, purpose: 'TxDefault', periods: [[0, 6]] }));
+      await t.step('composite on evse 1: 6 A (applies to the running transaction)', () => expectComposite(sc, 1, 300, undefined, { rule: 'K01.FR.32' }));
+      await t.step('Clear(id of the TxDefault) → Accepted', async () => {
+        const r = await sc.clear({ chargingProfileId: 2262 });
+        t.check.equal(r, 'Accepted', 'ClearChargingProfile of the installed TxDefault', { rule: 'K10.FR.03', pointer: '/status' });
+      });
+      await t.step('composite on evse 1 no longer 6 A: the Max (32 A) applies', () => expectComposite(sc, 1, 300, undefined, { rule: 'K10.FR.07' }));
+    },
+  }),
 ];

@@ -32,7 +32,7 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
     'accept-txprofile-without-transaction': ['SC-201-02'],
     'accept-max-on-evse': ['SC-201-03'],
     'accept-first-period-nonzero': ['SC-201-03'],
-    'composite-ignores-max': ['SC-201-12'],
+    'composite-ignores-max': ['SC-201-12', 'SC-201-11'],
     'composite-txdefault-over-txprofile': ['SC-201-12'],
     'composite-wrong-anchor': ['SC-201-12'],
     'composite-truncated': ['SC-201-12'],

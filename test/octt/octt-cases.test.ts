@@ -29,3 +29,20 @@ test('K01.FR.05 (TC_K_04_CS): a station that replaces by id only on the same EVS
   const c = r.result.cases.find((x) => x.id === 'SC-201-05')!;
   expect(c.failures.some((f) => f.rule === 'K01.FR.05')).toBe(true);
 }, 120_000);
+
+describe('SC-201-11 (TC_K_09_CS) against the built-in station', () => {
+  test('K10.FR.07: a correct station passes, exit 0', async () => {
+    const r = await runBuiltin({ ocpp: '2.0.1', grep: 'SC-201-11' });
+    expect(r.result.cases.find((c) => c.id === 'SC-201-11')?.verdict).toBe('passed');
+    expect(r.failed).toEqual([]);
+    expect(r.errored).toEqual([]);
+    expect(r.exitCode).toBe(0);
+  }, 120_000);
+
+  test('a station whose composite ignores the Max fails it once the TxDefault is cleared', async () => {
+    const r = await runBuiltin({ ocpp: '2.0.1', grep: 'SC-201-11', builtinFaults: ['composite-ignores-max'] });
+    expect(r.failed).toEqual(['SC-201-11']);
+    const c = r.result.cases.find((x) => x.id === 'SC-201-11')!;
+    expect(c.failures.map((f) => f.rule)).toEqual(['K10.FR.07']);
+  }, 120_000);
+});
