@@ -139,7 +139,7 @@ describe('ocpp-conformance CLI', () => {
     expect(r.stdout).toContain('10 case(s) for OCPP 2.0.1, harness as csms');
     const grep = await cli(['run', '--suite', MINI, '--suite', 'smartcharging', '--list', '--grep', '^(MINI-04|SC-201-07)\\n'], { cwd: tmp });
     expect(grep.code).toBe(0);
-    expect(grep.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(['SC-X-01', 'MINI-04', 'SC-201-07', 'SC-X-99', '4 case(s) for OCPP 2.0.1, harness as csms']);
+    expect(grep.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(['SC-X-01', 'MINI-04', 'SC-201-07', 'SC-X-99', '4 case(s) for OCPP 2.0.1, harness as csms', 'OCTT TC_K_*_CS covered: 3 (TC_K_29_CS, TC_K_30_CS, TC_K_31_CS)']);
   });
 
   test('a bad --config file exits 2 and names the field', async () => {
