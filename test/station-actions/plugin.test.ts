@@ -12,7 +12,7 @@ import { ReferenceStation } from '../../src/reference';
  * one in after the Accepted start and the transaction cases run; without it they end ERROR
  * (PreconditionFailed) naming the setting — never FAIL. Reference station quirk 'needs-plugin'.
  */
-async function runNeedsPlugin(ocpp: '1.6' | '2.0.1', grep: string, partial: PartialConfig): Promise<{ out: RunOutput; hits: string[] }> {
+async function runNeedsPlugin(ocpp: '1.6' | '2.0.1', grep: string | undefined, partial: PartialConfig): Promise<{ out: RunOutput; hits: string[] }> {
   let station: ReferenceStation | undefined;
   const hits: string[] = [];
   const http: Server = createServer((req, res) => {
@@ -28,7 +28,7 @@ async function runNeedsPlugin(ocpp: '1.6' | '2.0.1', grep: string, partial: Part
       {
         ocpp,
         listen: '127.0.0.1:0',
-        grep,
+        ...(grep ? { grep } : {}),
         reporters: [],
         timing: { callTimeoutMs: 3000, graceMs: 300, caseTimeoutMs: 60_000, connectTimeoutMs: 10_000 },
         device: { features: { smartCharging: true, remoteStart: true } },
@@ -78,3 +78,15 @@ describe.each(['1.6', '2.0.1'] as const)('OCPP %s: a transaction that starts onl
     expect(out.exitCode).toBe(2);
   }, 90_000);
 });
+
+// The full 2.0.1 suite against needs-plugin is not here yet: in a whole-suite run (not per case) the
+// reference station's deferred TransactionEvent meets a report stream of a later case (SC-X-07, SC-201-08/-10/
+// -24/-25 flagged Part 4 §4.1.1); under investigation (closing note of session 2).
+test(`full 1.6 station suite against quirk needs-plugin with stationActions.plugIn: exit 0, no failure, no ERROR`, async () => {
+  const { out, hits } = await runNeedsPlugin('1.6', undefined, { stationActions: { plugIn: { type: 'http', url: 'BASE/plugin?evse={evseId}' } } } as PartialConfig);
+  const bad = out.result.cases.filter((c) => c.verdict === 'failed' || c.verdict === 'error').map((c) => `${c.id}: ${c.reason ?? c.failures[0]?.message}`);
+  expect(bad).toEqual([]);
+  expect(out.exitCode).toBe(0);
+  expect(hits.length).toBeGreaterThan(3);
+}, 240_000);
+
