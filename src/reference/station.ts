@@ -323,6 +323,13 @@ export class ReferenceStation extends EventEmitter {
     if (this.quirks.has('composite-start-schedule-16') && this.version === '1.6' && payload.status === 'Accepted') {
       payload = { ...payload, chargingSchedule: { ...(payload.chargingSchedule as Payload), startSchedule: payload.scheduleStart } };
     }
+    // Quirk 'composite-phases-unknown-16': MicroOcpp 1.6 reports numberPhases −1 in composite periods; 1.6
+    // §7.14 gives the field no range, so the harness WARNs (2.x keeps rules §2's 1..3 as a failure).
+    if (this.quirks.has('composite-phases-unknown-16') && this.version === '1.6' && payload.status === 'Accepted') {
+      const schedule = payload.chargingSchedule as Payload;
+      const periods = (schedule.chargingSchedulePeriod as Payload[]).map((pp) => ({ ...pp, numberPhases: -1 }));
+      payload = { ...payload, chargingSchedule: { ...schedule, chargingSchedulePeriod: periods } };
+    }
     if (!this.faults.has('wrong-type') || payload.status !== 'Accepted') return payload;
     if (this.version === '1.6') return Reply.invalid({ ...payload, connectorId: String(payload.connectorId) });
     const schedule = payload.schedule as Payload;

@@ -266,7 +266,12 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
     if (i > 0) t.check.ok(p.startPeriod > periods[i - 1]!.startPeriod, 'startPeriods strictly increasing', { frameSeq, rule: 'rules §5.2 step 8', pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
     t.check.ok(p.startPeriod < end, `every period starts inside the duration (${end} s)`, { frameSeq, rule: 'rules §5.2 step 8', pointer: `${ptr}/startPeriod`, actual: p.startPeriod });
     if (p.limit < 0) t.note.warn(`negative limit ${p.limit} ${reportedUnit} at ${ptr}/limit`, 'rules §5.2 step 7');
-    if (p.numberPhases !== undefined) t.check.ok(p.numberPhases >= 1 && p.numberPhases <= 3, 'numberPhases in 1..3', { frameSeq, rule: 'rules §2', pointer: `${ptr}/numberPhases`, actual: p.numberPhases });
+    if (p.numberPhases !== undefined && !(p.numberPhases >= 1 && p.numberPhases <= 3)) {
+      // 1.6 §7.14 gives numberPhases no range and no SHALL (MicroOcpp reports -1 for "unknown"): a WARN in
+      // 1.6. 2.x: the team rule (rules §2, K01.FR.45: an AC EVSE supplies 1..3 phases) stays a FAIL.
+      if (sc.v16) t.note.warn(`numberPhases ${p.numberPhases} at ${ptr}/numberPhases is outside 1..3 (1.6 sets no range)`, '1.6 §7.14');
+      else t.check.ok(false, 'numberPhases in 1..3', { frameSeq, rule: 'rules §2', pointer: `${ptr}/numberPhases`, actual: p.numberPhases });
+    }
     if (!sc.v16 && !model.atMostOneDecimal(p.limit)) t.note.warn(`limit ${p.limit} ${reportedUnit} at ${ptr}/limit has more than one decimal`, 'rules §8');
   });
   return { status, payload, frameSeq, scheduleStart: start, periods, unit: reportedUnit, duration: reportedDuration, ...(expected ? { expected: expected.result } : {}) };

@@ -30,3 +30,13 @@ test('1.6: quirk composite-start-schedule-16 — the full suite passes with a WA
   const warned = r.result.cases.filter((c) => c.notes.some((n) => n.level === 'warn' && n.rule === '1.6 errata 3.57'));
   expect(warned.length).toBeGreaterThan(5);
 }, 240_000);
+
+/** 1.6 §7.14 gives numberPhases no range (MicroOcpp reports −1): WARN in 1.6, never a failure. */
+test('1.6 §7.14: quirk composite-phases-unknown-16 — numberPhases −1 in composites is a WARN, the suite passes', async () => {
+  const r = await runBuiltin({ ocpp: '1.6', builtinQuirks: ['composite-phases-unknown-16'] });
+  expect(r.failed).toEqual([]);
+  expect(r.errored).toEqual([]);
+  expect(r.exitCode).toBe(0);
+  const warned = r.result.cases.filter((c) => c.notes.some((n) => n.level === 'warn' && n.rule === '1.6 §7.14' && /numberPhases -1/.test(n.message)));
+  expect(warned.length).toBeGreaterThan(3);
+}, 240_000);
