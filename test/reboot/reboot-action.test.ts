@@ -1,56 +1,31 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { mergeConfig, type PartialConfig } from '../../src/runner/config';
-import { runConformance, type RunOutput } from '../../src/runner/runner';
-import { loadSuites } from '../../src/runner/loader';
-import { ReferenceStation } from '../../src/reference';
+import type { ReferenceStation } from '../../src/reference';
+import { runWithListeningStation, type ListeningRun } from '../helpers/listeningStation';
 
 /**
  * Issue #12 item 8 with the `reboot` station action (a device without Reset, rebooted by a bench): the
  * harness listens, a reference station connects, the action (a local HTTP endpoint) power-cycles it
  * (drops the connection; it reconnects and boots again keeping its profiles). K01.FR.27 / errata 3.37.
  */
-async function runWithRebootAction(ocpp: '1.6' | '2.0.1', partial: PartialConfig, onReboot: (station: ReferenceStation) => number): Promise<{ out: RunOutput; hits: string[] }> {
-  let station: ReferenceStation | undefined;
-  const hits: string[] = [];
-  const http: Server = createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`);
-    res.statusCode = onReboot(station!);
-    res.end('{}');
+function runWithRebootAction(ocpp: '1.6' | '2.0.1', partial: PartialConfig, onReboot: (station: ReferenceStation) => number): Promise<ListeningRun> {
+  return runWithListeningStation({
+    ocpp,
+    config: (base) =>
+      mergeConfig(
+        {
+          ocpp,
+          listen: '127.0.0.1:0',
+          grep: ocpp === '1.6' ? 'SC-16-25' : 'SC-201-32',
+          reporters: [],
+          timing: { callTimeoutMs: 4000, graceMs: 300, caseTimeoutMs: 30_000, connectTimeoutMs: 10_000, rebootTimeoutMs: 5000 },
+          device: { features: { smartCharging: true, reset: false } },
+          stationActions: { reboot: { type: 'http', url: base } },
+        },
+        partial,
+      ),
+    station: { identity: 'CS-REBOOT-1', callTimeoutMs: 4000 },
+    answer: (_req, station) => onReboot(station!),
   });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  try {
-    const config = mergeConfig(
-      {
-        ocpp,
-        listen: '127.0.0.1:0',
-        grep: ocpp === '1.6' ? 'SC-16-25' : 'SC-201-32',
-        reporters: [],
-        timing: { callTimeoutMs: 4000, graceMs: 300, caseTimeoutMs: 30_000, connectTimeoutMs: 10_000, rebootTimeoutMs: 5000 },
-        device: { features: { smartCharging: true, reset: false } },
-        stationActions: { reboot: { type: 'http', url: base } },
-      },
-      partial,
-    );
-    const out = await runConformance({
-      config,
-      suites: loadSuites(['smartcharging']),
-      reporter: { onRunEnd: () => undefined },
-      fixturesDir: join(__dirname, '..', '..', 'fixtures'),
-      notice: (line) => {
-        const m = /waiting for a Charging Station on (ws:\/\/\S+)\/<identity>/.exec(line);
-        if (!m) return;
-        station = new ReferenceStation({ version: ocpp, url: m[1]!, identity: 'CS-REBOOT-1', callTimeoutMs: 4000 });
-        void station.start().catch(() => undefined);
-      },
-    });
-    return { out, hits };
-  } finally {
-    await station?.stop();
-    await new Promise<void>((r) => http.close(() => r()));
-  }
 }
 
 const CASE = { '1.6': 'SC-16-25', '2.0.1': 'SC-201-32' } as const;

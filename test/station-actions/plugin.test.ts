@@ -1,10 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { mergeConfig, type PartialConfig } from '../../src/runner/config';
-import { runConformance, type RunOutput } from '../../src/runner/runner';
-import { loadSuites } from '../../src/runner/loader';
-import { ReferenceStation } from '../../src/reference';
+import { runWithListeningStation, type ListeningRun } from '../helpers/listeningStation';
 
 /**
  * Issue #12 item 5: a real station accepts a remote start and then waits for an EV. With the `plugIn`
@@ -12,47 +7,27 @@ import { ReferenceStation } from '../../src/reference';
  * one in after the Accepted start and the transaction cases run; without it they end ERROR
  * (PreconditionFailed) naming the setting — never FAIL. Reference station quirk 'needs-plugin'.
  */
-async function runNeedsPlugin(ocpp: '1.6' | '2.0.1', grep: string | undefined, partial: PartialConfig): Promise<{ out: RunOutput; hits: string[] }> {
-  let station: ReferenceStation | undefined;
-  const hits: string[] = [];
-  const http: Server = createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`);
-    const evse = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('evse'));
-    res.statusCode = station?.plugIn(evse) ? 200 : 409;
-    res.end('{}');
+function runNeedsPlugin(ocpp: '1.6' | '2.0.1', grep: string | undefined, partial: PartialConfig): Promise<ListeningRun> {
+  return runWithListeningStation({
+    ocpp,
+    config: (base) => {
+      const config = mergeConfig(
+        {
+          ocpp,
+          listen: '127.0.0.1:0',
+          ...(grep ? { grep } : {}),
+          reporters: [],
+          timing: { callTimeoutMs: 3000, graceMs: 300, caseTimeoutMs: 60_000, connectTimeoutMs: 10_000 },
+          device: { features: { smartCharging: true, remoteStart: true } },
+        },
+        partial,
+      );
+      if (config.stationActions?.plugIn && 'url' in config.stationActions.plugIn) config.stationActions.plugIn.url = config.stationActions.plugIn.url.replace('BASE', base);
+      return config;
+    },
+    station: { identity: 'CS-PLUGIN-1', callTimeoutMs: partial.timing?.callTimeoutMs ?? 3000, quirks: ['needs-plugin'] },
+    answer: (req, station) => (station?.plugIn(Number(new URL(req.url ?? '/', 'http://x').searchParams.get('evse'))) ? 200 : 409),
   });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  try {
-    const config = mergeConfig(
-      {
-        ocpp,
-        listen: '127.0.0.1:0',
-        ...(grep ? { grep } : {}),
-        reporters: [],
-        timing: { callTimeoutMs: 3000, graceMs: 300, caseTimeoutMs: 60_000, connectTimeoutMs: 10_000 },
-        device: { features: { smartCharging: true, remoteStart: true } },
-      },
-      partial,
-    );
-    if (config.stationActions?.plugIn && 'url' in config.stationActions.plugIn) config.stationActions.plugIn.url = config.stationActions.plugIn.url.replace('BASE', base);
-    const out = await runConformance({
-      config,
-      suites: loadSuites(['smartcharging']),
-      reporter: { onRunEnd: () => undefined },
-      fixturesDir: join(__dirname, '..', '..', 'fixtures'),
-      notice: (line) => {
-        const m = /waiting for a Charging Station on (ws:\/\/\S+)\/<identity>/.exec(line);
-        if (!m) return;
-        station = new ReferenceStation({ version: ocpp, url: m[1]!, identity: 'CS-PLUGIN-1', callTimeoutMs: config.timing.callTimeoutMs, quirks: ['needs-plugin'] });
-        void station.start().catch(() => undefined);
-      },
-    });
-    return { out, hits };
-  } finally {
-    await station?.stop();
-    await new Promise<void>((r) => http.close(() => r()));
-  }
 }
 
 const CASES = { '1.6': 'SC-16-02', '2.0.1': 'SC-201-16' } as const;
