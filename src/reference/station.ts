@@ -498,15 +498,7 @@ export class ReferenceStation extends EventEmitter {
     const session = this.session!;
     const own = this.ownSessionNow();
     setImmediate(() => {
-      void this.withOwnSession(own, evseId, () => session.call('TransactionEvent', {
-          eventType: 'Started',
-          timestamp: tx.startedAt,
-          triggerReason: 'RemoteStart',
-          seqNo: 0,
-          transactionInfo: { transactionId, chargingState: 'Charging', remoteStartId: p.remoteStartId },
-          evse: { id: evseId, connectorId: 1 },
-          idToken: p.idToken,
-        }))
+      void this.withOwnSession(own, evseId, () => session.call('TransactionEvent', txStarted201({ transactionId, evseId, at: tx.startedAt, triggerReason: 'RemoteStart', idToken: p.idToken, remoteStartId: p.remoteStartId })))
         .catch((e) => this.log(`TransactionEvent failed: ${(e as Error).message}`));
     });
     return transactionId;
@@ -551,26 +543,9 @@ export class ReferenceStation extends EventEmitter {
         return () => session.call('StopTransaction', { transactionId: res.transactionId, meterStop: 0, timestamp: iso(nowS()), reason: 'Local' }).catch(failed);
       } else {
         const transactionId = this.newTransactionId201();
-        await session.call('TransactionEvent', {
-          eventType: 'Started',
-          timestamp: iso(nowS()),
-          triggerReason: 'Authorized',
-          seqNo: 0,
-          transactionInfo: { transactionId, chargingState: 'Charging' },
-          evse: { id: evseId, connectorId: 1 },
-          idToken: { idToken: ownTag, type: 'ISO14443' },
-        });
+        await session.call('TransactionEvent', txStarted201({ transactionId, evseId, at: iso(nowS()), triggerReason: 'Authorized', idToken: { idToken: ownTag, type: 'ISO14443' } }));
         return () =>
-          session
-            .call('TransactionEvent', {
-              eventType: 'Ended',
-              timestamp: iso(nowS()),
-              triggerReason: 'StopAuthorized',
-              seqNo: 1,
-              transactionInfo: { transactionId, stoppedReason: 'Local' },
-              evse: { id: evseId, connectorId: 1 },
-            })
-            .catch(failed);
+session.call('TransactionEvent', txEnded201({ transactionId, evseId, triggerReason: 'StopAuthorized', stoppedReason: 'Local' })).catch(failed);
       }
     } catch (e) {
       failed(e);
@@ -597,14 +572,7 @@ export class ReferenceStation extends EventEmitter {
       if (this.version === '1.6') {
         await session.call('StopTransaction', { transactionId: Number(tx.transactionId), meterStop: 0, timestamp: iso(nowS()), reason });
       } else {
-        await session.call('TransactionEvent', {
-          eventType: 'Ended',
-          timestamp: iso(nowS()),
-          triggerReason: 'RemoteStop',
-          seqNo: 1,
-          transactionInfo: { transactionId: tx.transactionId, stoppedReason: reason },
-          evse: { id: tx.evseId, connectorId: 1 },
-        });
+        await session.call('TransactionEvent', txEnded201({ transactionId: tx.transactionId, evseId: tx.evseId, triggerReason: 'RemoteStop', stoppedReason: reason }));
       }
       if (this.quirks.has('finishing-after-stop')) this.finish(session, tx.evseId);
       else await this.sendStatus(session, tx.evseId, 'Available');
@@ -695,4 +663,32 @@ function lenientDecimals(session: RpcSession): void {
     return { ...r, valid: violations.length === 0, violations };
   };
   Object.defineProperty(session, 'validator', { value: lenient });
+}
+
+/**
+ * 2.0.1 TransactionEvent Started (E01/E02): seqNo 0, connector 1 of the EVSE, charging at once (the reference
+ * station has its EV ready unless a quirk says otherwise).
+ */
+function txStarted201(o: { transactionId: string; evseId: number; at: string; triggerReason: string; idToken: unknown; remoteStartId?: unknown }): Payload {
+  return {
+    eventType: 'Started',
+    timestamp: o.at,
+    triggerReason: o.triggerReason,
+    seqNo: 0,
+    transactionInfo: { transactionId: o.transactionId, chargingState: 'Charging', ...(o.remoteStartId !== undefined ? { remoteStartId: o.remoteStartId } : {}) },
+    evse: { id: o.evseId, connectorId: 1 },
+    idToken: o.idToken,
+  };
+}
+
+/** 2.0.1 TransactionEvent Ended (E06): the reference station sends no Updated events, so seqNo is 1. */
+function txEnded201(o: { transactionId: string; evseId: number; triggerReason: string; stoppedReason: string }): Payload {
+  return {
+    eventType: 'Ended',
+    timestamp: iso(nowS()),
+    triggerReason: o.triggerReason,
+    seqNo: 1,
+    transactionInfo: { transactionId: o.transactionId, stoppedReason: o.stoppedReason },
+    evse: { id: o.evseId, connectorId: 1 },
+  };
 }
