@@ -75,13 +75,19 @@ export function addSimulateCommands(program: Command, io: { out: NodeJS.Writable
     .option('--listen <host:port>', 'listen address', '127.0.0.1:9220')
     .option('--password <pw>', 'HTTP Basic password required from stations')
     .option('--fault <name>', 'inject a nonconformance (repeatable)', collect)
-    .action(async (o: { ocpp: '1.6' | '2.0.1'; listen: string; password?: string; fault?: string[] }) => {
+    .addOption(new Option('--api <style>', 'command API: trigger (POST /trigger/<identity>/<Action>) or rest (CitrineOS-like, async callback)').choices(['trigger', 'rest']).default('trigger'))
+    .option('--api-token <token>', 'rest API: require authorization: Bearer <token>')
+    .action(async (o: { ocpp: '1.6' | '2.0.1'; listen: string; password?: string; fault?: string[]; api: 'trigger' | 'rest'; apiToken?: string }) => {
       const { ReferenceCsms } = reference();
       const code = await serve(
-        () => new ReferenceCsms({ versions: [o.ocpp], ...parseListen(o.listen), password: o.password, faults: o.fault, log }),
+        () => new ReferenceCsms({ versions: [o.ocpp], ...parseListen(o.listen), password: o.password, faults: o.fault, log, api: o.api, apiToken: o.apiToken }),
         (peer) => {
           const csms = peer as InstanceType<typeof ReferenceCsms>;
-          io.out.write(`reference CSMS (OCPP ${o.ocpp}) listening on ${csms.url}/<identity>; triggers: POST ${csms.httpUrl}/trigger/<identity>/<Action>\n`);
+          const commands =
+            o.api === 'rest'
+              ? `commands: POST ${csms.httpUrl}/ocpp/${o.ocpp}/<module>/<action>?identifier=<identity>&tenantId=1&callbackUrl=<url>`
+              : `triggers: POST ${csms.httpUrl}/trigger/<identity>/<Action>`;
+          io.out.write(`reference CSMS (OCPP ${o.ocpp}) listening on ${csms.url}/<identity>; ${commands}\n`);
         },
         log,
       );

@@ -6,6 +6,7 @@ import { CallErrorReply, CallErrorResponse, CallTimeoutError, OutboundSchemaErro
 import { CsmsServer, Reply, type RpcSession, type TlsFiles } from '../transport';
 import { CsmsStationState, installCsmsDefaults } from '../csms';
 import { checkFaults, CSMS_FAULTS, type CsmsFault } from './faults';
+import { CSMS_API_FAULTS, restCommand, type CsmsApiFault, type CsmsApiStyle } from './csmsRest';
 
 export interface ReferenceCsmsOptions {
   versions: OcppVersion[];
@@ -16,6 +17,14 @@ export interface ReferenceCsmsOptions {
   faults?: readonly string[];
   callTimeoutMs?: number;
   log?: (line: string) => void;
+  /**
+   * The command API (issue #13): `trigger` (default) `POST /trigger/<identity>/<Action>` answering with the
+   * station's response; `rest` the CitrineOS-like `POST /ocpp/<version>/<module>/<action>?identifier=…`
+   * answering `[{"success":…}]` at once and posting the station's answer to `callbackUrl`.
+   */
+  api?: CsmsApiStyle;
+  /** rest API: require `authorization: Bearer <apiToken>`. */
+  apiToken?: string;
 }
 
 /** ReportChargingProfiles frames of one GetChargingProfiles request, aggregated until the last one. */
@@ -40,10 +49,10 @@ export class ReferenceCsms {
   readonly states = new Map<string, CsmsStationState>();
   readonly sessions = new Map<string, RpcSession>();
   readonly reports = new Map<string, Map<number, AggregatedReport>>();
-  readonly faults: Set<CsmsFault>;
+  readonly faults: Set<CsmsFault | CsmsApiFault>;
 
   constructor(private readonly opts: ReferenceCsmsOptions) {
-    this.faults = checkFaults(opts.faults ?? [], CSMS_FAULTS);
+    this.faults = checkFaults(opts.faults ?? [], { ...CSMS_FAULTS, ...CSMS_API_FAULTS });
     this.server = new CsmsServer({
       host: opts.host,
       port: opts.port,
@@ -160,6 +169,11 @@ export class ReferenceCsms {
     return undefined;
   }
 
+  /** The command API style in use. */
+  get api(): CsmsApiStyle {
+    return this.opts.api ?? 'trigger';
+  }
+
   private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -168,7 +182,20 @@ export class ReferenceCsms {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-      if (req.method === 'POST' && parts[0] === 'trigger' && parts.length === 3) {
+      if (this.api === 'rest' && req.method === 'POST' && parts[0] === 'ocpp') {
+        const answer = restCommand(req, url, parts, await readBody(req), {
+          faults: this.faults,
+          versionOf: (id) => (this.sessions.get(id)?.isOpen ? this.sessions.get(id)!.version : undefined),
+          trigger: (id, action, payload) => this.trigger(id, action, payload),
+          log: (s) => this.log(s),
+        }, this.opts.apiToken);
+        if (answer) {
+          send(answer.status, answer.body);
+          void answer.after?.().catch((e: Error) => this.log(`rest command failed: ${e.message}`));
+          return;
+        }
+      }
+      if (this.api === 'trigger' && req.method === 'POST' && parts[0] === 'trigger' && parts.length === 3) {
         const text = await readBody(req);
         let payload: Payload;
         try {
@@ -187,7 +214,7 @@ export class ReferenceCsms {
       if (req.method === 'GET' && parts[0] === 'stations' && parts.length === 1) {
         return send(200, [...this.sessions.keys()].map((id) => ({ identity: id, boot: this.states.get(id)?.boot })));
       }
-      send(404, { error: 'unknown endpoint; POST /trigger/<identity>/<Action> with a JSON body' });
+      send(404, { error: this.api === 'rest' ? 'unknown endpoint; POST /ocpp/<version>/<module>/<action>?identifier=<identity> with a JSON body' : 'unknown endpoint; POST /trigger/<identity>/<Action> with a JSON body' });
     } catch (e) {
       send(500, { error: (e as Error).message });
     }

@@ -1,10 +1,13 @@
 import type { BuiltinPeers, StationRoleFactory } from '../runner/runner';
 import { ReferenceStation } from './station';
 import { ReferenceCsms } from './csms';
+import { checkFaults } from './faults';
+import { CSMS_QUIRKS, restTriggers } from './csmsRest';
 import { stationRole as harnessStationRole } from '../station';
 
 export { ReferenceStation, type ReferenceStationOptions } from './station';
 export { ReferenceCsms, type ReferenceCsmsOptions, type AggregatedReport } from './csms';
+export { CSMS_API_FAULTS, CSMS_QUIRKS, REST_MODULES, restTriggers, type CsmsApiStyle } from './csmsRest';
 export { STATION_FAULTS, STATION_QUIRKS, CSMS_FAULTS, UnknownFaultError, type StationFault, type CsmsFault } from './faults';
 
 /** The in-process reference peers `run` tests when neither --listen nor --url is given. */
@@ -33,8 +36,16 @@ export function builtinPeers(): BuiltinPeers {
       return { stop: () => station.stop() };
     },
     async startCsms({ config }) {
-      const csms = new ReferenceCsms({ versions: [config.ocpp], faults: config.builtinFaults, password: config.security.password, callTimeoutMs: config.timing.callTimeoutMs });
+      const rest = checkFaults(config.builtinQuirks, CSMS_QUIRKS).has('rest-api');
+      if (rest && config.ocpp === '2.1') throw new Error('the reference CSMS rest API speaks OCPP 1.6 and 2.0.1');
+      const csms = new ReferenceCsms({ versions: [config.ocpp], faults: config.builtinFaults, password: config.security.password, callTimeoutMs: config.timing.callTimeoutMs, api: rest ? 'rest' : 'trigger' });
       const url = await csms.start();
+      if (rest && !config.triggers.default) {
+        // The CitrineOS-like API (issue #13): routes per module, success rule, refusal text, callback.
+        const t = restTriggers(csms.httpUrl, config.ocpp as '1.6' | '2.0.1', config.timing.callTimeoutMs);
+        config.triggers.default = t.default;
+        config.triggers.actions = { ...t.actions, ...config.triggers.actions };
+      }
       // The harness as station reaches the built-in CSMS's trigger endpoint by the default convention.
       config.triggers.default ??= { type: 'http', url: csms.httpUrl };
       // …and reads back what it aggregated from ReportChargingProfiles (SC-CSMS-03 read-back hook).

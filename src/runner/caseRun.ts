@@ -310,6 +310,7 @@ export class CaseRun implements CaseContext {
       timeoutMs,
       signal: this.signal,
       manual: (prompt, o) => this.manual(prompt, o),
+      callbacks: this.rt.callbacks,
     }).then(
       (outcome) => {
         this.sentTestFrame = true;
@@ -347,6 +348,7 @@ export class CaseRun implements CaseContext {
       vars,
       signal: this.signal,
       manual: (prompt, o) => this.manual(prompt, o),
+      callbacks: this.rt.callbacks,
     });
     // The station was made to act: from here on a skip would hide what the case has done.
     this.sentTestFrame = true;

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import type { OcppVersion } from '../ocpp/version';
 import type { HarnessRole } from '../report/types';
+import { checkEnvRefs } from './trigger/secrets';
+import { ConfigError } from './errors';
 
 export type RateUnit = 'A' | 'W';
 
@@ -24,10 +26,26 @@ export interface DeviceCapabilities {
   unreported?: string[];
 }
 
-export type TriggerConfig =
-  | { type: 'http'; method?: string; url: string; headers?: Record<string, string>; body?: unknown }
-  | { type: 'command'; command: string }
-  | { type: 'manual'; prompt?: string };
+/** An http trigger (issue #13): request template, success rule, optional asynchronous callback. */
+export interface HttpTriggerConfig {
+  type: 'http';
+  method?: string;
+  url: string;
+  /** Values may hold `${ENV:NAME}` / `{env.NAME}`: read at run time, never printed. */
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Which answers mean "accepted" (default: any 2xx). A 2xx that breaks it is a refusal. */
+  success?: { status?: number[]; pointer?: string; equals?: unknown };
+  /** Where the CSMS's refusal text is in the answer, e.g. "/0/payload" (default: the body, clipped). */
+  refusalPointer?: string;
+  /** The CSMS posts the result to {callbackUrl}; the case may wait for it up to timeoutMs (default callTimeoutMs). */
+  callback?: { timeoutMs?: number };
+}
+
+export type TriggerConfig = HttpTriggerConfig | { type: 'command'; command: string } | { type: 'manual'; prompt?: string };
+
+/** A per-action entry: a whole trigger, or (no `type`) an override of the http default. */
+export type TriggerOverride = TriggerConfig | (Partial<Omit<HttpTriggerConfig, 'type'>> & { type?: undefined });
 
 export interface RunConfig {
   ocpp: OcppVersion;
@@ -57,7 +75,7 @@ export interface RunConfig {
   };
   /** What `manual(prompt)` does without a TTY: fail the case (error) or skip it. */
   manual: 'prompt' | 'fail' | 'skip';
-  triggers: { default?: TriggerConfig; actions?: Record<string, TriggerConfig>; readBack?: TriggerConfig };
+  triggers: { default?: TriggerConfig; actions?: Record<string, TriggerOverride>; readBack?: TriggerConfig };
   /**
    * Station actions (issue #12): how the harness makes the station under test do what an operator or EV
    * would — plugIn, unplug, presentIdToken, reboot — configured like the triggers (http / command / manual).
@@ -121,20 +139,30 @@ export const DEFAULT_CONFIG: RunConfig = {
   csms: {},
 };
 
-const trigger = {
-  type: 'object',
-  required: ['type'],
-  properties: {
-    type: { enum: ['http', 'command', 'manual'] },
-    method: { type: 'string' },
-    url: { type: 'string' },
-    headers: { type: 'object', additionalProperties: { type: 'string' } },
-    body: {},
-    command: { type: 'string' },
-    prompt: { type: 'string' },
+const triggerProperties = {
+  type: { enum: ['http', 'command', 'manual'] },
+  method: { type: 'string' },
+  url: { type: 'string' },
+  headers: { type: 'object', additionalProperties: { type: 'string' } },
+  body: {},
+  success: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      status: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 100, maximum: 599 } },
+      pointer: { type: 'string', pattern: '^(/.*)?$' },
+      equals: {},
+    },
   },
-  additionalProperties: false,
+  refusalPointer: { type: 'string', pattern: '^(/.*)?$' },
+  callback: { type: 'object', additionalProperties: false, properties: { timeoutMs: { type: 'integer', minimum: 1 } } },
+  command: { type: 'string' },
+  prompt: { type: 'string' },
 } as const;
+
+const trigger = { type: 'object', required: ['type'], properties: triggerProperties, additionalProperties: false } as const;
+/** triggers.actions.X: `type` may be left out to override the http default. */
+const triggerOverride = { type: 'object', properties: triggerProperties, additionalProperties: false } as const;
 
 /** Schema of ocpp-conformance.config.json. Every property optional: defaults < file < CLI flags. */
 export const CONFIG_SCHEMA = {
@@ -189,7 +217,7 @@ export const CONFIG_SCHEMA = {
     triggers: {
       type: 'object',
       additionalProperties: false,
-      properties: { default: trigger, actions: { type: 'object', additionalProperties: trigger }, readBack: trigger },
+      properties: { default: trigger, actions: { type: 'object', additionalProperties: triggerOverride }, readBack: trigger },
     },
     stationActions: {
       type: 'object',
@@ -221,13 +249,8 @@ export const CONFIG_SCHEMA = {
   },
 } as const;
 
-/** A configuration problem: exit code 2, message names the field. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+// Defined with the other typed errors so trigger/secrets.ts can extend it without an import cycle.
+export { ConfigError } from './errors';
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
 function validator() {
@@ -274,7 +297,10 @@ export function loadConfigFile(path: string): PartialConfig {
   } catch (e) {
     throw new ConfigError(`${path}: not valid JSON (${(e as Error).message})`);
   }
-  return validateConfig(data, path);
+  const config = validateConfig(data, path);
+  // A secret the triggers read from the environment must be there before the first case (issue #13).
+  checkEnvRefs(config, path);
+  return config;
 }
 
 /** defaults < file < CLI: nested objects merged one level deep (device, timing, security, triggers). */

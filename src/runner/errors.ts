@@ -55,3 +55,11 @@ export class PeerUnavailable extends Error {
     this.name = 'PeerUnavailable';
   }
 }
+
+/** A configuration problem: exit code 2, message names the field. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}

@@ -8,6 +8,7 @@ import type { CaseResult, RunResult } from '../report';
 import type { DeviceCapabilities } from './config';
 import type { CaseRun } from './caseRun';
 import { PeerLink } from './link';
+import { CallbackServer } from './trigger/callbacks';
 import { selectCases } from './select';
 import type { RunRuntime } from './runtime';
 import { HARNESS } from './harness';
@@ -106,7 +107,8 @@ function createContext(input: RunInput): RunContext {
     return ctx.current ? ctx.current.answer(action, payload, hctx.frame, fallback) : fallback();
   });
   const caps: DeviceCapabilities = structuredClone(config.device);
-  const rt: RunRuntime = { config, caps, link, csmsState, builtin, fixturesDir: input.fixturesDir, input: input.input, promptOutput: input.promptOutput };
+  const callbacks = new CallbackServer();
+  const rt: RunRuntime = { config, caps, link, csmsState, builtin, fixturesDir: input.fixturesDir, input: input.input, promptOutput: input.promptOutput, callbacks };
   const ctx: RunContext = {
     input,
     config,
@@ -121,7 +123,7 @@ function createContext(input: RunInput): RunContext {
     csmsState,
     stationRole,
     capabilities: { declared: config.device },
-    cleanups: [],
+    cleanups: [() => callbacks.close()],
     current: undefined,
     harnessErrors: new WeakMap<CaseRun, Error[]>(),
     outside: { connection: new OutsideCollector(), between: new OutsideCollector(), phase: 'connection' },

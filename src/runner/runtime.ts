@@ -1,6 +1,7 @@
 import type { CsmsStationState } from '../csms';
 import type { DeviceCapabilities, RunConfig } from './config';
 import type { PeerLink } from './link';
+import type { CallbackServer } from './trigger/callbacks';
 
 /** What every case of a run shares. */
 export interface RunRuntime {
@@ -13,4 +14,6 @@ export interface RunRuntime {
   /** Operator input for manual actions (tests inject a stream; default stdin when it is a TTY). */
   input?: NodeJS.ReadableStream;
   promptOutput?: NodeJS.WritableStream;
+  /** Loopback endpoint for asynchronous trigger results (issue #13); started on first use. */
+  callbacks?: CallbackServer;
 }

@@ -1,23 +1,34 @@
 /**
- * Triggers (issue #6, catalogue §1.7): how the harness makes the peer under test act. A CSMS sends
+ * Triggers (issue #6, #13, catalogue §1.7): how the harness makes the peer under test act. A CSMS sends
  * SmartCharging requests when its operator or API asks it to, so a case that needs the CSMS to act first
  * runs the trigger configured for that action, then waits for the CALL.
  *
  * - `http`: a request template (method, URL, headers, JSON body) with placeholders; a URL without
  *   placeholders is a base URL and follows the default convention `POST {base}/trigger/{identity}/{Action}`
- *   with the JSON payload as the body (what the reference CSMS implements);
+ *   with the JSON payload as the body (what the reference CSMS implements). A success rule tells an
+ *   accepted command from a refused one; `callback` waits for an asynchronous result (trigger/http.ts);
  * - `command`: a shell command with the same placeholders (values shell-quoted), bounded in time;
  * - `manual`: a prompt to the operator on a TTY with the time limit shown (the case's `manual()`);
  * - none configured: the case is skipped with that reason.
  *
- * Placeholders: {identity} {evseId} {Action} {action} {payload} (JSON) and any other var by name.
+ * Placeholders: {identity} {evseId} {payload} (JSON) {requestId} {callbackUrl}, the action as {Action}
+ * {action} (lowerCamel) {ACTION_SNAKE} {action_snake} {action-kebab}, and any other var by name.
+ * A per-action entry without `type` overrides the http default (url, method, body, headers merged).
  * A trigger that fails gives ERROR, never FAIL (catalogue §1.7).
  */
 import { spawn } from 'node:child_process';
-import type { RunConfig, TriggerConfig } from './config';
-import { ManualActionUnavailable } from './errors';
+import type { RunConfig, TriggerConfig, TriggerOverride } from './config';
+import type { CallbackServer } from './trigger/callbacks';
+import { TriggerFailed } from './trigger/errors';
+import { clip, parseMaybeJson, runHttp } from './trigger/http';
+import { actionCasings, shellQuote, substitute } from './trigger/placeholders';
 
 export type { TriggerConfig };
+export { TriggerFailed, CommandRefused } from './trigger/errors';
+export { CallbackServer, CallbackTimeout } from './trigger/callbacks';
+export { actionCasings, substitute, substituteJson, shellQuote } from './trigger/placeholders';
+export { checkEnvRefs, MissingEnvVar, REDACTED } from './trigger/secrets';
+export { jsonPointer, type SuccessRule } from './trigger/success';
 
 /** What a case hands to a trigger: the payload it wants the CSMS to send, and its EVSE. */
 export interface TriggerVars {
@@ -36,14 +47,12 @@ export interface TriggerOutcome {
   body?: unknown;
   /** Set when the trigger ended with an error after the peer had already sent the expected CALL. */
   lateError?: string;
-}
-
-/** A trigger could not be run or reported failure: the case is ERROR (catalogue §1.7), never FAIL. */
-export class TriggerFailed extends ManualActionUnavailable {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TriggerFailed';
-  }
+  /**
+   * With `callback` (or {callbackUrl} in the template): the body the CSMS posts to the callback URL
+   * (parsed JSON), e.g. the station's answer relayed by the CSMS. Rejects with CallbackTimeout after
+   * `callback.timeoutMs`; awaiting it is the case's choice.
+   */
+  callback?: Promise<unknown>;
 }
 
 export interface TriggerRun {
@@ -54,11 +63,24 @@ export interface TriggerRun {
   signal?: AbortSignal;
   /** Ask the operator (the case's manual()); used by `manual` triggers. */
   manual?: (prompt: string, opts: { timeoutMs: number }) => Promise<void>;
+  /** The run's callback endpoint (asynchronous results); needed by triggers with `callback`. */
+  callbacks?: CallbackServer;
+  /** Where `${ENV:NAME}` is read (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
-/** The trigger configured for an action: per-action config, else the default; undefined when none. */
+/**
+ * The trigger configured for an action: the per-action entry, else the default; undefined when none.
+ * A per-action entry without `type` is an override of the http default: its url / method / body /
+ * success / callback win, headers are merged (so one default carries the API's auth and success rule).
+ */
 export function triggerFor(config: Pick<RunConfig, 'triggers'>, action: string): TriggerConfig | undefined {
-  return config.triggers.actions?.[action] ?? config.triggers.default;
+  const own: TriggerOverride | undefined = config.triggers.actions?.[action];
+  const base = config.triggers.default;
+  if (!own) return base;
+  if (own.type) return own;
+  if (base?.type === 'http') return { ...base, ...own, type: 'http', headers: { ...base.headers, ...own.headers } };
+  return own.url ? { ...own, type: 'http', url: own.url } : base;
 }
 
 export function noTriggerReason(action: string): string {
@@ -78,51 +100,12 @@ export function triggerWaitMs(config: Pick<RunConfig, 'triggers' | 'timing'>, ac
 
 function placeholderValues(run: Pick<TriggerRun, 'identity' | 'action' | 'vars'>): Record<string, unknown> {
   const { payload, ...rest } = run.vars;
-  return { ...rest, identity: run.identity, Action: run.action, action: run.action, evseId: run.vars.evseId, payload: payload ?? {} };
+  return { ...rest, identity: run.identity, ...actionCasings(run.action), evseId: run.vars.evseId, payload: payload ?? {} };
 }
-
-const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_]*)\}/g;
-
-/** Replace {name} in a string; values are passed through `enc` (URL or shell encoding). Unknown names stay. */
-export function substitute(text: string, values: Record<string, unknown>, enc: (s: string) => string = (s) => s): string {
-  return text.replace(PLACEHOLDER, (whole, name: string) => {
-    if (!(name in values) || values[name] === undefined) return whole;
-    const v = values[name];
-    return enc(typeof v === 'string' ? v : JSON.stringify(v));
-  });
-}
-
-/** Deep placeholder substitution in a JSON body template; a string that is exactly "{name}" takes the value as is. */
-export function substituteJson(template: unknown, values: Record<string, unknown>): unknown {
-  if (typeof template === 'string') {
-    const m = /^\{([A-Za-z][A-Za-z0-9_]*)\}$/.exec(template);
-    if (m && m[1]! in values && values[m[1]!] !== undefined) return values[m[1]!];
-    return substitute(template, values);
-  }
-  if (Array.isArray(template)) return template.map((t) => substituteJson(t, values));
-  if (template && typeof template === 'object') {
-    return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, substituteJson(v, values)]));
-  }
-  return template;
-}
-
-export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-
-function parseMaybeJson(text: string): unknown {
-  const s = text.trim();
-  if (!s) return undefined;
-  try {
-    return JSON.parse(s);
-  } catch {
-    return s;
-  }
-}
-
-const clip = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n - 3)}...` : s);
 
 /** Run one trigger. Resolves with its outcome; rejects with TriggerFailed (or the manual prompt's error). */
 export async function runTrigger(cfg: TriggerConfig, run: TriggerRun): Promise<TriggerOutcome> {
-  if (cfg.type === 'http') return runHttp(cfg, run);
+  if (cfg.type === 'http') return runHttp(cfg, run, placeholderValues(run));
   if (cfg.type === 'command') return runCommand(cfg, run);
   if (!run.manual) throw new TriggerFailed(`manual trigger for ${run.action}: no operator prompt available`);
   const values = placeholderValues(run);
@@ -135,38 +118,6 @@ function defaultPrompt(run: TriggerRun): string {
   const where = run.vars.evseId !== undefined ? ` for EVSE/connector ${run.vars.evseId}` : '';
   const what = run.vars.payload ? ` — e.g. ${clip(JSON.stringify(run.vars.payload), 400)}` : '';
   return `make the CSMS send ${run.action} to station ${run.identity}${where}${what}`;
-}
-
-async function runHttp(cfg: Extract<TriggerConfig, { type: 'http' }>, run: TriggerRun): Promise<TriggerOutcome> {
-  const values = placeholderValues(run);
-  const templated = PLACEHOLDER.test(cfg.url);
-  PLACEHOLDER.lastIndex = 0;
-  const url = templated
-    ? substitute(cfg.url, values, encodeURIComponent)
-    : `${cfg.url.replace(/\/+$/, '')}/trigger/${encodeURIComponent(run.identity)}/${encodeURIComponent(run.action)}`;
-  const method = (cfg.method ?? 'POST').toUpperCase();
-  const body = method === 'GET' || method === 'HEAD' ? undefined : JSON.stringify(cfg.body !== undefined ? substituteJson(cfg.body, values) : (run.vars.payload ?? {}));
-  const headers: Record<string, string> = { ...(body !== undefined ? { 'content-type': 'application/json' } : {}) };
-  for (const [k, v] of Object.entries(cfg.headers ?? {})) headers[k] = substitute(v, values);
-  const signals = [AbortSignal.timeout(run.timeoutMs), ...(run.signal ? [run.signal] : [])];
-  let res: Response;
-  try {
-    res = await fetch(url, { method, headers, body, signal: AbortSignal.any(signals) });
-  } catch (e) {
-    const err = e as Error & { cause?: Error };
-    const why = err.name === 'TimeoutError' ? `no answer within ${run.timeoutMs} ms` : (err.cause?.message ?? err.message);
-    throw new TriggerFailed(`trigger ${method} ${url} for ${run.action} failed: ${why}`);
-  }
-  let text: string;
-  try {
-    text = await res.text();
-  } catch (e) {
-    throw new TriggerFailed(`trigger ${method} ${url} for ${run.action}: reading the answer failed: ${(e as Error).message}`);
-  }
-  if (res.status < 200 || res.status > 299) {
-    throw new TriggerFailed(`trigger ${method} ${url} for ${run.action} answered HTTP ${res.status}: ${clip(text)}`);
-  }
-  return { type: 'http', status: res.status, body: parseMaybeJson(text) };
 }
 
 const MAX_OUTPUT = 64 * 1024;

@@ -84,7 +84,8 @@ function endedBy(thrown: unknown, rec: Recorded, harnessErrors: readonly Error[]
   if (thrown instanceof CaseTimeout) return err(thrown.message, 'Timeout');
   if (thrown instanceof PreconditionFailed) return err(thrown.message, 'PreconditionFailed');
   if (thrown instanceof ConnectionClosedError || thrown instanceof PeerUnavailable) return err(thrown.message, 'ConnectionError');
-  if (thrown instanceof ManualActionUnavailable) return err(thrown.message, 'HarnessError');
+  // A trigger the CSMS refused is a PreconditionFailed ERROR (issue #13); other unavailable actions a HarnessError.
+  if (thrown instanceof ManualActionUnavailable) return err(thrown.message, (thrown as { errorType?: ErrorType }).errorType ?? 'HarnessError');
   if (thrown instanceof MissingSchemaError) return err(thrown.message, 'MissingSchema');
   if (thrown instanceof OutboundSchemaError) return err(thrown.message, 'HarnessError');
   if (deviceFailureOf(thrown) || !thrown || (thrown as { recorded?: boolean }).recorded) return undefined;

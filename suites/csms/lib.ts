@@ -40,7 +40,11 @@ export function setPayload(t: CaseContext, evseId: number, p: Payload): Payload 
 
 export interface Requested {
   call: ReceivedCall;
-  /** The trigger's outcome (for the built-in CSMS: HTTP answer with the station's response). */
+  /**
+   * The trigger's outcome (for the built-in CSMS: HTTP answer with the station's response). With an
+   * asynchronous API (`callback` in the trigger config) `outcome.callback` resolves with the body the
+   * CSMS posts back, e.g. the station's answer as the CSMS relays it (issue #13).
+   */
   done: Promise<TriggerOutcome>;
 }
 
@@ -67,19 +71,28 @@ export async function request(
   });
   expected.catch(() => undefined);
   triggered = true;
+  // A trigger that fails (the CSMS's API refused the command, issue #13) closes the case, which ends
+  // this wait at once with the trigger's error: the case is ERROR with the CSMS's text, not a timeout.
   const done = t.trigger(action, { evseId: opts.evseId, payload });
   const call = await expected;
   return { call, done };
 }
 
-/** Wait for a trigger to finish, bounded; undefined when it is still running after `ms`. */
-export async function settled(t: CaseContext, done: Promise<TriggerOutcome>, ms: number): Promise<TriggerOutcome | undefined> {
+function bounded<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([done, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return Promise.race([p, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), Math.max(0, ms))))]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Wait for a trigger to finish, bounded; undefined when it is still running after `ms`. With an
+ * asynchronous API the command has finished when the CSMS calls back: that wait shares the same bound
+ * (a missing callback is not an error here; a case that needs the result awaits `outcome.callback`).
+ */
+export async function settled(t: CaseContext, done: Promise<TriggerOutcome>, ms: number): Promise<TriggerOutcome | undefined> {
+  const until = Date.now() + ms;
+  const outcome = await bounded(done, ms);
+  if (outcome?.callback) await bounded(outcome.callback.catch(() => undefined), until - Date.now());
+  return outcome;
 }
 
 export function sleep(t: CaseContext, ms: number): Promise<void> {

@@ -1,6 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runTrigger, substituteJson, triggerFor, TriggerFailed } from '../../src/runner/triggers';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { actionCasings, CallbackServer, CallbackTimeout, CommandRefused, jsonPointer, REDACTED, runTrigger, substituteJson, triggerFor, TriggerFailed } from '../../src/runner/triggers';
+import { judgeAnswer } from '../../src/runner/trigger/success';
+import { ConfigError, loadConfigFile } from '../../src/runner/config';
 
 const run = { identity: 'CS 1', action: 'SetChargingProfile', vars: { evseId: 2, payload: { evseId: 2, x: "it's" } }, timeoutMs: 5000 };
 
@@ -43,4 +48,160 @@ test('http trigger: default convention and request templates', async () => {
     await new Promise((r) => server.close(r));
   }
   expect(substituteJson({ n: '{evseId}', s: 'e{evseId}' }, { evseId: 2 })).toEqual({ n: 2, s: 'e2' });
+});
+
+// --- issue #13: triggers for real APIs ---------------------------------------------------------------
+
+/** A loopback HTTP "CSMS API" that records requests and answers with `answer(req, body)`. */
+async function apiServer(answer: (url: string, headers: Record<string, string | string[] | undefined>, body: string) => { status: number; body: unknown }) {
+  const seen: { method?: string; url: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      seen.push({ method: req.method, url: req.url ?? '', headers: req.headers, body });
+      const a = answer(req.url ?? '', req.headers, body);
+      res.writeHead(a.status, { 'content-type': 'application/json' });
+      res.end(typeof a.body === 'string' ? a.body : JSON.stringify(a.body));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+test('issue #13: every action casing placeholder ({Action} {action} {ACTION_SNAKE} {action_snake} {action-kebab})', async () => {
+  expect(actionCasings('SetChargingProfile')).toEqual({
+    Action: 'SetChargingProfile',
+    action: 'setChargingProfile',
+    ACTION_SNAKE: 'SET_CHARGING_PROFILE',
+    action_snake: 'set_charging_profile',
+    'action-kebab': 'set-charging-profile',
+  });
+  expect(actionCasings('Get15118EVCertificate')).toMatchObject({ action: 'get15118EVCertificate', action_snake: 'get15118_ev_certificate', 'action-kebab': 'get15118-ev-certificate' });
+  expect(actionCasings('plugIn')).toMatchObject({ Action: 'PlugIn', action: 'plugIn', ACTION_SNAKE: 'PLUG_IN' });
+  const api = await apiServer(() => ({ status: 200, body: [] }));
+  try {
+    const url = `${api.base}/{Action}/{action}/{ACTION_SNAKE}/{action_snake}/{action-kebab}?id={identity}&evse={evseId}&req={requestId}`;
+    await runTrigger({ type: 'http', url, body: { op: '{action-kebab}', p: '{payload}' } }, { ...run, vars: { ...run.vars, requestId: 42 } });
+    expect(api.seen[0]!.url).toBe('/SetChargingProfile/setChargingProfile/SET_CHARGING_PROFILE/set_charging_profile/set-charging-profile?id=CS%201&evse=2&req=42');
+    expect(JSON.parse(api.seen[0]!.body)).toEqual({ op: 'set-charging-profile', p: run.vars.payload });
+  } finally {
+    await api.close();
+  }
+});
+
+test('issue #13: a per-action entry without type overrides the http default (url wins, headers merged)', () => {
+  const triggers = {
+    default: { type: 'http' as const, url: 'http://c/ocpp/2.0.1/smartcharging/{action}', headers: { authorization: 'a', x: '1' }, success: { pointer: '/0/success' } },
+    actions: { RequestStartTransaction: { url: 'http://c/ocpp/2.0.1/evdriver/{action}', headers: { x: '2' } } },
+  };
+  expect(triggerFor({ triggers }, 'RequestStartTransaction')).toEqual({ ...triggers.default, url: 'http://c/ocpp/2.0.1/evdriver/{action}', headers: { authorization: 'a', x: '2' } });
+  expect(triggerFor({ triggers }, 'SetChargingProfile')).toBe(triggers.default);
+});
+
+test('issue #13: success rule — status list, JSON pointer, refusal text at refusalPointer', async () => {
+  expect(judgeAnswer(undefined, 204, undefined)).toEqual({ ok: true });
+  expect(judgeAnswer(undefined, 500, undefined)).toMatchObject({ ok: false, refused: false });
+  expect(judgeAnswer({ status: [201] }, 200, {})).toMatchObject({ ok: false, refused: true });
+  expect(judgeAnswer({ pointer: '/0/success' }, 200, [{ success: true }])).toEqual({ ok: true });
+  expect(judgeAnswer({ pointer: '/0/success', equals: true }, 200, [{ success: false }])).toMatchObject({ ok: false, refused: true, why: '/0/success is false, not true' });
+  expect(jsonPointer({ 'a/b': [{ '~': 1 }] }, '/a~1b/0/~0')).toBe(1);
+  expect(jsonPointer([1], '/x')).toBeUndefined();
+
+  const api = await apiServer((url) =>
+    url.includes('ok') ? { status: 200, body: [{ success: true }] } : url.includes('boom') ? { status: 503, body: 'down' } : { status: 200, body: [{ success: false, payload: 'Charging station CS 1 not found' }] },
+  );
+  const cfg = { type: 'http' as const, success: { status: [200, 201], pointer: '/0/success', equals: true }, refusalPointer: '/0/payload' };
+  try {
+    await expect(runTrigger({ ...cfg, url: `${api.base}/ok/{action}` }, run)).resolves.toMatchObject({ status: 200, body: [{ success: true }] });
+    const refused = runTrigger({ ...cfg, url: `${api.base}/no/{action}` }, run);
+    await expect(refused).rejects.toBeInstanceOf(CommandRefused);
+    await expect(refused).rejects.toThrow(/^the CSMS refused the command: Charging station CS 1 not found \(SetChargingProfile: POST .*\/no\/setChargingProfile answered HTTP 200; \/0\/success is false, not true\)$/);
+    // Without refusalPointer the body (clipped) is the text.
+    await expect(runTrigger({ ...cfg, refusalPointer: undefined, url: `${api.base}/no/{action}` }, run)).rejects.toThrow(/refused the command: \[\{"success":false,"payload":"Charging station CS 1 not found"\}\]/);
+    // A non-2xx outside the list is a failed trigger, not a refusal.
+    const down = runTrigger({ ...cfg, url: `${api.base}/boom/{action}` }, run);
+    await expect(down).rejects.toThrow(/answered HTTP 503: down/);
+    await expect(down).rejects.not.toBeInstanceOf(CommandRefused);
+  } finally {
+    await api.close();
+  }
+});
+
+test('issue #13: ${ENV:NAME} / {env.NAME} secrets are sent, redacted from every message and outcome; a missing variable is named', async () => {
+  const secret = 's3cr3t-T0ken/+=';
+  const env = { CSMS_TOKEN: secret, CSMS_TENANT: 'tenant-9' };
+  // A careless API that echoes the credentials in its answers.
+  const api = await apiServer((url, headers) => {
+    const said = `${headers.authorization} ${url}`;
+    return url.includes('/refuse') ? { status: 200, body: [{ success: false, payload: `token ${said} not allowed` }] } : url.includes('/fail') ? { status: 500, body: said } : { status: 200, body: [{ success: true, echo: said }] };
+  });
+  const cfg = { type: 'http' as const, headers: { authorization: 'Bearer ${ENV:CSMS_TOKEN}', 'x-tenant': '{env.CSMS_TENANT}' }, success: { pointer: '/0/success' }, refusalPointer: '/0/payload' };
+  try {
+    const ok = await runTrigger({ ...cfg, url: `${api.base}/ok/{identity}?key={env.CSMS_TOKEN}` }, { ...run, env });
+    expect(api.seen[0]!.headers.authorization).toBe(`Bearer ${secret}`);
+    expect(api.seen[0]!.headers['x-tenant']).toBe('tenant-9');
+    expect(api.seen[0]!.url).toContain(`key=${secret}`);
+    expect(JSON.stringify(ok)).not.toContain(secret);
+    expect(JSON.stringify(ok)).not.toContain('tenant-9');
+    expect(JSON.stringify(ok)).toContain(REDACTED);
+    for (const path of ['refuse', 'fail']) {
+      const e = await runTrigger({ ...cfg, url: `${api.base}/${path}?key=\${ENV:CSMS_TOKEN}` }, { ...run, env }).catch((x: Error) => x);
+      expect(e).toBeInstanceOf(TriggerFailed);
+      expect((e as Error).message).not.toContain(secret);
+      expect((e as Error).message).not.toContain(encodeURIComponent(secret));
+      expect((e as Error).message).toContain(REDACTED);
+    }
+    // Unreachable: the URL in the message is redacted too.
+    const down = await runTrigger({ ...cfg, url: `http://127.0.0.1:1/x?key={env.CSMS_TOKEN}` }, { ...run, env }).catch((x: Error) => x);
+    expect((down as Error).message).toMatch(/failed/);
+    expect((down as Error).message).not.toContain(secret);
+  } finally {
+    await api.close();
+  }
+  await expect(runTrigger({ ...cfg, url: 'http://127.0.0.1:1/x' }, { ...run, env: {} })).rejects.toThrow(/headers\.authorization: environment variable CSMS_TOKEN is not set/);
+  // At load time: a ConfigError (exit 2) naming the variable and the setting.
+  const dir = mkdtempSync(join(tmpdir(), 'oc-env-'));
+  const file = join(dir, 'c.json');
+  writeFileSync(file, JSON.stringify({ triggers: { default: { type: 'http', url: 'http://x', headers: { authorization: 'Bearer ${ENV:OCPP_CONFORMANCE_UNSET_TOKEN}' } } } }));
+  try {
+    expect(() => loadConfigFile(file)).toThrow(ConfigError);
+    expect(() => loadConfigFile(file)).toThrow(/\/triggers\/default\/headers\/authorization: environment variable OCPP_CONFORMANCE_UNSET_TOKEN is not set/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('issue #13: async callback — {callbackUrl} is a fresh loopback path, the body resolves outcome.callback, bounded', async () => {
+  const callbacks = new CallbackServer();
+  // A CSMS API that queues the command and posts the result to the callbackUrl it was given.
+  const api = await apiServer((url) => {
+    const cb = new URL(url, 'http://x').searchParams.get('callbackUrl');
+    if (cb && !url.includes('silent')) setTimeout(() => void fetch(cb, { method: 'POST', body: JSON.stringify({ status: 'Accepted', url }) }), 20);
+    return { status: 200, body: [{ success: true }] };
+  });
+  const cfg = { type: 'http' as const, success: { pointer: '/0/success' }, callback: { timeoutMs: 300 } };
+  try {
+    const a = await runTrigger({ ...cfg, url: `${api.base}/ok/{action}?callbackUrl={callbackUrl}` }, { ...run, callbacks });
+    const b = await runTrigger({ ...cfg, url: `${api.base}/ok/{action}?callbackUrl={callbackUrl}` }, { ...run, callbacks });
+    const urls = api.seen.map((s) => new URL(s.url, 'http://x').searchParams.get('callbackUrl'));
+    expect(urls[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback\/[0-9a-f-]{36}$/);
+    expect(urls[0]).not.toBe(urls[1]);
+    await expect(a.callback).resolves.toMatchObject({ status: 'Accepted' });
+    await expect(b.callback).resolves.toMatchObject({ status: 'Accepted' });
+    // A callback that never comes: CallbackTimeout after callback.timeoutMs.
+    const started = Date.now();
+    const c = await runTrigger({ ...cfg, url: `${api.base}/silent/{action}?callbackUrl={callbackUrl}` }, { ...run, callbacks });
+    await expect(c.callback).rejects.toBeInstanceOf(CallbackTimeout);
+    expect(Date.now() - started).toBeLessThan(2000);
+    // An unknown callback path is refused.
+    const stray = await fetch(urls[0]!.replace(/[0-9a-f-]{36}$/, '00000000-0000-0000-0000-000000000000'), { method: 'POST', body: '{}' });
+    expect(stray.status).toBe(404);
+    // Without a callback endpoint a callback trigger cannot run.
+    await expect(runTrigger({ ...cfg, url: `${api.base}/ok` }, run)).rejects.toThrow(/no callback endpoint/);
+  } finally {
+    await api.close();
+    await callbacks.close();
+  }
 });
