@@ -155,7 +155,7 @@ export class CaseRun implements CaseContext {
         this.waiters.delete(w);
         end();
         const missing = `expected a ${action} CALL from the ${this.as === 'csms' ? 'station' : 'CSMS'} within ${timeoutMs} ms; none arrived`;
-        reject(opts.unmet ? new PreconditionFailed(`precondition not reached: ${missing}. ${opts.unmet}`) : this.fail(missing, 'Timeout', opts.rule));
+        reject(opts.unmet ? new PreconditionFailed(`precondition not reached: ${missing}. ${typeof opts.unmet === 'function' ? opts.unmet() : opts.unmet}`) : this.fail(missing, 'Timeout', opts.rule));
       }, timeoutMs);
       this.waiters.add(w);
     });

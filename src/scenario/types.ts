@@ -84,7 +84,7 @@ export interface ExpectCallOptions {
    * The CALL is a precondition the device may legitimately not meet (e.g. no EV plugged in after an
    * Accepted remote start): a timeout ends the case as ERROR with this hint, never as a failure (issue #11 item 11).
    */
-  unmet?: string;
+  unmet?: string | (() => string);
 }
 
 /** What tryCall returns; `frame` is the response frame (CALLRESULT or CALLERROR) findings point at. */

@@ -67,13 +67,18 @@ export async function request(
     reply: opts.reply,
     match: () => triggered,
     timeoutMs: opts.timeoutMs ?? triggerWaitMs(t.config, action),
-    unmet: `the CSMS did not send ${action} after the trigger: check the trigger configuration for ${action} and that the CSMS accepts the command for this station`,
+    // What the trigger answered goes into the reason (CitrineOS: a queued command that never reaches the
+    // station looks like success at the API), so the user sees both sides at once.
+    unmet: () =>
+      `the CSMS did not send ${action} after the trigger (${answered ?? 'the trigger had not finished'}): check the trigger configuration for ${action} and that the CSMS accepts the command for this station`,
   });
+  let answered: string | undefined;
   expected.catch(() => undefined);
   triggered = true;
   // A trigger that fails (the CSMS's API refused the command, issue #13) closes the case, which ends
   // this wait at once with the trigger's error: the case is ERROR with the CSMS's text, not a timeout.
   const done = t.trigger(action, { evseId: opts.evseId, payload });
+  done.then((o) => (answered = describeOutcome(o)), () => undefined);
   const call = await expected;
   return { call, done };
 }
@@ -145,4 +150,11 @@ export async function readBack(t: CaseContext, vars: Record<string, unknown>): P
 let requestIds = 1;
 export function nextRequestId(): number {
   return (Date.now() % 100000) * 100 + (requestIds++ % 100);
+}
+
+/** "trigger answered HTTP 200: [{"success":true}]" — clipped; secrets are already redacted by the trigger. */
+function describeOutcome(o: TriggerOutcome): string {
+  const body = o.body === undefined ? '' : `: ${typeof o.body === 'string' ? o.body : JSON.stringify(o.body)}`;
+  const text = `trigger answered${o.status !== undefined ? ` HTTP ${o.status}` : ` (${o.type})`}${body}`;
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
