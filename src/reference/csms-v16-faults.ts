@@ -10,6 +10,25 @@ import type { CsmsFault } from './faults';
 
 type Faults = ReadonlySet<CsmsFault>;
 
+/** The faults of this file (their descriptions are in CSMS_FAULTS); the 1.6 self-test covers each one. */
+export const CSMS_V16_FAULTS = [
+  'txdefault-on-connector-0',
+  'stale-transaction-id',
+  'txprofile-without-validity',
+  'remote-start-profile-transaction-id',
+  'remote-start-without-connector',
+  'composite-unit-fixed-amps',
+  'composite-decimals-refused',
+  'clear-wrong-id',
+  'clear-criteria-dropped',
+  'limit-float-noise',
+  'limit-rounded',
+  'stack-level-one-based',
+  'schedule-in-amps',
+] as const satisfies readonly CsmsFault[];
+
+export type CsmsV16Fault = (typeof CSMS_V16_FAULTS)[number];
+
 function schedulesOf(profile: Payload | undefined): Payload[] {
   const s = profile?.chargingSchedule as Payload | undefined;
   return s && typeof s === 'object' ? [s] : [];

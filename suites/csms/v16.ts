@@ -16,8 +16,12 @@ import { caller, profile, request, settled, sleep, startTransaction, station, ty
 const V16 = ['1.6' as const];
 const P = '/csChargingProfiles';
 const S = `${P}/chargingSchedule`;
-/** What a SetChargingProfile must carry as asked; the profile id, timestamps and validity are the CSMS's own. */
-const SET_ASKED = ['/connectorId', `${P}/chargingProfilePurpose`, `${P}/chargingProfileKind`, `${P}/stackLevel`, `${P}/transactionId`, `${S}/chargingRateUnit`, `${S}/chargingSchedulePeriod`];
+/**
+ * What a SetChargingProfile must carry as asked. The profile id, timestamps and validity are the CSMS's
+ * own; the transactionId is judged against the running transaction by the station role (1.6 §3.13.1).
+ */
+const SET_ASKED = ['/connectorId', `${P}/chargingProfilePurpose`, `${P}/chargingProfileKind`, `${P}/stackLevel`, `${S}/chargingRateUnit`];
+const SET_LIMITS = [`${S}/chargingSchedulePeriod`, `${S}/minChargingRate`];
 
 const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
 
@@ -37,7 +41,7 @@ function asAsked(t: CaseContext, call: ReceivedCall, asked: Payload, pointers: r
     const want = at(asked, pointer);
     const got = at(call.payload, pointer);
     if (isDeepStrictEqual(got, want)) continue;
-    t.check.fail(`${call.action}${pointer} is ${show(got)} where the trigger asked for ${show(want)} (the trigger must pass the harness's {payload})`, {
+    t.check.fail(`${call.action}${pointer} is ${show(got)} where the CSMS was asked for ${show(want)} (through the trigger's {payload})`, {
       rule,
       pointer,
       expected: want,
@@ -61,11 +65,15 @@ function decimals16(t: CaseContext, call: ReceivedCall, schedulePointer: string)
   }
 }
 
-/** Ask the CSMS for a SetChargingProfile and check it as asked; returns the call and the profile id the CSMS used. */
-async function setProfile(t: CaseContext, connectorId: number, wire: Payload, rule: string): Promise<{ call: ReceivedCall; id: unknown }> {
+/**
+ * Ask the CSMS for a SetChargingProfile and check it as asked (`limitsRule` for the periods and
+ * minChargingRate, default `rule`); returns the call and the profile id the CSMS used.
+ */
+async function setProfile(t: CaseContext, connectorId: number, wire: Payload, rule: string, limitsRule = rule): Promise<{ call: ReceivedCall; id: unknown }> {
   const asked = { connectorId, csChargingProfiles: wire };
   const { call } = await request(t, 'SetChargingProfile', structuredClone(asked), { evseId: connectorId });
   asAsked(t, call, asked, SET_ASKED, rule);
+  asAsked(t, call, asked, SET_LIMITS, limitsRule);
   decimals16(t, call, S);
   return { call, id: at(call.payload, `${P}/chargingProfileId`) };
 }
@@ -210,7 +218,8 @@ export const v16Cases: CaseDefinition[] = [
         // the connector and the profile goes with it — legal, but not the connector asked for.
         if (c === undefined) t.note.warn('RemoteStartTransaction with a charging profile but no connectorId: the station chooses the connector (optional in 1.6 §6.33; TC_059_CSMS names one)', '1.6 §6.33');
         else t.check.ok(typeof c === 'number' && c > 0, `RemoteStartTransaction connectorId ${show(c)} is not > 0`, { rule: '1.6 §6.33 (connectorId SHALL be > 0)', pointer: '/connectorId', actual: c });
-        const pointers = ['/chargingProfile/chargingProfilePurpose', '/chargingProfile/chargingProfileKind', '/chargingProfile/stackLevel', '/chargingProfile/chargingSchedule/chargingRateUnit', '/chargingProfile/chargingSchedule/chargingSchedulePeriod', '/idTag'];
+        // The idTag is the CSMS's own choice (its users and tags); the profile is what was asked for.
+        const pointers = ['/chargingProfile/chargingProfilePurpose', '/chargingProfile/chargingProfileKind', '/chargingProfile/stackLevel', '/chargingProfile/chargingSchedule/chargingRateUnit', '/chargingProfile/chargingSchedule/chargingSchedulePeriod'];
         asAsked(t, call, asked, c === undefined ? pointers : ['/connectorId', ...pointers], 'TC_059_CSMS');
         decimals16(t, call, '/chargingProfile/chargingSchedule');
       });
@@ -363,17 +372,16 @@ export const v16Cases: CaseDefinition[] = [
     needs: { evses: 1, periodsPerSchedule: 3 },
     async run(t) {
       const unit = t.caps.rateUnits.includes('A') ? 'A' : 'W';
-      const rule = '1.6 §7.14 (one fractional digit is legal); TC_056_CSMS';
+      const rule = '1.6 §7.14 (one fractional digit is legal)';
       const wire = profile(t, { purpose: 'TxDefault', stackLevel: 0, unit, periods: [[0, 8.1], [300, 15.2], [600, 0.1]], startSchedule: t.now(), duration: 900 }, 1);
       (wire.chargingSchedule as Payload).minChargingRate = 6.1;
       await t.step(`CSMS sends a TxDefaultProfile with limits 8.1, 15.2, 0.1 ${unit} and minChargingRate 6.1`, async () => {
-        const { call } = await setProfile(t, 1, wire, rule);
-        asAsked(t, call, { csChargingProfiles: wire }, [`${S}/minChargingRate`], rule);
+        await setProfile(t, 1, wire, 'TC_056_CSMS', rule);
       });
       const tx = await startTransaction(t, 1);
       try {
         const tp = profile(t, { purpose: 'Tx', stackLevel: 0, kind: 'Relative', unit, periods: [[0, 9.1], [60, 12.3]], transactionId: tx.transactionId }, 1);
-        await t.step(`CSMS sends a TxProfile with limits 9.1, 12.3 ${unit}`, () => setProfile(t, 1, tp, rule));
+        await t.step(`CSMS sends a TxProfile with limits 9.1, 12.3 ${unit}`, () => setProfile(t, 1, tp, 'TC_057_CSMS', rule));
       } finally {
         await ending(t, tx);
       }

@@ -4,7 +4,7 @@
  * src/reference/csms-v16-faults.ts fails (or, where 1.6 leaves the point open, WARNs in) the case that
  * names its rule.
  */
-import type { CsmsFault } from '../../src/reference';
+import { CSMS_V16_FAULTS, type CsmsFault } from '../../src/reference';
 import type { CaseResult } from '../../src/report/types';
 import { csmsConfig, runCsms } from './helpers';
 
@@ -77,3 +77,7 @@ test.concurrent.each(CAUGHT.map((c) => [`${c.fault} → ${c.case}${c.warn ? ' (W
     expect({ context, namesRule: got.failures.some((f) => f.message.includes(c.rule)) }).toEqual({ context, namesRule: true });
   }
 }, 60_000);
+
+test('every 1.6 CSMS fault is caught by some SC-CSMS-16 case above', () => {
+  expect([...new Set(CAUGHT.map((c) => c.fault))].sort()).toEqual([...CSMS_V16_FAULTS].sort());
+});
