@@ -25,6 +25,9 @@ export const CSMS_V16_FAULTS = [
   'limit-rounded',
   'stack-level-one-based',
   'schedule-in-amps',
+  'composite-rejected-closes',
+  'remote-start-connector-0',
+  'clear-all-by-purpose',
 ] as const satisfies readonly CsmsFault[];
 
 export type CsmsV16Fault = (typeof CSMS_V16_FAULTS)[number];
@@ -69,6 +72,7 @@ export function applyRequestFaults16(f: Faults, version: OcppVersion, action: st
   if (action === 'RemoteStartTransaction' && profile) {
     if (f.has('remote-start-profile-transaction-id')) profile.transactionId = 1;
     if (f.has('remote-start-without-connector')) delete payload.connectorId;
+    if (f.has('remote-start-connector-0')) payload.connectorId = 0;
   }
   if (f.has('limit-float-noise')) mapLimits(profile, (v) => Math.round(v * 10) * 0.1);
   if (f.has('limit-rounded')) mapLimits(profile, (v) => Math.round(v));
@@ -76,6 +80,7 @@ export function applyRequestFaults16(f: Faults, version: OcppVersion, action: st
   if (action === 'ClearChargingProfile') {
     if (f.has('clear-wrong-id') && typeof payload.id === 'number') payload.id += 1;
     if (f.has('clear-criteria-dropped') && payload.id === undefined) delete payload.stackLevel;
+    if (f.has('clear-all-by-purpose') && Object.keys(payload).length === 0) payload.chargingProfilePurpose = 'TxDefaultProfile';
   }
 }
 
@@ -89,4 +94,9 @@ export function responseFault16(f: Faults, version: OcppVersion, action: string,
   const bad = periods.map((p) => p.limit).find((v) => typeof v === 'number' && !Number.isInteger(v / 0.1));
   if (bad === undefined) return undefined;
   return { status: 502, body: { error: `GetCompositeSchedule.conf rejected: limit ${String(bad)} must be multiple of 0.1` } };
+}
+
+/** Whether the faulty CSMS drops the connection after this response (it cannot cope with a legal answer). */
+export function closesAfter16(f: Faults, version: OcppVersion, action: string, response: Payload): boolean {
+  return version === '1.6' && action === 'GetCompositeSchedule' && response.status === 'Rejected' && f.has('composite-rejected-closes');
 }

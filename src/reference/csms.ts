@@ -6,7 +6,7 @@ import { CallErrorReply, CallErrorResponse, CallTimeoutError, OutboundSchemaErro
 import { CsmsServer, Reply, type RpcSession, type TlsFiles } from '../transport';
 import { CsmsStationState, installCsmsDefaults } from '../csms';
 import { checkFaults, CSMS_FAULTS, type CsmsFault } from './faults';
-import { applyRequestFaults16, responseFault16 } from './csms-v16-faults';
+import { applyRequestFaults16, closesAfter16, responseFault16 } from './csms-v16-faults';
 
 export interface ReferenceCsmsOptions {
   versions: OcppVersion[];
@@ -122,6 +122,7 @@ export class ReferenceCsms {
       const response = await session.call(action, payload, { intentionalInvalid: this.faults.has('invalid-payload') });
       const refused = responseFault16(this.faults, session.version, action, response);
       if (refused) return refused;
+      if (closesAfter16(this.faults, session.version, action, response)) session.close(1011, 'unexpected GetCompositeSchedule answer');
       return { status: 200, body: { response } };
     } catch (e) {
       if (e instanceof CallErrorResponse) return { status: 502, body: { error: 'CALLERROR', errorCode: e.errorCode, errorDescription: e.errorDescription } };

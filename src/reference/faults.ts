@@ -100,6 +100,9 @@ export const CSMS_FAULTS = {
   'limit-rounded': '1.6: limits and minChargingRate rounded to whole numbers (8.1 → 8; one fractional digit is legal, 1.6 §7.14)',
   'stack-level-one-based': '1.6: stackLevel counted from 1 (asked + 1): above ChargeProfileMaxStackLevel at the top (1.6 §9.4)',
   'schedule-in-amps': '1.6: every schedule converted to A whatever the station allows (1.6 §9.4 ChargingScheduleAllowedChargingRateUnit)',
+  'composite-rejected-closes': '1.6: the CSMS closes the connection when a station answers GetCompositeSchedule Rejected (a legal answer, 1.6 §6.22)',
+  'remote-start-connector-0': '1.6: RemoteStartTransaction with a charging profile for connectorId 0 (1.6 §6.33: connectorId SHALL be > 0)',
+  'clear-all-by-purpose': '1.6: "clear all" is sent as ClearChargingProfile for TxDefaultProfile only (errata 3.25: no field clears all; TC_067_CSMS)',
 } as const;
 
 export type CsmsFault = keyof typeof CSMS_FAULTS;
