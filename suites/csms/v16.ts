@@ -13,7 +13,8 @@ import { defineCase, firstDifference, type CaseContext, type CaseDefinition, typ
 import type { Transaction } from '../../src/smartcharging';
 import { caller, profile, request, settled, sleep, startTransaction, station, type Payload } from './lib';
 
-const V16 = ['1.6' as const];
+/** A 1.6 case of the harness as station; every one is tagged csms and v16. */
+const case16 = (def: Omit<CaseDefinition, 'ocpp' | 'as'>): CaseDefinition => defineCase({ ...def, ocpp: ['1.6'], as: 'station', tags: ['csms', 'v16', ...(def.tags ?? [])] });
 const P = '/csChargingProfiles';
 const S = `${P}/chargingSchedule`;
 /**
@@ -87,6 +88,16 @@ async function ending(t: CaseContext, tx: Transaction | undefined): Promise<void
   if (tx && station(t).transactions.includes(tx)) await t.step('station ends the transaction', () => station(t).stopTransaction(caller(t), tx));
 }
 
+/** Run `fn` in a transaction the station starts on `connector` and always ends. */
+async function inTransaction(t: CaseContext, connector: number, fn: (tx: Transaction) => Promise<unknown>): Promise<void> {
+  const tx = await startTransaction(t, connector);
+  try {
+    await fn(tx);
+  } finally {
+    await ending(t, tx);
+  }
+}
+
 /** OCTT TC_057_CSMS TxProfile shape beyond 1.6 text (1.6 §7.8 makes these optional): WARN when absent. */
 function txProfileShape(t: CaseContext, call: ReceivedCall): void {
   const p = at(call.payload, P) as Payload;
@@ -111,14 +122,12 @@ const relayed = (body: unknown) => (body && typeof body === 'object' ? (body as 
 const stormWindow = (t: CaseContext) => Math.max(t.config.timing.graceMs, 500);
 
 export const v16Cases: CaseDefinition[] = [
-  defineCase({
+  case16({
     id: 'SC-CSMS-16-01',
     octt: ['TC_056_CSMS'],
     title: 'TC_056_CSMS: TxDefaultProfile on connector 0 (every connector), stackLevel 0, Absolute',
-    ocpp: V16,
-    as: 'station',
     versionRequirements: { '1.6': ['1.6 §3.13.1', '1.6 §5.16', '1.6 §7.14'] },
-    tags: ['csms', 'profiles', 'v16'],
+    tags: ['profiles'],
     needs: { evses: 1 },
     async run(t) {
       const now = t.now();
@@ -127,14 +136,12 @@ export const v16Cases: CaseDefinition[] = [
       t.note.info(`the station ${installed(t, id) ? 'holds' : 'did not install'} TxDefaultProfile id ${String(id)} on connector 0`);
     },
   }),
-  defineCase({
+  case16({
     id: 'SC-CSMS-16-02',
     octt: ['TC_056_CSMS'],
     title: 'TC_056_CSMS: TxDefaultProfile on specific connectors above connector 0, rising stack levels, Recurring',
-    ocpp: V16,
-    as: 'station',
     versionRequirements: { '1.6': ['1.6 §3.13.1', '1.6 §3.13.2', 'errata 3.56'] },
-    tags: ['csms', 'profiles', 'v16'],
+    tags: ['profiles'],
     needs: { evses: 2, maxStackLevel: 2 },
     async run(t) {
       const now = t.now();
@@ -151,37 +158,30 @@ export const v16Cases: CaseDefinition[] = [
       }
     },
   }),
-  defineCase({
+  case16({
     id: 'SC-CSMS-16-03',
     octt: ['TC_057_CSMS'],
     title: 'TC_057_CSMS: Absolute TxProfile for the running transaction, with its transactionId and validity',
-    ocpp: V16,
-    as: 'station',
     versionRequirements: { '1.6': ['1.6 §3.13.1', '1.6 §7.8', 'errata 3.56'] },
-    tags: ['csms', 'profiles', 'transactions', 'v16'],
+    tags: ['profiles', 'transactions'],
     needs: { evses: 1, maxStackLevel: 1 },
     async run(t) {
-      const tx = await startTransaction(t, 1);
-      try {
+      await inTransaction(t, 1, async (tx) => {
         const now = t.now();
         const wire = profile(t, { purpose: 'Tx', stackLevel: 1, periods: [[0, 16], [900, 12.5]], startSchedule: now, duration: 1800, validFrom: now, validTo: new Date(now.getTime() + 3600_000), transactionId: tx.transactionId }, 1);
         await t.step(`CSMS sends an Absolute TxProfile for transaction ${tx.transactionId}`, async () => {
           const { call } = await setProfile(t, 1, wire, 'TC_057_CSMS');
           txProfileShape(t, call);
         });
-      } finally {
-        await ending(t, tx);
-      }
+      });
     },
   }),
-  defineCase({
+  case16({
     id: 'SC-CSMS-16-04',
     octt: ['TC_057_CSMS'],
     title: 'TC_057_CSMS: Relative TxProfile replaced in a transaction; the next transaction gets its own transactionId',
-    ocpp: V16,
-    as: 'station',
     versionRequirements: { '1.6': ['1.6 §3.13.1', '1.6 §3.13.2'] },
-    tags: ['csms', 'profiles', 'transactions', 'v16'],
+    tags: ['profiles', 'transactions'],
     needs: { evses: 1 },
     async run(t) {
       const rel = (limits: [number, number][], txId: string) => profile(t, { id: 7390, purpose: 'Tx', stackLevel: 0, kind: 'Relative', periods: limits, transactionId: txId }, 1);
@@ -200,14 +200,12 @@ export const v16Cases: CaseDefinition[] = [
       }
     },
   }),
-  defineCase({
+  case16({
     id: 'SC-CSMS-16-05',
     octt: ['TC_059_CSMS'],
     title: 'TC_059_CSMS: RemoteStartTransaction with a TxProfile for a given connector, then a TxProfile for the started transaction',
-    ocpp: V16,
-    as: 'station',
     versionRequirements: { '1.6': ['1.6 §5.11', '1.6 §6.33', 'errata 3.41'] },
-    tags: ['csms', 'profiles', 'transactions', 'v16'],
+    tags: ['profiles', 'transactions'],
     needs: { evses: 1, maxStackLevel: 1 },
     async run(t) {
       const before = new Set(station(t).transactions);
@@ -234,14 +232,12 @@ export const v16Cases: CaseDefinition[] = [
       }
     },
   }),
-  defineCase({
+  case16({
     id: 'SC-CSMS-16-06',
     octt: ['TC_066_CSMS'],
     title: 'TC_066_CSMS: GetCompositeSchedule for a connector in each advertised chargingRateUnit, and for connector 0',
-    ocpp: V16,
-    as: 'station',
     versionRequirements: { '1.6': ['1.6 §5.7', '1.6 §6.21', '1.6 §9.4'] },
-    tags: ['csms', 'composite', 'v16'],
+    tags: ['composite'],
     needs: { evses: 1 },
     async run(t) {
       const asks: [string, Payload][] = t.caps.rateUnits.map((unit) => [`connector 1 in ${unit}`, { connectorId: 1, duration: 600, chargingRateUnit: unit }]);
@@ -256,14 +252,12 @@ export const v16Cases: CaseDefinition[] = [
       }
     },
   }),
-  defineCase({
+  case16({
     id: 'SC-CSMS-16-07',
     octt: ['TC_066_CSMS'],
     title: 'TC_066_CSMS: composite answers with one-decimal limits (9.1, 8.1, 15.2) taken as they are; Rejected handled',
-    ocpp: V16,
-    as: 'station',
     versionRequirements: { '1.6': ['1.6 §5.7', '1.6 §7.14', 'rules §8'] },
-    tags: ['csms', 'composite', 'decimals', 'v16'],
+    tags: ['composite', 'decimals'],
     needs: { evses: 1 },
     async run(t) {
       const unit = t.caps.rateUnits[0]!;
@@ -303,14 +297,12 @@ export const v16Cases: CaseDefinition[] = [
       });
     },
   }),
-  defineCase({
+  case16({
     id: 'SC-CSMS-16-08',
     octt: ['TC_067_CSMS'],
     title: 'TC_067_CSMS: ClearChargingProfile by the id of a profile the CSMS installed',
-    ocpp: V16,
-    as: 'station',
     versionRequirements: { '1.6': ['1.6 §5.5', 'errata 3.25'] },
-    tags: ['csms', 'clear', 'v16'],
+    tags: ['clear'],
     needs: { evses: 1, maxStackLevel: 3 },
     async run(t) {
       const wire = profile(t, { purpose: 'TxDefault', stackLevel: 3, periods: [[0, 14]], startSchedule: t.now() }, 1);
@@ -327,14 +319,12 @@ export const v16Cases: CaseDefinition[] = [
       });
     },
   }),
-  defineCase({
+  case16({
     id: 'SC-CSMS-16-09',
     octt: ['TC_067_CSMS'],
     title: 'TC_067_CSMS: ClearChargingProfile by connectorId + purpose + stackLevel, then clear all',
-    ocpp: V16,
-    as: 'station',
     versionRequirements: { '1.6': ['1.6 §5.5', 'errata 3.25'] },
-    tags: ['csms', 'clear', 'v16'],
+    tags: ['clear'],
     needs: { evses: 2, maxStackLevel: 2 },
     async run(t) {
       const now = t.now();
@@ -363,14 +353,12 @@ export const v16Cases: CaseDefinition[] = [
       });
     },
   }),
-  defineCase({
+  case16({
     id: 'SC-CSMS-16-10',
     octt: ['TC_056_CSMS', 'TC_057_CSMS'],
     title: 'TC_056/057_CSMS decimals: one-decimal limits (8.1, 15.2, 0.1) and minChargingRate sent as given',
-    ocpp: V16,
-    as: 'station',
     versionRequirements: { '1.6': ['1.6 §7.13', '1.6 §7.14', 'rules §8'] },
-    tags: ['csms', 'profiles', 'decimals', 'v16'],
+    tags: ['profiles', 'decimals'],
     needs: { evses: 1, periodsPerSchedule: 3 },
     async run(t) {
       const unit = t.caps.rateUnits.includes('A') ? 'A' : 'W';
@@ -380,23 +368,18 @@ export const v16Cases: CaseDefinition[] = [
       await t.step(`CSMS sends a TxDefaultProfile with limits 8.1, 15.2, 0.1 ${unit} and minChargingRate 6.1`, async () => {
         await setProfile(t, 1, wire, 'TC_056_CSMS', rule);
       });
-      const tx = await startTransaction(t, 1);
-      try {
+      await inTransaction(t, 1, (tx) => {
         const tp = profile(t, { purpose: 'Tx', stackLevel: 0, kind: 'Relative', unit, periods: [[0, 9.1], [60, 12.3]], transactionId: tx.transactionId }, 1);
-        await t.step(`CSMS sends a TxProfile with limits 9.1, 12.3 ${unit}`, () => setProfile(t, 1, tp, 'TC_057_CSMS', rule));
-      } finally {
-        await ending(t, tx);
-      }
+        return t.step(`CSMS sends a TxProfile with limits 9.1, 12.3 ${unit}`, () => setProfile(t, 1, tp, 'TC_057_CSMS', rule));
+      });
     },
   }),
-  defineCase({
+  case16({
     id: 'SC-CSMS-16-11',
     octt: ['TC_056_CSMS'],
     title: 'TC_056_CSMS: ChargingScheduleAllowedChargingRateUnit and ChargeProfileMaxStackLevel respected',
-    ocpp: V16,
-    as: 'station',
     versionRequirements: { '1.6': ['1.6 §9.4', '1.6 §3.13.2'] },
-    tags: ['csms', 'profiles', 'capabilities', 'v16'],
+    tags: ['profiles', 'capabilities'],
     needs: { evses: 1, maxStackLevel: 1 },
     async run(t) {
       const top = t.caps.maxStackLevel;
