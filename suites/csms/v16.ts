@@ -53,7 +53,7 @@ function asAsked(t: CaseContext, call: ReceivedCall, asked: Payload, pointers: r
   }
 }
 
-/** 1.6 §7.13/§7.14: limit and minChargingRate "Accept at most one digit fraction (e.g. 8.1)" — as sent on the wire. */
+/** 1.6 §7.14 limit and §7.13 minChargingRate: "Accepts at most one digit fraction (e.g. 8.1)" — as sent on the wire. */
 const oneFraction = (v: number) => /^-?\d+(\.\d)?$/.test(String(v));
 
 function decimals16(t: CaseContext, call: ReceivedCall, schedulePointer: string): void {
@@ -62,7 +62,8 @@ function decimals16(t: CaseContext, call: ReceivedCall, schedulePointer: string)
   ((s?.chargingSchedulePeriod as Payload[] | undefined) ?? []).forEach((p, i) => values.push([`${schedulePointer}/chargingSchedulePeriod/${i}/limit`, p.limit]));
   for (const [pointer, v] of values) {
     if (typeof v === 'number' && !oneFraction(v)) {
-      t.check.fail(`${call.action}: ${String(v)} at ${pointer} has more than one fractional digit`, { rule: '1.6 §7.14 (at most one digit fraction)', pointer, actual: v, frameSeq: call.frame.seq });
+      const rule = pointer.endsWith('/minChargingRate') ? '1.6 §7.13 (at most one digit fraction)' : '1.6 §7.14 (at most one digit fraction)';
+      t.check.fail(`${call.action}: ${String(v)} at ${pointer} has more than one fractional digit`, { rule, pointer, actual: v, frameSeq: call.frame.seq });
     }
   }
 }
