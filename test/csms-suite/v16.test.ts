@@ -61,6 +61,7 @@ const CAUGHT: Caught[] = [
   { fault: 'clear-criteria-dropped', case: 'SC-CSMS-16-09', rule: 'errata 3.25 (fields ANDed)' },
   { fault: 'clear-all-by-purpose', case: 'SC-CSMS-16-09', rule: 'errata 3.25 (no field: clear all)' },
   { fault: 'limit-float-noise', case: 'SC-CSMS-16-10', rule: '1.6 §7.14 (at most one digit fraction)' },
+  { fault: 'limit-float-noise', case: 'SC-CSMS-16-10', rule: '1.6 §7.13 (at most one digit fraction)' },
   { fault: 'limit-rounded', case: 'SC-CSMS-16-10', rule: '1.6 §7.14 (one fractional digit is legal)' },
   { fault: 'stack-level-one-based', case: 'SC-CSMS-16-11', rule: '1.6 §9.4 ChargeProfileMaxStackLevel' },
   { fault: 'schedule-in-amps', case: 'SC-CSMS-16-11', rule: '1.6 §9.4 ChargingScheduleAllowedChargingRateUnit', units: ['W'] },
