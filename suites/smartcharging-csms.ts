@@ -8,11 +8,12 @@ import { defineSuite } from '../src/scenario';
 import { profileCases } from './csms/profiles';
 import { reportCases } from './csms/reports';
 import { operationCases } from './csms/operations';
+import { v16Cases } from './csms/v16';
 
 const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
 
 export default defineSuite({
   name: 'smartcharging-csms',
   block: 'SmartCharging',
-  cases: [...profileCases, ...reportCases, ...operationCases].sort(byId),
+  cases: [...profileCases, ...reportCases, ...operationCases, ...v16Cases].sort(byId),
 });

@@ -7,6 +7,7 @@ import { CsmsServer, Reply, type RpcSession, type TlsFiles } from '../transport'
 import { CsmsStationState, installCsmsDefaults } from '../csms';
 import { checkFaults, CSMS_FAULTS, type CsmsFault } from './faults';
 import { CSMS_API_FAULTS, restCommand, type CsmsApiFault, type CsmsApiStyle } from './csmsRest';
+import { applyRequestFaults16, closesAfter16, responseFault16 } from './csms-v16-faults';
 
 export interface ReferenceCsmsOptions {
   versions: OcppVersion[];
@@ -128,6 +129,9 @@ export class ReferenceCsms {
     if (sent) return sent;
     try {
       const response = await session.call(action, payload, { intentionalInvalid: this.faults.has('invalid-payload') });
+      const refused = responseFault16(this.faults, session.version, action, response);
+      if (refused) return refused;
+      if (closesAfter16(this.faults, session.version, action, response)) session.close(1011, 'unexpected GetCompositeSchedule answer');
       return { status: 200, body: { response } };
     } catch (e) {
       if (e instanceof CallErrorResponse) return { status: 502, body: { error: 'CALLERROR', errorCode: e.errorCode, errorDescription: e.errorDescription } };
@@ -141,6 +145,7 @@ export class ReferenceCsms {
   /** Faults that change what the CSMS puts on the wire. Returns a response when the fault sent raw frames. */
   private applyFaults(session: RpcSession, action: string, payload: Payload): { status: number; body: unknown } | undefined {
     const f = this.faults;
+    applyRequestFaults16(f, session.version, action, payload);
     const profile = (session.version === '1.6' ? payload.csChargingProfiles : payload.chargingProfile) as Payload | undefined;
     if (action === 'SetChargingProfile' && profile) {
       const purpose = profile.chargingProfilePurpose as string;

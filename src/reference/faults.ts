@@ -87,6 +87,23 @@ export const CSMS_FAULTS = {
   'report-answered-with-error': 'ReportChargingProfiles is answered with a CALLERROR',
   'relative-max-profile': 'a station-max profile of kind Relative (K01.FR.38)',
   'txprofile-without-transaction': 'a TxProfile without transactionId (K01.FR.03)',
+  // OCPP 1.6 CSMS-side cases SC-CSMS-16-xx (issue #13); applied to 1.6 sessions only (src/reference/csms-v16-faults.ts).
+  'txdefault-on-connector-0': '1.6: every TxDefaultProfile is sent for connector 0, whatever connector was asked (TC_056_CSMS, 1.6 §3.13.1)',
+  'stale-transaction-id': '1.6: a TxProfile carries the transactionId before the running one (1.6 §3.13.1, TC_057_CSMS)',
+  'txprofile-without-validity': '1.6: an Absolute TxProfile without validFrom, validTo and duration (legal in 1.6 §7.8; OCTT TC_057_CSMS expects them: WARN)',
+  'remote-start-profile-transaction-id': '1.6: the RemoteStartTransaction profile carries a transactionId (errata 3.41, TC_059_CSMS)',
+  'remote-start-without-connector': '1.6: RemoteStartTransaction with a charging profile but no connectorId (legal, 1.6 §6.33: WARN)',
+  'composite-unit-fixed-amps': '1.6: GetCompositeSchedule always asks for chargingRateUnit A (TC_066_CSMS)',
+  'composite-decimals-refused': '1.6: a composite answer with one-decimal limits (9.1, 8.1) is refused by a division multipleOf check (1.6 §7.14, rules §8)',
+  'clear-wrong-id': '1.6: ClearChargingProfile by id names the id after the one asked (TC_067_CSMS)',
+  'clear-criteria-dropped': '1.6: ClearChargingProfile criteria lose their stackLevel, so more is cleared (errata 3.25, TC_067_CSMS)',
+  'limit-float-noise': '1.6: limits sent as tenths × 0.1 (8.1 → 8.100000000000001; 1.6 §7.14 at most one fractional digit)',
+  'limit-rounded': '1.6: limits and minChargingRate rounded to whole numbers (8.1 → 8; one fractional digit is legal, 1.6 §7.14)',
+  'stack-level-one-based': '1.6: stackLevel counted from 1 (asked + 1): above ChargeProfileMaxStackLevel at the top (1.6 §9.4)',
+  'schedule-in-amps': '1.6: every schedule converted to A whatever the station allows (1.6 §9.4 ChargingScheduleAllowedChargingRateUnit)',
+  'composite-rejected-closes': '1.6: the CSMS closes the connection when a station answers GetCompositeSchedule Rejected (a legal answer, 1.6 §6.22)',
+  'remote-start-connector-0': '1.6: RemoteStartTransaction with a charging profile for connectorId 0 (1.6 §6.33: connectorId SHALL be > 0)',
+  'clear-all-by-purpose': '1.6: "clear all" is sent as ClearChargingProfile for TxDefaultProfile only (errata 3.25: no field clears all; TC_067_CSMS)',
 } as const;
 
 export type CsmsFault = keyof typeof CSMS_FAULTS;
