@@ -8,7 +8,7 @@ import type { OcppVersion } from '../ocpp/version';
 import type { Payload } from '../ocppj/messages';
 import type { CsmsFault } from './faults';
 
-type Faults = ReadonlySet<CsmsFault>;
+type Faults = ReadonlySet<string>;
 
 /** The faults of this file (their descriptions are in CSMS_FAULTS); the 1.6 self-test covers each one. */
 export const CSMS_V16_FAULTS = [

@@ -83,6 +83,21 @@ export function triggerFor(config: Pick<RunConfig, 'triggers'>, action: string):
   return own.url ? { ...own, type: 'http', url: own.url } : base;
 }
 
+/**
+ * Whether the trigger for `action` hands the harness's request to the CSMS verbatim: an http trigger with the
+ * default body or a body/URL template holding {payload}, or a command naming {payload} / $OCPP_PAYLOAD. Only
+ * then is "the CSMS sent something else than it was asked" the CSMS's doing; a manual trigger or a template
+ * that builds its own request may legitimately ask for something else (issue #13: verdicts that hold).
+ */
+export function passesPayload(config: Pick<RunConfig, 'triggers'>, action: string): boolean {
+  const t = triggerFor(config, action);
+  if (!t) return false;
+  // No body template: the request itself is the body (runHttp).
+  if (t.type === 'http') return t.body === undefined || JSON.stringify(t.body).includes('{payload}') || t.url.includes('{payload}');
+  if (t.type === 'command') return t.command.includes('{payload}') || t.command.includes('OCPP_PAYLOAD');
+  return false;
+}
+
 export function noTriggerReason(action: string): string {
   return `no trigger configured for ${action}: set triggers.default / triggers.actions.${action} in the config file or pass --trigger-url`;
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionCasings, CallbackServer, CallbackTimeout, CommandRefused, jsonPointer, REDACTED, runTrigger, substituteJson, triggerFor, TriggerFailed } from '../../src/runner/triggers';
+import { actionCasings, CallbackServer, CallbackTimeout, CommandRefused, jsonPointer, passesPayload, REDACTED, runTrigger, substituteJson, triggerFor, TriggerFailed } from '../../src/runner/triggers';
 import { judgeAnswer } from '../../src/runner/trigger/success';
 import { ConfigError, loadConfigFile } from '../../src/runner/config';
 
@@ -204,4 +204,23 @@ test('issue #13: async callback — {callbackUrl} is a fresh loopback path, the 
     await api.close();
     await callbacks.close();
   }
+});
+
+/**
+ * Issue #13 (verdicts that hold): "the CSMS sent something else than it was asked" is the CSMS's doing only
+ * when the trigger hands it the harness's request verbatim; otherwise the 1.6 "as asked" checks WARN.
+ */
+describe('passesPayload: which triggers hand the CSMS the harness request (SC-CSMS-16 "as asked")', () => {
+  const cfg = (triggers: Record<string, unknown>) => ({ triggers }) as unknown as Parameters<typeof passesPayload>[0];
+  test.each([
+    ['http, default body', { default: { type: 'http', url: 'http://127.0.0.1:1/x' } }, true],
+    ['http, body template with {payload}', { default: { type: 'http', url: 'http://127.0.0.1:1/x', body: { cmd: '{payload}' } } }, true],
+    ['http, body template of its own', { default: { type: 'http', url: 'http://127.0.0.1:1/x', body: { limit: 16 } } }, false],
+    ['command naming $OCPP_PAYLOAD', { default: { type: 'command', command: 'send "$OCPP_PAYLOAD"' } }, true],
+    ['command without the payload', { default: { type: 'command', command: 'press-button' } }, false],
+    ['manual', { default: { type: 'manual' } }, false],
+    ['none', {}, false],
+  ])('%s → %s', (_name, triggers, expected) => {
+    expect(passesPayload(cfg(triggers), 'SetChargingProfile')).toBe(expected);
+  });
 });
