@@ -86,6 +86,9 @@ export const CSMS_FAULTS = {
   'report-answered-with-error': 'ReportChargingProfiles is answered with a CALLERROR',
   'relative-max-profile': 'a station-max profile of kind Relative (K01.FR.38)',
   'txprofile-without-transaction': 'a TxProfile without transactionId (K01.FR.03)',
+  'composite-discarded': 'the composite schedule a station answered is neither kept nor relayed (GetCompositeSchedule results lost)',
+  'composite-altered': 'composite limits are rounded to integers when stored (15.2 → 15, 0.1 → 0; mobilityhouse #217 class)',
+  'txprofile-stale-transaction': "a TxProfile naming the station's previous transaction instead of the running one (K01.FR.03)",
 } as const;
 
 export type CsmsFault = keyof typeof CSMS_FAULTS;

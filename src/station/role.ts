@@ -43,13 +43,16 @@ export type StationCall = <T = Payload>(action: string, payload: Payload) => Pro
 export class HarnessStation {
   readonly version: StationVersion;
   readonly limits: DeviceLimits;
-  readonly store: ProfileStore;
+  /** What the station holds; replaced (not mutated) by `reset` so no case sees another case's profiles. */
+  store: ProfileStore;
   readonly transactions: Transaction[] = [];
   readonly findings: RecordedFinding[] = [];
   /** Profiles per ReportChargingProfiles frame in the default GetChargingProfiles answer. */
   pageSize = 2;
   private session: RpcSession | undefined;
   private txCounter = 0;
+  /** Transactions accepted by a remote start but not yet announced (the Started event is in flight). */
+  private readonly pendingStarts = new Set<Promise<unknown>>();
 
   constructor(readonly config: RunConfig) {
     if (config.ocpp === '2.1') throw new Error('the harness as station speaks OCPP 1.6 and 2.0.1');
@@ -143,6 +146,28 @@ export class HarnessStation {
     return this.v16
       ? call('StatusNotification', { connectorId: evseId, errorCode: 'NoError', status })
       : call('StatusNotification', { timestamp: iso(nowS()), connectorStatus: status === 'Charging' ? 'Occupied' : status, evseId, connectorId: 1 });
+  }
+
+  // --- isolation (issue #13 item 2) -----------------------------------------------------------------
+
+  /**
+   * Back to a fresh station before a case: let accepted remote starts finish, end every open
+   * transaction as a station does (StopTransaction / TransactionEvent Ended, K02.FR.05 drops its
+   * TxProfiles), forget every profile it holds, and report Available on every connector/EVSE. A
+   * transaction or profile left by an earlier case (a fault, a failed step) can then neither make a
+   * later case pass vacuously (a busy EVSE refusing a remote start) nor satisfy a check meant for the
+   * case's own transaction (K01.FR.03).
+   */
+  async reset(call: StationCall): Promise<{ ended: string[] }> {
+    while (this.pendingStarts.size) await Promise.allSettled([...this.pendingStarts]);
+    const ended: string[] = [];
+    for (const tx of [...this.transactions]) {
+      ended.push(tx.transactionId);
+      await this.stopTransaction(call, tx, 'Local', { status: false });
+    }
+    this.store = new ProfileStore(this.version, this.limits);
+    for (let e = this.v16 ? 0 : 1; e <= this.limits.evses; e++) await this.sendStatus(call, e, 'Available');
+    return { ended };
   }
 
   // --- answers ------------------------------------------------------------------------------------
@@ -268,7 +293,7 @@ export class HarnessStation {
   }
 
   /** End a transaction from the station side; its TxProfiles go with it (K02.FR.05). */
-  async stopTransaction(call: StationCall, tx: Transaction, reason = 'Local'): Promise<void> {
+  async stopTransaction(call: StationCall, tx: Transaction, reason = 'Local', opts: { status?: boolean } = {}): Promise<void> {
     const i = this.transactions.indexOf(tx);
     if (i < 0) return;
     this.transactions.splice(i, 1);
@@ -285,7 +310,7 @@ export class HarnessStation {
         evse: { id: tx.evseId, connectorId: 1 },
       });
     }
-    await this.sendStatus(call, tx.evseId, 'Available');
+    if (opts.status !== false) await this.sendStatus(call, tx.evseId, 'Available');
   }
 
   private onRemoteStart(p: Payload): Payload {
@@ -295,13 +320,15 @@ export class HarnessStation {
     if (wire && this.store.installRemoteStart(evseId, parseProfile(this.version, wire), wire).status !== 'Accepted') return { status: 'Rejected' };
     const session = this.session!;
     const call: StationCall = (a, q) => session.call(a, q);
-    if (this.v16) {
-      setImmediate(() => void this.startTransaction(call, evseId, { idTag: p.idTag as string }).catch(() => undefined));
-      return { status: 'Accepted' };
-    }
-    const transactionId = this.newTransactionId();
-    setImmediate(() => void this.startTransaction(call, evseId, { remoteStartId: p.remoteStartId as number, idToken: p.idToken as Payload, transactionId }).catch(() => undefined));
-    return { status: 'Accepted', transactionId };
+    const transactionId = this.v16 ? undefined : this.newTransactionId();
+    const opts = this.v16 ? { idTag: p.idTag as string } : { remoteStartId: p.remoteStartId as number, idToken: p.idToken as Payload, transactionId };
+    // The start follows the CALLRESULT (written when this handler returns); `reset` waits for it.
+    const started = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.startTransaction(call, evseId, opts))
+      .catch(() => undefined)
+      .finally(() => this.pendingStarts.delete(started));
+    this.pendingStarts.add(started);
+    return this.v16 ? { status: 'Accepted' } : { status: 'Accepted', transactionId };
   }
 
   private onRemoteStop(p: Payload): Payload {
