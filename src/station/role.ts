@@ -21,13 +21,14 @@ import {
   getVariablesAnswer,
   parseProfile,
   reportFrames,
-  sendReportsSequentially,
+  sendSequentially,
   setChargingProfileRequest,
   smartChargingVariable,
   SMART_CHARGING_CTRLR,
   type ConfigurationKey,
 } from './answers';
 import { checkCsmsRequest, type Finding, type StationVersion } from './checks';
+import { baseReportSelection, deviceModel, notifyReportFrames, reportSelection, type ModelVariable } from './deviceModel';
 
 const nowS = () => Math.floor(Date.now() / 1000);
 const iso = (s: number) => fromEpochSeconds(s);
@@ -49,10 +50,21 @@ export class HarnessStation {
   readonly findings: RecordedFinding[] = [];
   /** Profiles per ReportChargingProfiles frame in the default GetChargingProfiles answer. */
   pageSize = 2;
+  /** reportData entries per NotifyReport frame (DeviceDataCtrlr.ItemsPerMessage[GetReport]). */
+  itemsPerMessage = 10;
   private session: RpcSession | undefined;
   private txCounter = 0;
   /** Transactions accepted by a remote start but not yet announced (the Started event is in flight). */
   private readonly pendingStarts = new Set<Promise<unknown>>();
+  /** Report frames (ReportChargingProfiles, NotifyReport) being sent after their request's answer. */
+  private reporting: Promise<void> = Promise.resolve();
+  /**
+   * chargingSchedule ids of what the station reports (issue #13 item 5): distinct within and across runs,
+   * never a fixed 1, so a CSMS storing schedules by (station, id) keeps them apart.
+   */
+  private scheduleIds = (Math.floor(Date.now() / 1000) % 100_000) * 1000;
+  /** 1.6 configuration values changed by ChangeConfiguration. */
+  private readonly configValues = new Map<string, string>();
 
   constructor(readonly config: RunConfig) {
     if (config.ocpp === '2.1') throw new Error('the harness as station speaks OCPP 1.6 and 2.0.1');
@@ -67,6 +79,23 @@ export class HarnessStation {
       nominalVoltage: d.nominalVoltage,
     };
     this.store = new ProfileStore(this.version, this.limits);
+  }
+
+  /** A fresh chargingSchedule id for a schedule the station reports. */
+  nextScheduleId(): number {
+    return ++this.scheduleIds;
+  }
+
+  /** Resolves when the report frames queued so far were sent (or their sending failed). */
+  reportsSent(): Promise<void> {
+    return this.reporting;
+  }
+
+  /** Send `frames` one at a time after the current CALLRESULT is written (rules §1.2; B07/B08, K09). */
+  private queueReports(action: string, frames: readonly Payload[]): void {
+    const session = this.session;
+    if (!session || !frames.length) return;
+    this.reporting = this.reporting.then(() => new Promise<void>((r) => setImmediate(r))).then(() => sendSequentially(session, action, frames));
   }
 
   get v16(): boolean {
@@ -88,7 +117,7 @@ export class HarnessStation {
     const common = ['SetChargingProfile', 'ClearChargingProfile', 'GetCompositeSchedule', 'TriggerMessage', 'DataTransfer'];
     return this.v16
       ? [...common, 'GetConfiguration', 'ChangeConfiguration', 'RemoteStartTransaction', 'RemoteStopTransaction']
-      : [...common, 'GetChargingProfiles', 'GetVariables', 'SetVariables', 'RequestStartTransaction', 'RequestStopTransaction'];
+      : [...common, 'GetChargingProfiles', 'GetVariables', 'SetVariables', 'GetBaseReport', 'GetReport', 'RequestStartTransaction', 'RequestStopTransaction'];
   }
 
   /** A new connection to the CSMS: check every inbound CALL, then boot. */
@@ -186,7 +215,11 @@ export class HarnessStation {
       case 'GetConfiguration':
         return this.onGetConfiguration(p);
       case 'ChangeConfiguration':
-        return { status: this.configKeys().some((k) => k.key === p.key) ? 'Rejected' : 'NotSupported' };
+        return this.onChangeConfiguration(p);
+      case 'GetBaseReport':
+        return this.onReport(p.requestId as number, baseReportSelection(this.model(), p.reportBase as string));
+      case 'GetReport':
+        return this.onReport(p.requestId as number, reportSelection(this.model(), p));
       case 'GetVariables':
         return this.onGetVariables(p);
       case 'SetVariables':
@@ -224,27 +257,55 @@ export class HarnessStation {
   private onGetProfiles(p: Payload): Payload {
     const selected = this.store.select({ evseId: p.evseId as number | undefined, chargingProfile: p.chargingProfile as never });
     if (!selected.length) return { status: 'NoProfiles' };
-    const frames = reportFrames(selected, this.pageSize, p.requestId as number);
-    const session = this.session;
     // The CALLRESULT is written when this handler returns; the reports follow, one at a time (rules §1.2).
-    if (session) setImmediate(() => void sendReportsSequentially(session, frames));
+    this.queueReports('ReportChargingProfiles', reportFrames(selected, this.pageSize, p.requestId as number));
     return { status: 'Accepted' };
+  }
+
+  /** B07/B08: Accepted, then the selection in NotifyReport frames; nothing selected is EmptyResultSet. */
+  private onReport(requestId: number, selected: ModelVariable[]): Payload {
+    if (!selected.length) return { status: 'EmptyResultSet' };
+    this.queueReports('NotifyReport', notifyReportFrames(selected, requestId, this.itemsPerMessage, iso(nowS())));
+    return { status: 'Accepted' };
+  }
+
+  /** The 2.0.1 device model as it stands (EVSEs, connectors, SmartChargingCtrlr, DeviceDataCtrlr). */
+  model(): ModelVariable[] {
+    return deviceModel(this.limits, { profiles: this.store.list().length, busyEvses: this.transactions.map((t) => t.evseId), itemsPerMessage: this.itemsPerMessage });
   }
 
   // --- advertised capabilities (catalogue §1.7) -----------------------------------------------------
 
   configKeys(): ConfigurationKey[] {
-    return configurationKeys(this.limits);
+    // 1.6 §9.1: core keys a CSMS reads at boot, besides the SmartCharging ones (§9.4).
+    const core: ConfigurationKey[] = [
+      { key: 'GetConfigurationMaxKeys', readonly: true, value: '50' },
+      { key: 'HeartbeatInterval', readonly: false, value: '300' },
+      { key: 'MeterValueSampleInterval', readonly: false, value: '60' },
+      { key: 'ConnectionTimeOut', readonly: false, value: '60' },
+    ];
+    return configurationKeys(this.limits, core).map((k) => (this.configValues.has(k.key) ? { ...k, value: this.configValues.get(k.key)! } : k));
   }
 
   private onGetConfiguration(p: Payload): Payload {
     return getConfigurationAnswer(this.configKeys(), p.key as string[] | undefined);
   }
 
-  /** SmartChargingCtrlr variables (rules §9.2). */
+  /** 1.6 §5.3: a writable key takes a non-negative integer value; read-only keys are Rejected. */
+  private onChangeConfiguration(p: Payload): Payload {
+    const k = this.configKeys().find((c) => c.key === p.key);
+    if (!k) return { status: 'NotSupported' };
+    if (k.readonly || !/^\d{1,9}$/.test(String(p.value))) return { status: 'Rejected' };
+    this.configValues.set(k.key, String(p.value));
+    return { status: 'Accepted' };
+  }
+
+  /** SmartChargingCtrlr variables (rules §9.2), then the rest of the device model. */
   variable(component: string, name: string, instance?: string, attributeType = 'Actual'): string | undefined {
-    if (component !== SMART_CHARGING_CTRLR) return undefined;
-    return smartChargingVariable(this.limits, this.store.list().length, name, instance, attributeType);
+    if (component === SMART_CHARGING_CTRLR) return smartChargingVariable(this.limits, this.store.list().length, name, instance, attributeType);
+    if (attributeType !== 'Actual') return undefined;
+    const same = (a: string | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+    return this.model().find((v) => same(v.component.name, component) && same(v.variable.name, name) && same(v.variable.instance, instance))?.value;
   }
 
   private onGetVariables(p: Payload): Payload {
