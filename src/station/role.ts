@@ -309,7 +309,13 @@ export class HarnessStation {
   }
 
   private onGetVariables(p: Payload): Payload {
-    return getVariablesAnswer(p, (component, name, instance, type) => this.variable(component, name, instance, type));
+    const answer = getVariablesAnswer(p, (component, name, instance, type) => this.variable(component, name, instance, type));
+    // B06 (GetVariables): a component the device model has, with a variable it lacks, is UnknownVariable.
+    const known = new Set(this.model().map((v) => v.component.name.toLowerCase()));
+    for (const r of answer.getVariableResult as Payload[]) {
+      if (r.attributeStatus === 'UnknownComponent' && known.has(String((r.component as Payload).name).toLowerCase())) r.attributeStatus = 'UnknownVariable';
+    }
+    return answer;
   }
 
   // --- transactions ---------------------------------------------------------------------------------

@@ -59,8 +59,17 @@ describe('B07/B08 device model of the harness station (2.0.1)', () => {
     const none = st.answer('GetReport', { requestId: 2, componentVariable: [{ component: { name: 'NoSuchCtrlr' } }] }) as Payload;
     expect(none).toEqual({ status: 'EmptyResultSet' });
     expect(v201.validate('GetReport', 'response', none).valid).toBe(true);
-    // GetVariables reads the same model.
+    // GetVariables reads the same model (B06): known component, unknown variable → UnknownVariable.
     expect(st.variable('DeviceDataCtrlr', 'ItemsPerMessage', 'GetReport')).toBe(String(st.itemsPerMessage));
+    const gv = st.answer('GetVariables', {
+      getVariableData: [
+        { component: { name: 'EVSE', evse: { id: 1 } }, variable: { name: 'AvailabilityState' } },
+        { component: { name: 'EVSE' }, variable: { name: 'NoSuchVariable' } },
+        { component: { name: 'NoSuchCtrlr' }, variable: { name: 'Enabled' } },
+      ],
+    }) as Payload;
+    expect(v201.validate('GetVariables', 'response', gv).valid).toBe(true);
+    expect((gv.getVariableResult as Payload[]).map((r) => [r.attributeStatus, r.attributeValue])).toEqual([['Accepted', 'Available'], ['UnknownVariable', undefined], ['UnknownComponent', undefined]]);
   });
 
   test('1.6 GetConfiguration: the SmartCharging keys (1.6 §9.4) and core keys, valid; ChangeConfiguration of a read-only key Rejected', () => {
