@@ -11,29 +11,25 @@ import { csmsConfig, runCsms } from './helpers';
 
 const csmsSuite = (): SuiteDefinition => loadSuites(['smartcharging-csms'])[0]!;
 
-/** A case that starts a transaction on EVSE/connector 1 and ends without closing it (a case-level failure). */
-const leftover: CaseDefinition = defineCase({
-  id: 'T-LEFTOVER',
-  title: 'leaves a transaction open and fails',
-  ocpp: ['1.6', '2.0.1'],
-  as: 'station',
-  async run(t) {
-    await station(t).startTransaction(caller(t), 1);
-    t.check.fail('case-level failure after starting a transaction', { rule: 'test' });
-  },
-});
-
-/** A case that starts a transaction on EVSE/connector 2 and ends by an exception (ERROR). */
-const leftoverError: CaseDefinition = defineCase({
-  id: 'T-LEFTOVER-ERROR',
-  title: 'leaves a transaction open and errors',
-  ocpp: ['1.6', '2.0.1'],
-  as: 'station',
-  async run(t) {
-    await station(t).startTransaction(caller(t), 2);
-    throw new Error('harness-side exception after starting a transaction');
-  },
-});
+/**
+ * A case that starts a transaction on EVSE/connector `evse` and ends without closing it: by a
+ * case-level failure (FAILED) or by an exception (ERROR).
+ */
+function leaving(id: string, evse: number, end: 'fails' | 'errors'): CaseDefinition {
+  return defineCase({
+    id,
+    title: `leaves a transaction open and ${end}`,
+    ocpp: ['1.6', '2.0.1'],
+    as: 'station',
+    async run(t) {
+      await station(t).startTransaction(caller(t), evse);
+      if (end === 'errors') throw new Error('harness-side exception after starting a transaction');
+      t.check.fail('case-level failure after starting a transaction', { rule: 'test' });
+    },
+  });
+}
+const leftover = leaving('T-LEFTOVER', 1, 'fails');
+const leftoverError = leaving('T-LEFTOVER-ERROR', 2, 'errors');
 
 function suiteWith(ids: string[], opts: { leftover: boolean; isolation?: boolean }): SuiteDefinition[] {
   const s = csmsSuite();
