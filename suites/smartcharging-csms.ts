@@ -9,6 +9,7 @@ import { profileCases } from './csms/profiles';
 import { reportCases } from './csms/reports';
 import { operationCases } from './csms/operations';
 import { v16Cases } from './csms/v16';
+import { caller, station } from './csms/lib';
 
 const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
 
@@ -16,4 +17,13 @@ export default defineSuite({
   name: 'smartcharging-csms',
   block: 'SmartCharging',
   cases: [...profileCases, ...reportCases, ...operationCases, ...v16Cases].sort(byId),
+  /**
+   * Isolation (issue #13 item 2): every case starts from a fresh station — no open transaction (each is
+   * ended with StopTransaction / TransactionEvent Ended), no profile held, every connector/EVSE reported
+   * Available — so what an earlier case left behind cannot decide this case's verdict.
+   */
+  async beforeEach(t) {
+    const { ended } = await station(t).reset(caller(t));
+    if (ended.length) t.note.info(`isolation: the station ended transaction(s) left open by an earlier case: ${ended.join(', ')}`);
+  },
 });

@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isOcppVersion, type OcppVersion } from '../ocpp/version';
 import { ConfigError, loadConfigFile, mergeConfig, validateConfig, type PartialConfig, type RunConfig } from '../runner/config';
 import { loadSuites, SuiteLoadError } from '../runner/loader';
-import { selectCases } from '../runner/select';
+import { selectCases, slowMarker } from '../runner/select';
 import { withOutsideCases } from '../runner/outside';
 import { createReporters, UnknownReporterError } from '../report';
 import { HARNESS } from '../runner/harness';
@@ -36,6 +36,7 @@ interface RunFlags {
   out?: string;
   timeout?: string;
   bail?: boolean;
+  includeSlow?: boolean;
   builtinFault?: string[];
   builtinQuirk?: string[];
   manual?: string;
@@ -70,6 +71,7 @@ export function buildProgram(io: { out: NodeJS.WritableStream; err: NodeJS.Writa
     .option('--out <dir>', 'report directory (default reports/)')
     .option('--timeout <ms>', 'per-case timeout in ms')
     .option('--bail', 'stop after the first failed or errored case')
+    .option('--include-slow', 'also run slow cases and steps (those waiting for the peer\'s own call timeout)')
     .option('--builtin-fault <name>', 'inject a fault into the built-in reference peer (repeatable)', collect)
     .option('--builtin-quirk <name>', 'a legitimate variation of the built-in reference station, e.g. no-ev (repeatable)', collect)
     .addOption(new Option('--manual <mode>', 'operator actions: prompt on a TTY, or fail/skip').choices(['prompt', 'fail', 'skip']))
@@ -103,6 +105,7 @@ function flagsToConfig(flags: RunFlags): PartialConfig {
     p.timing = { caseTimeoutMs: ms };
   }
   if (flags.bail) p.bail = true;
+  if (flags.includeSlow) p.includeSlow = true;
   if (flags.builtinFault?.length) p.builtinFaults = flags.builtinFault;
   if (flags.builtinQuirk?.length) p.builtinQuirks = flags.builtinQuirk;
   if (flags.manual) p.manual = flags.manual as RunConfig['manual'];
@@ -176,10 +179,10 @@ async function runPrepared(
   }
   if (flags.list) {
     // SC-X-01 / SC-X-99 judge what happens outside the cases; they run whenever any case is selected.
-    type Listed = { id: string; title: string; octtId?: string; octt?: string[]; requirements?: string[] };
+    type Listed = { id: string; title: string; octtId?: string; octt?: string[]; requirements?: string[]; tags?: string[] };
     const listed = withOutsideCases<Listed>(selected.map(({ def }) => def), (d) => d);
     for (const def of listed) {
-      io.out.write(`${def.id}\t${def.title}${def.octtId ? ` [${def.octtId}]` : ''}\t${def.requirements?.join(',') ?? ''}\n`);
+      io.out.write(`${def.id}\t${def.title}${def.octtId ? ` [${def.octtId}]` : ''}${slowMarker(def)}\t${def.requirements?.join(',') ?? ''}\n`);
     }
     io.out.write(`${listed.length} case(s) for OCPP ${config.ocpp}, harness as ${config.as}\n`);
     // Station-side OCTT ids only: with the harness as CSMS the device is the station (issue #12).

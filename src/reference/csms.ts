@@ -43,13 +43,16 @@ const MAX_BODY = 1024 * 1024;
  * The built-in reference CSMS: accepts stations, answers their CALLs, aggregates ReportChargingProfiles
  * by requestId until the frame without tbc (an omitted tbc means false, rules §6.2), and exposes the
  * trigger endpoint `POST /trigger/<identity>/<Action>` that makes it send a request to a station and
- * answers with the station's response.
+ * answers with the station's response. Read-back: `GET /stations/<identity>/reports/<requestId>` (the
+ * aggregated report) and `GET /stations/<identity>/composite/<evseId>` (the last Accepted composite).
  */
 export class ReferenceCsms {
   readonly server: CsmsServer;
   readonly states = new Map<string, CsmsStationState>();
   readonly sessions = new Map<string, RpcSession>();
   readonly reports = new Map<string, Map<number, AggregatedReport>>();
+  /** Last Accepted GetCompositeSchedule response per station and EVSE/connector (read back by SC-CSMS-05). */
+  readonly composites = new Map<string, Map<number, Payload>>();
   readonly faults: Set<CsmsFault | CsmsApiFault>;
 
   constructor(private readonly opts: ReferenceCsmsOptions) {
@@ -132,6 +135,7 @@ export class ReferenceCsms {
       const refused = responseFault16(this.faults, session.version, action, response);
       if (refused) return refused;
       if (closesAfter16(this.faults, session.version, action, response)) session.close(1011, 'unexpected GetCompositeSchedule answer');
+      if (action === 'GetCompositeSchedule') return this.keepComposite(identity, payload, response);
       return { status: 200, body: { response } };
     } catch (e) {
       if (e instanceof CallErrorResponse) return { status: 502, body: { error: 'CALLERROR', errorCode: e.errorCode, errorDescription: e.errorDescription } };
@@ -155,6 +159,9 @@ export class ReferenceCsms {
         for (const s of Array.isArray(sched) ? sched : [sched]) delete s.startSchedule;
       }
       if (f.has('txprofile-without-transaction') && purpose === 'TxProfile') delete profile.transactionId;
+      if (f.has('txprofile-stale-transaction') && purpose === 'TxProfile' && profile.transactionId !== undefined) {
+        profile.transactionId = this.staleTransactionId(session, profile.transactionId);
+      }
       if (f.has('invalid-payload')) profile.vendorNote = 'not in the schema';
     }
     const raw = (id: unknown, p: Payload) => JSON.stringify([2, id, action, p]);
@@ -172,6 +179,31 @@ export class ReferenceCsms {
       return { status: 202, body: { sent: 'CALL with messageId reused-id-1' } };
     }
     return undefined;
+  }
+
+  /** Keep an Accepted composite (as a CSMS that plans with it does) and relay it; faults lose or round it. */
+  private keepComposite(identity: string, request: Payload, response: Payload): { status: number; body: unknown } {
+    if (this.faults.has('composite-discarded')) return { status: 200, body: { status: 'sent' } };
+    let kept = response;
+    if (this.faults.has('composite-altered')) {
+      kept = structuredClone(response);
+      const sched = (kept.schedule ?? kept.chargingSchedule) as Payload | undefined;
+      for (const p of (sched?.chargingSchedulePeriod as Payload[] | undefined) ?? []) p.limit = Math.round(p.limit as number);
+    }
+    if (response.status === 'Accepted') {
+      const byEvse = this.composites.get(identity) ?? new Map<number, Payload>();
+      this.composites.set(identity, byEvse);
+      byEvse.set(Number(request.evseId ?? request.connectorId), kept);
+    }
+    return { status: 200, body: { response: kept } };
+  }
+
+  /** Fault txprofile-stale-transaction: the latest other transaction of the station, else a made-up earlier one. */
+  private staleTransactionId(session: RpcSession, current: unknown): unknown {
+    const others = (this.states.get(session.identity)?.transactions ?? []).filter((t) => t.transactionId !== String(current));
+    const prev = others[others.length - 1]?.transactionId;
+    if (session.version === '1.6') return prev !== undefined ? Number(prev) : Number(current) + 1000;
+    return prev ?? `${String(current)}-previous`;
   }
 
   /** The command API style in use. */
@@ -215,6 +247,10 @@ export class ReferenceCsms {
       if (req.method === 'GET' && parts[0] === 'stations' && parts.length === 4 && parts[2] === 'reports') {
         const agg = this.reports.get(parts[1]!)?.get(Number(parts[3]));
         return agg ? send(200, agg) : send(404, { error: 'no such report' });
+      }
+      if (req.method === 'GET' && parts[0] === 'stations' && parts.length === 4 && parts[2] === 'composite') {
+        // Read-back of the kept composite; null when none is held.
+        return send(200, { evseId: Number(parts[3]), response: this.composites.get(parts[1]!)?.get(Number(parts[3])) ?? null });
       }
       if (req.method === 'GET' && parts[0] === 'stations' && parts.length === 1) {
         return send(200, [...this.sessions.keys()].map((id) => ({ identity: id, boot: this.states.get(id)?.boot })));

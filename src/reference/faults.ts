@@ -104,6 +104,9 @@ export const CSMS_FAULTS = {
   'composite-rejected-closes': '1.6: the CSMS closes the connection when a station answers GetCompositeSchedule Rejected (a legal answer, 1.6 §6.22)',
   'remote-start-connector-0': '1.6: RemoteStartTransaction with a charging profile for connectorId 0 (1.6 §6.33: connectorId SHALL be > 0)',
   'clear-all-by-purpose': '1.6: "clear all" is sent as ClearChargingProfile for TxDefaultProfile only (errata 3.25: no field clears all; TC_067_CSMS)',
+  'composite-discarded': 'the composite schedule a station answered is neither kept nor relayed (GetCompositeSchedule results lost)',
+  'composite-altered': 'composite limits are rounded to integers when stored (15.2 → 15, 0.1 → 0; mobilityhouse #217 class)',
+  'txprofile-stale-transaction': "a TxProfile naming the station's previous transaction instead of the running one (K01.FR.03)",
 } as const;
 
 export type CsmsFault = keyof typeof CSMS_FAULTS;

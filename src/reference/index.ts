@@ -49,8 +49,8 @@ export function builtinPeers(): BuiltinPeers {
       }
       // The harness as station reaches the built-in CSMS's trigger endpoint by the default convention.
       config.triggers.default ??= { type: 'http', url: csms.httpUrl };
-      // …and reads back what it aggregated from ReportChargingProfiles (SC-CSMS-03 read-back hook).
-      config.triggers.readBack ??= { type: 'http', method: 'GET', url: `${csms.httpUrl}/stations/{identity}/reports/{requestId}` };
+      // …and reads back what it kept: {what} reports/{key} requestId (SC-CSMS-03), composite/{key} evseId (SC-CSMS-05).
+      config.triggers.readBack ??= { type: 'http', method: 'GET', url: `${csms.httpUrl}/stations/{identity}/{what}/{key}` };
       return { url: `${url}/ocpp`, stop: () => csms.stop() };
     },
   };

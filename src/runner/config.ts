@@ -86,6 +86,11 @@ export interface RunConfig {
   reporters: string[];
   out: string;
   bail: boolean;
+  /**
+   * Run slow cases and steps (tag `slow` / `slow-step`): those that wait for the peer's own call timeout
+   * (issue #13 item 7). Off by default: a default run never waits for a CSMS timeout.
+   */
+  includeSlow?: boolean;
   /** Faults injected into the built-in reference peer (mutation self-test). */
   builtinFaults: string[];
   /** Legitimate variations of the built-in station (STATION_QUIRKS), e.g. no EV after a remote start. */
@@ -229,6 +234,7 @@ export const CONFIG_SCHEMA = {
     reporters: { type: 'array', items: { enum: ['console', 'junit', 'json'] } },
     out: { type: 'string', minLength: 1 },
     bail: { type: 'boolean' },
+    includeSlow: { type: 'boolean' },
     builtinFaults: { type: 'array', items: { type: 'string' } },
     builtinQuirks: { type: 'array', items: { type: 'string' } },
     csms: {

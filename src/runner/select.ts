@@ -27,6 +27,25 @@ export function selectCases(suites: readonly SuiteDefinition[], config: Pick<Run
   return out;
 }
 
+/** Tags of opt-in slow work (issue #13 item 7): a whole case, or a case with a step that waits for the peer's own timeout. */
+export const SLOW_TAG = 'slow';
+export const SLOW_STEP_TAG = 'slow-step';
+
+/**
+ * Why a slow case is not run (it waits for something the peer decides the timing of, e.g. its own call
+ * timeout): skipped with this reason unless `includeSlow` (--include-slow). Cases with only a slow step
+ * run; the step itself is skipped (suites/csms/steps.ts).
+ */
+export function slowReason(def: Pick<CaseDefinition, 'tags'>, config: Pick<RunConfig, 'includeSlow'>): string | undefined {
+  return def.tags?.includes(SLOW_TAG) && !config.includeSlow ? 'slow: run with --include-slow' : undefined;
+}
+
+/** The --list marker of a case's slow tags, e.g. " (slow)" or " (slow step)". */
+export function slowMarker(def: Pick<CaseDefinition, 'tags'>): string {
+  if (def.tags?.includes(SLOW_TAG)) return ' (slow)';
+  return def.tags?.includes(SLOW_STEP_TAG) ? ' (slow step)' : '';
+}
+
 /** Why a case does not apply to this device, or undefined when it does. */
 export function notApplicable(def: CaseDefinition, caps: DeviceCapabilities, ocpp: RunConfig['ocpp'], builtin: boolean): string | undefined {
   const n: Requirements = def.needs ?? {};

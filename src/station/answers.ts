@@ -121,11 +121,16 @@ export function reportFrames(selected: readonly Installed[], pageSize: number, r
  * the first that fails (closed connection, CALLERROR, timeout), telling `log` why.
  */
 export async function sendReportsSequentially(session: Pick<RpcSession, 'call'>, frames: readonly Payload[], log?: (line: string) => void): Promise<void> {
+  return sendSequentially(session, 'ReportChargingProfiles', frames, log);
+}
+
+/** `action` requests one at a time, each after the previous was answered; stops at the first failure. */
+export async function sendSequentially(session: Pick<RpcSession, 'call'>, action: string, frames: readonly Payload[], log?: (line: string) => void): Promise<void> {
   for (const f of frames) {
     try {
-      await session.call('ReportChargingProfiles', f);
+      await session.call(action, f);
     } catch (e) {
-      log?.(`ReportChargingProfiles failed: ${(e as Error).message}`);
+      log?.(`${action} failed: ${(e as Error).message}`);
       return;
     }
   }

@@ -21,13 +21,14 @@ import {
   getVariablesAnswer,
   parseProfile,
   reportFrames,
-  sendReportsSequentially,
+  sendSequentially,
   setChargingProfileRequest,
   smartChargingVariable,
   SMART_CHARGING_CTRLR,
   type ConfigurationKey,
 } from './answers';
 import { checkCsmsRequest, type Finding, type StationVersion } from './checks';
+import { baseReportSelection, deviceModel, notifyReportFrames, reportSelection, type ModelVariable } from './deviceModel';
 
 const nowS = () => Math.floor(Date.now() / 1000);
 const iso = (s: number) => fromEpochSeconds(s);
@@ -43,13 +44,27 @@ export type StationCall = <T = Payload>(action: string, payload: Payload) => Pro
 export class HarnessStation {
   readonly version: StationVersion;
   readonly limits: DeviceLimits;
-  readonly store: ProfileStore;
+  /** What the station holds; replaced (not mutated) by `reset` so no case sees another case's profiles. */
+  store: ProfileStore;
   readonly transactions: Transaction[] = [];
   readonly findings: RecordedFinding[] = [];
   /** Profiles per ReportChargingProfiles frame in the default GetChargingProfiles answer. */
   pageSize = 2;
+  /** reportData entries per NotifyReport frame (DeviceDataCtrlr.ItemsPerMessage[GetReport]). */
+  itemsPerMessage = 10;
   private session: RpcSession | undefined;
   private txCounter = 0;
+  /** Transactions accepted by a remote start but not yet announced (the Started event is in flight). */
+  private readonly pendingStarts = new Set<Promise<unknown>>();
+  /** Report frames (ReportChargingProfiles, NotifyReport) being sent after their request's answer. */
+  private reporting: Promise<void> = Promise.resolve();
+  /**
+   * chargingSchedule ids of what the station reports (issue #13 item 5): distinct within and across runs,
+   * never a fixed 1, so a CSMS storing schedules by (station, id) keeps them apart.
+   */
+  private scheduleIds = (Math.floor(Date.now() / 1000) % 100_000) * 1000;
+  /** 1.6 configuration values changed by ChangeConfiguration. */
+  private readonly configValues = new Map<string, string>();
 
   constructor(readonly config: RunConfig) {
     if (config.ocpp === '2.1') throw new Error('the harness as station speaks OCPP 1.6 and 2.0.1');
@@ -64,6 +79,23 @@ export class HarnessStation {
       nominalVoltage: d.nominalVoltage,
     };
     this.store = new ProfileStore(this.version, this.limits);
+  }
+
+  /** A fresh chargingSchedule id for a schedule the station reports. */
+  nextScheduleId(): number {
+    return ++this.scheduleIds;
+  }
+
+  /** Resolves when the report frames queued so far were sent (or their sending failed). */
+  reportsSent(): Promise<void> {
+    return this.reporting;
+  }
+
+  /** Send `frames` one at a time after the current CALLRESULT is written (rules §1.2; B07/B08, K09). */
+  private queueReports(action: string, frames: readonly Payload[]): void {
+    const session = this.session;
+    if (!session || !frames.length) return;
+    this.reporting = this.reporting.then(() => new Promise<void>((r) => setImmediate(r))).then(() => sendSequentially(session, action, frames));
   }
 
   get v16(): boolean {
@@ -85,7 +117,7 @@ export class HarnessStation {
     const common = ['SetChargingProfile', 'ClearChargingProfile', 'GetCompositeSchedule', 'TriggerMessage', 'DataTransfer'];
     return this.v16
       ? [...common, 'GetConfiguration', 'ChangeConfiguration', 'RemoteStartTransaction', 'RemoteStopTransaction']
-      : [...common, 'GetChargingProfiles', 'GetVariables', 'SetVariables', 'RequestStartTransaction', 'RequestStopTransaction'];
+      : [...common, 'GetChargingProfiles', 'GetVariables', 'SetVariables', 'GetBaseReport', 'GetReport', 'RequestStartTransaction', 'RequestStopTransaction'];
   }
 
   /** A new connection to the CSMS: check every inbound CALL, then boot. */
@@ -145,6 +177,28 @@ export class HarnessStation {
       : call('StatusNotification', { timestamp: iso(nowS()), connectorStatus: status === 'Charging' ? 'Occupied' : status, evseId, connectorId: 1 });
   }
 
+  // --- isolation (issue #13 item 2) -----------------------------------------------------------------
+
+  /**
+   * Back to a fresh station before a case: let accepted remote starts finish, end every open
+   * transaction as a station does (StopTransaction / TransactionEvent Ended, K02.FR.05 drops its
+   * TxProfiles), forget every profile it holds, and report Available on every connector/EVSE. A
+   * transaction or profile left by an earlier case (a fault, a failed step) can then neither make a
+   * later case pass vacuously (a busy EVSE refusing a remote start) nor satisfy a check meant for the
+   * case's own transaction (K01.FR.03).
+   */
+  async reset(call: StationCall): Promise<{ ended: string[] }> {
+    while (this.pendingStarts.size) await Promise.allSettled([...this.pendingStarts]);
+    const ended: string[] = [];
+    for (const tx of [...this.transactions]) {
+      ended.push(tx.transactionId);
+      await this.stopTransaction(call, tx, 'Local', { status: false });
+    }
+    this.store = new ProfileStore(this.version, this.limits);
+    for (let e = this.v16 ? 0 : 1; e <= this.limits.evses; e++) await this.sendStatus(call, e, 'Available');
+    return { ended };
+  }
+
   // --- answers ------------------------------------------------------------------------------------
 
   /** The answer of a conforming station (the model decides). Cases use it to answer late or wrap it. */
@@ -161,7 +215,11 @@ export class HarnessStation {
       case 'GetConfiguration':
         return this.onGetConfiguration(p);
       case 'ChangeConfiguration':
-        return { status: this.configKeys().some((k) => k.key === p.key) ? 'Rejected' : 'NotSupported' };
+        return this.onChangeConfiguration(p);
+      case 'GetBaseReport':
+        return this.onReport(p.requestId as number, baseReportSelection(this.model(), p.reportBase as string));
+      case 'GetReport':
+        return this.onReport(p.requestId as number, reportSelection(this.model(), p));
       case 'GetVariables':
         return this.onGetVariables(p);
       case 'SetVariables':
@@ -199,31 +257,65 @@ export class HarnessStation {
   private onGetProfiles(p: Payload): Payload {
     const selected = this.store.select({ evseId: p.evseId as number | undefined, chargingProfile: p.chargingProfile as never });
     if (!selected.length) return { status: 'NoProfiles' };
-    const frames = reportFrames(selected, this.pageSize, p.requestId as number);
-    const session = this.session;
     // The CALLRESULT is written when this handler returns; the reports follow, one at a time (rules §1.2).
-    if (session) setImmediate(() => void sendReportsSequentially(session, frames));
+    this.queueReports('ReportChargingProfiles', reportFrames(selected, this.pageSize, p.requestId as number));
     return { status: 'Accepted' };
+  }
+
+  /** B07/B08: Accepted, then the selection in NotifyReport frames; nothing selected is EmptyResultSet. */
+  private onReport(requestId: number, selected: ModelVariable[]): Payload {
+    if (!selected.length) return { status: 'EmptyResultSet' };
+    this.queueReports('NotifyReport', notifyReportFrames(selected, requestId, this.itemsPerMessage, iso(nowS())));
+    return { status: 'Accepted' };
+  }
+
+  /** The 2.0.1 device model as it stands (EVSEs, connectors, SmartChargingCtrlr, DeviceDataCtrlr). */
+  model(): ModelVariable[] {
+    return deviceModel(this.limits, { profiles: this.store.list().length, busyEvses: this.transactions.map((t) => t.evseId), itemsPerMessage: this.itemsPerMessage });
   }
 
   // --- advertised capabilities (catalogue §1.7) -----------------------------------------------------
 
   configKeys(): ConfigurationKey[] {
-    return configurationKeys(this.limits);
+    // 1.6 §9.1: core keys a CSMS reads at boot, besides the SmartCharging ones (§9.4).
+    const core: ConfigurationKey[] = [
+      { key: 'GetConfigurationMaxKeys', readonly: true, value: '50' },
+      { key: 'HeartbeatInterval', readonly: false, value: '300' },
+      { key: 'MeterValueSampleInterval', readonly: false, value: '60' },
+      { key: 'ConnectionTimeOut', readonly: false, value: '60' },
+    ];
+    return configurationKeys(this.limits, core).map((k) => (this.configValues.has(k.key) ? { ...k, value: this.configValues.get(k.key)! } : k));
   }
 
   private onGetConfiguration(p: Payload): Payload {
     return getConfigurationAnswer(this.configKeys(), p.key as string[] | undefined);
   }
 
-  /** SmartChargingCtrlr variables (rules §9.2). */
+  /** 1.6 §5.3: a writable key takes a non-negative integer value; read-only keys are Rejected. */
+  private onChangeConfiguration(p: Payload): Payload {
+    const k = this.configKeys().find((c) => c.key === p.key);
+    if (!k) return { status: 'NotSupported' };
+    if (k.readonly || !/^\d{1,9}$/.test(String(p.value))) return { status: 'Rejected' };
+    this.configValues.set(k.key, String(p.value));
+    return { status: 'Accepted' };
+  }
+
+  /** SmartChargingCtrlr variables (rules §9.2), then the rest of the device model. */
   variable(component: string, name: string, instance?: string, attributeType = 'Actual'): string | undefined {
-    if (component !== SMART_CHARGING_CTRLR) return undefined;
-    return smartChargingVariable(this.limits, this.store.list().length, name, instance, attributeType);
+    if (component === SMART_CHARGING_CTRLR) return smartChargingVariable(this.limits, this.store.list().length, name, instance, attributeType);
+    if (attributeType !== 'Actual') return undefined;
+    const same = (a: string | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+    return this.model().find((v) => same(v.component.name, component) && same(v.variable.name, name) && same(v.variable.instance, instance))?.value;
   }
 
   private onGetVariables(p: Payload): Payload {
-    return getVariablesAnswer(p, (component, name, instance, type) => this.variable(component, name, instance, type));
+    const answer = getVariablesAnswer(p, (component, name, instance, type) => this.variable(component, name, instance, type));
+    // B06 (GetVariables): a component the device model has, with a variable it lacks, is UnknownVariable.
+    const known = new Set(this.model().map((v) => v.component.name.toLowerCase()));
+    for (const r of answer.getVariableResult as Payload[]) {
+      if (r.attributeStatus === 'UnknownComponent' && known.has(String((r.component as Payload).name).toLowerCase())) r.attributeStatus = 'UnknownVariable';
+    }
+    return answer;
   }
 
   // --- transactions ---------------------------------------------------------------------------------
@@ -268,7 +360,7 @@ export class HarnessStation {
   }
 
   /** End a transaction from the station side; its TxProfiles go with it (K02.FR.05). */
-  async stopTransaction(call: StationCall, tx: Transaction, reason = 'Local'): Promise<void> {
+  async stopTransaction(call: StationCall, tx: Transaction, reason = 'Local', opts: { status?: boolean } = {}): Promise<void> {
     const i = this.transactions.indexOf(tx);
     if (i < 0) return;
     this.transactions.splice(i, 1);
@@ -285,7 +377,7 @@ export class HarnessStation {
         evse: { id: tx.evseId, connectorId: 1 },
       });
     }
-    await this.sendStatus(call, tx.evseId, 'Available');
+    if (opts.status !== false) await this.sendStatus(call, tx.evseId, 'Available');
   }
 
   private onRemoteStart(p: Payload): Payload {
@@ -295,13 +387,15 @@ export class HarnessStation {
     if (wire && this.store.installRemoteStart(evseId, parseProfile(this.version, wire), wire).status !== 'Accepted') return { status: 'Rejected' };
     const session = this.session!;
     const call: StationCall = (a, q) => session.call(a, q);
-    if (this.v16) {
-      setImmediate(() => void this.startTransaction(call, evseId, { idTag: p.idTag as string }).catch(() => undefined));
-      return { status: 'Accepted' };
-    }
-    const transactionId = this.newTransactionId();
-    setImmediate(() => void this.startTransaction(call, evseId, { remoteStartId: p.remoteStartId as number, idToken: p.idToken as Payload, transactionId }).catch(() => undefined));
-    return { status: 'Accepted', transactionId };
+    const transactionId = this.v16 ? undefined : this.newTransactionId();
+    const opts = this.v16 ? { idTag: p.idTag as string } : { remoteStartId: p.remoteStartId as number, idToken: p.idToken as Payload, transactionId };
+    // The start follows the CALLRESULT (written when this handler returns); `reset` waits for it.
+    const started = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.startTransaction(call, evseId, opts))
+      .catch(() => undefined)
+      .finally(() => this.pendingStarts.delete(started));
+    this.pendingStarts.add(started);
+    return this.v16 ? { status: 'Accepted' } : { status: 'Accepted', transactionId };
   }
 
   private onRemoteStop(p: Payload): Payload {

@@ -31,7 +31,9 @@ export function pid(purpose: Purpose, evseId: number, stackLevel: number): numbe
 /** A wire ChargingProfile for the run's version (reuses the station-suite builder). */
 export function profile(t: CaseContext, spec: Omit<ProfileSpec, 'id'> & { id?: number }, evseId: number): Payload {
   const id = spec.id ?? pid(spec.purpose, evseId, spec.stackLevel ?? 0);
-  return new SmartCharging(t).profile({ ...spec, id });
+  // 2.0.1 chargingSchedule.id: a fresh one each time, never a fixed 1 (issue #13 item 5).
+  const scheduleId = spec.scheduleId ?? (isV16(t) ? undefined : station(t).nextScheduleId());
+  return new SmartCharging(t).profile({ ...spec, id, scheduleId });
 }
 
 export function setPayload(t: CaseContext, evseId: number, p: Payload): Payload {

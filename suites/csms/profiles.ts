@@ -4,6 +4,7 @@
  */
 import { defineCase, type CaseDefinition } from '../../src/scenario';
 import { BOTH, isV16, pid, profile, request, setPayload, startTransaction, station, caller, sleep } from './lib';
+import { checkOwnTransaction } from './steps';
 
 export const profileCases: CaseDefinition[] = [
   defineCase({
@@ -34,7 +35,8 @@ export const profileCases: CaseDefinition[] = [
       const tx = await startTransaction(t, 1);
       await t.step('CSMS sends a Relative TxProfile for the running transaction', async () => {
         const p = profile(t, { purpose: 'Tx', stackLevel: 0, kind: 'Relative', periods: [[0, 8.1], [600, 6]], transactionId: tx.transactionId }, 1);
-        await request(t, 'SetChargingProfile', setPayload(t, 1, p), { evseId: 1 });
+        const { call } = await request(t, 'SetChargingProfile', setPayload(t, 1, p), { evseId: 1 });
+        checkOwnTransaction(t, call, tx);
       });
       await t.step('station ends the transaction', () => station(t).stopTransaction(caller(t), tx));
     },
@@ -65,7 +67,8 @@ export const profileCases: CaseDefinition[] = [
       for (const limit of [12, 9]) {
         await t.step(`limit change for the transaction: TxProfile ${limit} A`, async () => {
           const p = profile(t, { purpose: 'Tx', stackLevel: 1, periods: [[0, limit]], startSchedule: t.now(), transactionId: tx.transactionId }, 2);
-          await request(t, 'SetChargingProfile', setPayload(t, 2, p), { evseId: 2 });
+          const { call } = await request(t, 'SetChargingProfile', setPayload(t, 2, p), { evseId: 2 });
+          checkOwnTransaction(t, call, tx);
         });
       }
       await t.step('station ends the transaction', () => station(t).stopTransaction(caller(t), tx));
@@ -86,6 +89,9 @@ export const profileCases: CaseDefinition[] = [
     async run(t) {
       const v16 = isV16(t);
       const st = station(t);
+      // Isolation (issue #13): the suite's precondition ended every transaction, so the station is free
+      // and a refusal can only come from the request itself — never from a leftover of an earlier case.
+      t.assert.ok(!st.transactions.some((x) => x.evseId === 1), `${v16 ? 'connector' : 'EVSE'} 1 is free before the remote start`, { rule: 'isolation (issue #13)' });
       const before = new Set(st.transactions);
       const p = profile(t, { purpose: 'Tx', stackLevel: 0, kind: 'Relative', periods: [[0, 11], [900, 7.5]] }, 1);
       const payload = v16
@@ -100,7 +106,8 @@ export const profileCases: CaseDefinition[] = [
           await sleep(t, 50);
           tx = st.transactions.find((x) => !before.has(x));
         }
-        if (!tx) return t.note.info('the station did not start a transaction (remote start not accepted)');
+        // The free station refuses only a request it cannot take (its profile findings are recorded).
+        if (!tx) return t.unmet(`the station did not start a transaction after ${action} (it refused the request's profile)`);
         await st.stopTransaction(caller(t), tx, 'Remote');
       });
     },

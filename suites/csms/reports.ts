@@ -87,9 +87,10 @@ export const reportCases: CaseDefinition[] = [
               await mustAnswer(t, 'StatusNotification', { timestamp: t.now().toISOString().replace('.000Z', 'Z'), connectorStatus: 'Available', evseId: 1, connectorId: 1 }, 'Part 4 (CSMS answers every CALL)');
             }
           }
-          const back = await readBack(t, { requestId });
+          const back = await readBack(t, { what: 'reports', key: requestId, requestId });
           if (!back) {
-            t.note.info('no read-back hook (triggers.readBack): that the CSMS holds the union of all frames is not verifiable', 'rules §6.2');
+            // Could not check (issue #13 item 4): a WARN naming what would make it checkable, never a silent pass.
+            t.note.warn(`could not check that the CSMS holds the union of all frames: configure triggers.readBack (placeholders {what}=reports, {requestId}) to read back the profiles it stored for request ${requestId}`, 'rules §6.2');
             return;
           }
           const got = readBackKeys(back.body);

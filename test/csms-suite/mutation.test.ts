@@ -28,6 +28,11 @@ const EXPECT: Record<Exclude<keyof typeof CSMS_FAULTS, CsmsV16Fault>, Expectatio
   'report-answered-with-error': { versions: ['2.0.1'], cases: ['SC-CSMS-03'], rule: { '1.6': '', '2.0.1': 'rules §6.2' } },
   'relative-max-profile': { versions: ['1.6', '2.0.1'], cases: ['SC-CSMS-01'], rule: { '1.6': 'K01.FR.38', '2.0.1': 'K01.FR.38' } },
   'txprofile-without-transaction': { versions: ['1.6', '2.0.1'], cases: ['SC-CSMS-01'], rule: { '1.6': '1.6 §3.13.1', '2.0.1': 'K01.FR.03' } },
+  // Issue #13: a TxProfile for another (earlier) transaction of the station; SC-CSMS-02 is 2.0.1 only.
+  'txprofile-stale-transaction': { versions: ['1.6', '2.0.1'], cases: ['SC-CSMS-01'], rule: { '1.6': '1.6 §3.13.1', '2.0.1': 'K01.FR.03' } },
+  // Issue #13 item 4: what the CSMS kept of a composite, judged through the built-in read-back hook.
+  'composite-discarded': { versions: ['1.6', '2.0.1'], cases: ['SC-CSMS-05'], rule: { '1.6': 'holds no composite', '2.0.1': 'holds no composite' } },
+  'composite-altered': { versions: ['1.6', '2.0.1'], cases: ['SC-CSMS-05'], rule: { '1.6': 'unchanged', '2.0.1': 'unchanged' } },
 };
 
 const EXPECTED_IDS: Record<Version, string[]> = {

@@ -2,7 +2,7 @@ import type { CaseResult, ErrorType, Failure, Verdict } from '../../report';
 import { requirementsOf, type SuiteDefinition } from '../../scenario/types';
 import { CaseRun } from '../caseRun';
 import { CaseSkipped, CaseTimeout, Interrupted, PreconditionFailed } from '../errors';
-import { notApplicable, type SelectedCase } from '../select';
+import { notApplicable, slowReason, type SelectedCase } from '../select';
 import { judge, recordDeviceFailure } from '../verdict';
 import type { RunContext } from './context';
 
@@ -56,7 +56,7 @@ async function runCase(ctx: RunContext, sel: SelectedCase): Promise<{ result: Ca
     durationMs: Date.now() - t0,
     ...extra,
   });
-  const reason = notApplicable(def, ctx.caps, config.ocpp, ctx.builtin);
+  const reason = notApplicable(def, ctx.caps, config.ocpp, ctx.builtin) ?? slowReason(def, config);
   if (reason) return { result: base('skipped', { reason }), setupFailed: false };
 
   reporter.onCaseBegin?.({ id: def.id, title: def.title });
