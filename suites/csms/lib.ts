@@ -102,6 +102,19 @@ export async function settled(t: CaseContext, done: Promise<TriggerOutcome>, ms:
   return outcome;
 }
 
+/**
+ * The station's answer as the CSMS relays it: `{response}` in the trigger's answer (the built-in trigger
+ * convention), else the body an asynchronous API posted to {callbackUrl} (CitrineOS posts the station's
+ * answer payload; issue #13). undefined when the CSMS shows neither (the caller says "could not check").
+ */
+export async function relayedAnswer(outcome: TriggerOutcome | undefined): Promise<unknown> {
+  const body = outcome?.body;
+  const direct = body && typeof body === 'object' && !Array.isArray(body) ? (body as Payload).response : undefined;
+  if (direct !== undefined || !outcome?.callback) return direct;
+  // Bounded by the trigger's callback.timeoutMs (the callback promise rejects then).
+  return outcome.callback.catch(() => undefined);
+}
+
 export function sleep(t: CaseContext, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);

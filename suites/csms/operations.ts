@@ -2,7 +2,7 @@
  * SC-CSMS-04..07: clear requests, composite handling, CSMS synchronicity and rejection handling.
  */
 import { CallErrorReply, Reply, defineCase, firstDifference, type CaseContext, type CaseDefinition, type ExpectCallOptions } from '../../src/scenario';
-import { BOTH, isV16, pid, profile, readBack, request, setPayload, settled, sleep, station, type Payload } from './lib';
+import { BOTH, isV16, pid, profile, readBack, relayedAnswer, request, setPayload, settled, sleep, station, type Payload } from './lib';
 import { slowStep } from './steps';
 
 /** CALLs of `action` received after index `from` of the case inbox, within `ms`. */
@@ -143,7 +143,7 @@ export const operationCases: CaseDefinition[] = [
           const reply = composite(v.unit, v.limits);
           const { done } = await request(t, 'GetCompositeSchedule', v16 ? { connectorId: 0, duration: 300, chargingRateUnit: v.unit } : { evseId: 0, duration: 300, chargingRateUnit: v.unit }, { evseId: 0, reply });
           const outcome = await settled(t, done, t.config.timing.callTimeoutMs);
-          await judgeKeptComposite(t, reply, (outcome?.body as Payload | undefined)?.response, 0);
+          await judgeKeptComposite(t, reply, await relayedAnswer(outcome), 0);
           t.check.ok(t.session.isOpen, 'the CSMS keeps the connection after the composite answer', { rule: 'rules §1.1' });
         });
       }

@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { defineCase, firstDifference, type CaseContext, type CaseDefinition, type ReceivedCall } from '../../src/scenario';
 import type { Transaction } from '../../src/smartcharging';
 import { passesPayload } from '../../src/runner/triggers';
-import { caller, profile, request, settled, sleep, startTransaction, station, type Payload } from './lib';
+import { caller, profile, relayedAnswer, request, settled, sleep, startTransaction, station, type Payload } from './lib';
 
 /** A 1.6 case of the harness as station; every one is tagged csms and v16. */
 const case16 = (def: Omit<CaseDefinition, 'ocpp' | 'as'>): CaseDefinition => defineCase({ ...def, ocpp: ['1.6'], as: 'station', tags: ['csms', 'v16', ...(def.tags ?? [])] });
@@ -124,8 +124,6 @@ async function newTransaction(t: CaseContext, before: ReadonlySet<Transaction>):
   return find();
 }
 
-/** The station's response as the trigger relays it (the built-in CSMS: `{response}`), when it does. */
-const relayed = (body: unknown) => (body && typeof body === 'object' ? (body as Payload).response : undefined);
 
 /** How long a retry storm after Rejected is watched: the grace period (bounded observation, issue #13 item 7). */
 const stormWindow = (t: CaseContext) => Math.max(t.config.timing.graceMs, 500);
@@ -285,7 +283,7 @@ export const v16Cases: CaseDefinition[] = [
           t.check.fail(`the CSMS reported an error after the station's valid composite answer with one-decimal limits: ${outcome.lateError}`, { rule: '1.6 §7.14 (one fractional digit is legal; rules §8 multipleOf trap)' });
           return;
         }
-        const got = relayed(outcome.body);
+        const got = await relayedAnswer(outcome);
         if (got === undefined) {
           return t.note.warn('could not check: the trigger answer does not show what the CSMS made of the composite (a trigger that returns the station response, e.g. the built-in convention {"response": ...}, makes this checkable)', '1.6 §7.14');
         }
