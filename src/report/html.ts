@@ -27,6 +27,8 @@ const FRAME_CHARS = 20_000;
 const VALUE_CHARS = 4_000;
 
 const plain = (s: string): string => stripVTControlCharacters(s);
+/** Evidence (frames, values) keeps every character: controls other than TAB/LF become a visible \\uXXXX. */
+const visible = (s: string): string => s.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 const text = (s: string | undefined): string => esc(plain(s ?? ''));
 
 /** The shipped rules document (docs/rules.md of the package), from src/report or dist/src/report. */
@@ -106,6 +108,19 @@ function prettyRaw(raw: string): string {
   }
 }
 
+/** expected/actual for reading: a list of records one per line (period lists), anything else indented. */
+export function prettyValue(v: unknown): string {
+  try {
+    const big = (_k: string, x: unknown) => (typeof x === 'bigint' ? x.toString() : x);
+    if (Array.isArray(v) && v.length > 0 && v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) {
+      return `[\n${v.map((x) => `  ${JSON.stringify(x, big)}`).join(',\n')}\n]`;
+    }
+    return JSON.stringify(v, big, 2) ?? renderValue(v);
+  } catch {
+    return renderValue(v);
+  }
+}
+
 function frameId(caseIndex: number, seq: number): string {
   return `c${caseIndex}-f${seq}`;
 }
@@ -122,7 +137,7 @@ function framesTable(c: CaseResult, ci: number): string {
       `<tr id="${frameId(ci, f.seq)}"${hit.has(f.seq) ? ' class="hit"' : ''}>` +
       `<td>#${f.seq}</td><td class="mono">${esc(f.time.slice(11, 23))}</td><td class="mono">+${Math.round(f.mono - t0)}ms</td>` +
       `<td>${f.dir === 'out' ? 'harness → device' : 'device → harness'}</td><td>${esc(f.type ?? '?')}</td><td>${text(f.action)}</td><td>${f.rawLength} B</td>` +
-      `<td><details${hit.has(f.seq) ? ' open' : ''}><summary>${flags ? `<span class="b fail">${text(flags)}</span> ` : ''}JSON</summary><pre>${esc(truncate(pretty, FRAME_CHARS))}${esc(cut)}</pre></details></td></tr>`
+      `<td><details${hit.has(f.seq) ? ' open' : ''}><summary>${flags ? `<span class="b fail">${text(flags)}</span> ` : ''}JSON</summary><pre>${esc(visible(truncate(pretty, FRAME_CHARS)))}${esc(cut)}</pre></details></td></tr>`
     );
   });
   const omitted = c.framesOmitted ? `<p class="muted">${c.framesOmitted} frames summarised away by the per-case trace limit.</p>` : '';
@@ -149,7 +164,7 @@ function failureHtml(f: Failure & { count: number }, c: CaseResult, ci: number, 
   }
   const ev =
     f.expected !== undefined || f.actual !== undefined
-      ? `<div class="ev"><div><b>expected</b><pre>${f.expected === undefined ? '' : esc(truncate(renderValue(f.expected), VALUE_CHARS))}</pre></div><div><b>actual</b><pre>${f.actual === undefined ? '' : esc(truncate(renderValue(f.actual), VALUE_CHARS))}</pre></div></div>`
+      ? `<div class="ev"><div><b>expected</b><pre>${f.expected === undefined ? '' : esc(visible(truncate(prettyValue(f.expected), VALUE_CHARS)))}</pre></div><div><b>actual</b><pre>${f.actual === undefined ? '' : esc(visible(truncate(prettyValue(f.actual), VALUE_CHARS)))}</pre></div></div>`
       : '';
   return `<div class="failure"><div><b>${esc(f.kind)}</b> <span class="msg">${text(countedMessage(f))}</span></div>${rows.length ? `<table>${rows.join('')}</table>` : ''}${ev}</div>`;
 }
