@@ -5,7 +5,7 @@
  * (rules §5.2 "Comparison rule") marked. Rendered when the report is written: plain SVG, no script, no
  * ids (several charts share one page), so the report works with JavaScript off.
  */
-import type { CompositeComparison, StepInterval } from './types';
+import type { CompositeComparison, ProfileSteps, StepInterval } from './types';
 
 /** Escape text for HTML/SVG content and attribute values. */
 export function esc(text: string): string {
@@ -62,6 +62,11 @@ function stepPath(steps: readonly StepInterval[], x: (s: number) => number, y: (
   return d.trim();
 }
 
+/** Length of the time axis: the longer of the expected and the reported window. */
+function windowOf(c: CompositeComparison): number {
+  return Math.max(c.expectedDuration, c.reportedDuration ?? c.requestedDuration, 1);
+}
+
 /** The chart as an SVG element (string). */
 export function compositeChartSvg(c: CompositeComparison, opts: ChartOptions = {}): string {
   const W = opts.width ?? 720;
@@ -71,7 +76,7 @@ export function compositeChartSvg(c: CompositeComparison, opts: ChartOptions = {
   const reportedEnd = c.reportedDuration ?? c.requestedDuration;
   const reported = reportedSteps(c.reported, reportedEnd);
   const expected = c.expected;
-  const D = Math.max(c.expectedDuration, reportedEnd, 1);
+  const D = windowOf(c);
   const values = [...expected, ...reported].map((s) => s.limit).filter((v): v is number => v !== null && Number.isFinite(v));
   const vMax = Math.max(1, ...values);
   const vMin = Math.min(0, ...values);
@@ -129,5 +134,46 @@ export function compositeChartSvg(c: CompositeComparison, opts: ChartOptions = {
     first ? `<rect x="${m.l + 410}" y="${ly - 5}" width="22" height="10" fill="${fcol}" fill-opacity="0.3" stroke="${fcol}" stroke-dasharray="4 2"/><text x="${m.l + 438}" y="${ly + 4}">first difference [${fmt(first.from)}, ${fmt(first.to)}) s</text>` : '',
     `</g></svg>`,
   );
+  return parts.join('');
+}
+
+/** Purposes top to bottom as the composite combines them (rules §5.2 steps 4–6): limits first, then the transaction layer. */
+const PURPOSE_ORDER = ['ChargingStationMaxProfile', 'ChargingStationExternalConstraints', 'TxProfile', 'TxDefaultProfile'];
+
+/** Profiles ordered by purpose, then by stackLevel (highest, the one that wins, first). */
+export function orderedStack(profiles: readonly ProfileSteps[]): ProfileSteps[] {
+  const rank = (p: string) => (PURPOSE_ORDER.includes(p) ? PURPOSE_ORDER.indexOf(p) : PURPOSE_ORDER.length);
+  return [...profiles].sort((a, b) => rank(a.purpose) - rank(b.purpose) || b.stackLevel - a.stackLevel || a.evseId - b.evseId || a.id - b.id);
+}
+
+/**
+ * The stack of installed profiles under a composite chart, on the same time axis: one row per profile
+ * (its own limit scale, its unit), grouped by purpose, each step labelled with its limit.
+ */
+export function profileStackSvg(c: CompositeComparison, opts: ChartOptions = {}): string {
+  const rows = orderedStack(c.profiles ?? []);
+  if (rows.length === 0) return '';
+  const W = opts.width ?? 720;
+  const m = { l: 56, r: 16 };
+  const rowH = 54;
+  const H = rows.length * rowH + 6;
+  const D = windowOf(c);
+  const x = (s: number) => m.l + (Math.min(Math.max(s, 0), D) / D) * (W - m.l - m.r);
+  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" class="chart stack" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img">`, `<title>Installed profiles over the composite window</title>`];
+  rows.forEach((p, i) => {
+    const top = i * rowH + 4;
+    const band = { t: top + 28, b: top + rowH - 6 };
+    const max = Math.max(1, ...p.steps.map((s) => s.limit ?? 0));
+    const y = (v: number) => band.b - (v / max) * (band.b - band.t);
+    parts.push(
+      `<g data-role="profile" data-id="${p.id}" data-purpose="${esc(p.purpose)}">`,
+      `<line x1="${m.l}" x2="${W - m.r}" y1="${band.b}" y2="${band.b}" stroke="#dadce0"/>`,
+      `<text x="${m.l}" y="${top + 11}" font-size="11">${esc(`${p.purpose} #${p.id} · stackLevel ${p.stackLevel} · ${p.evseId === 0 ? 'station (0)' : `EVSE/connector ${p.evseId}`} · ${p.unit}`)}${p.steps.length === 0 ? ' — not in effect in this window' : ''}</text>`,
+      `<path d="${stepPath(p.steps, x, y)}" fill="none" stroke="#188038" stroke-width="2"/>`,
+      ...p.steps.filter((s) => x(s.to) - x(s.from) >= 26 && s.limit !== null).map((s) => `<text x="${fmt(x(s.from) + 3)}" y="${fmt(y(s.limit!) - 3)}" font-size="10" fill="#188038">${esc(fmt(s.limit!))}</text>`),
+      `</g>`,
+    );
+  });
+  parts.push('</svg>');
   return parts.join('');
 }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { writeFileAtomic } from './atomic';
 import { collapseFailures, collapseNotes, countedMessage } from './collapse';
-import { compositeChartSvg, esc } from './html-chart';
+import { compositeChartSvg, esc, profileStackSvg } from './html-chart';
 import type { Reporter } from './reporter';
 import { RULES_DOC, citedSections, ruleAnchor } from './rules';
 import { formatDuration, redactUrl, renderValue, truncate, verdictLabel, type VerdictLabel } from './text';
@@ -179,7 +179,11 @@ function chartHtml(cc: CompositeComparison, c: CaseResult, ci: number): string {
     `<figcaption>${cc.step ? `${text(cc.step)}: ` : ''}composite of ${cc.evseId === 0 ? 'the station (0)' : `#${cc.evseId}`}, ${cc.requestedDuration} s asked, ` +
     `${cc.reportedDuration ?? '?'} s reported, unit ${esc(cc.unit)}${unitNote}, scheduleStart ${esc(cc.scheduleStart)}${frame}<br>${what}` +
     `${cc.differences.length > 1 ? `<br>then: ${cc.differences.slice(1).map((d) => text(d.message)).join('; ')}` : ''}` +
-    `${cc.expected.some((s) => s.limit === null) ? '<br><span class="muted">shaded grey: no profile applies (unvalidated, rules §5.2 step 7): any non-negative limit is accepted</span>' : ''}</figcaption></figure>`
+    `${cc.expected.some((s) => s.limit === null) ? '<br><span class="muted">shaded grey: no profile applies (unvalidated, rules §5.2 step 7): any non-negative limit is accepted</span>' : ''}</figcaption>` +
+    (cc.profiles?.length
+      ? `<details class="stack"${first?.level === 'fail' ? ' open' : ''}><summary>Installed profiles (${cc.profiles.length}) by purpose, same time axis</summary>${profileStackSvg(cc)}</details>`
+      : '') +
+    '</figure>'
   );
 }
 

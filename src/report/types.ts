@@ -140,6 +140,11 @@ export interface CompositeComparison {
   reported: { startPeriod: number; limit: number }[];
   /** Differences in window order; the first one is the first differing interval. */
   differences: CompositeDifference[];
+  /**
+   * The installed profiles on the EVSE asked for and on the station (0), each as its own step function over
+   * the window in its own unit, grouped by purpose in the report: the stack that explains the composite.
+   */
+  profiles?: ProfileSteps[];
   rule?: string;
   /** seq of the GetCompositeSchedule response frame. */
   frameSeq?: number;
@@ -189,4 +194,15 @@ export function summarise(cases: readonly CaseResult[]): Summary {
     else s.errors++;
   }
   return s;
+}
+
+/** One installed charging profile laid out over a composite window (seconds from scheduleStart). */
+export interface ProfileSteps {
+  id: number;
+  purpose: string;
+  stackLevel: number;
+  /** EVSE / connector it is installed on (0 = station). */
+  evseId: number;
+  unit: 'A' | 'W';
+  steps: StepInterval[];
 }

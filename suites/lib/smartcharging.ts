@@ -322,6 +322,7 @@ export async function expectComposite(sc: SmartCharging, evseId: number, duratio
     ...(out.duration !== undefined ? { reportedDuration: out.duration } : {}),
     reported: out.periods.map((p) => ({ startPeriod: p.startPeriod, limit: p.limit })),
     differences,
+    profiles: profileStack(sc, evseId, out.scheduleStart, expected.duration),
     rule: opts.rule ?? 'rules §5.2',
     ...(out.frameSeq !== undefined ? { frameSeq: out.frameSeq } : {}),
   });
@@ -336,6 +337,31 @@ export async function expectComposite(sc: SmartCharging, evseId: number, duratio
     });
   }
   return out;
+}
+
+/**
+ * The installed profiles that can take part in a composite of `evseId` (those on it and on the station,
+ * all EVSEs for 0), each laid out over the window (Relative ones from the transaction start on that EVSE,
+ * else from the window start, rules §5.2 step 2): the stack the HTML report draws under the chart.
+ */
+function profileStack(sc: SmartCharging, evseId: number, start: number, duration: number): CompositeComparison['profiles'] {
+  const txs = sc.transactions();
+  return sc.mirror
+    .list()
+    .filter((i) => evseId === 0 || i.evseId === 0 || i.evseId === evseId)
+    .map((i) => {
+      const tx = txs.find((t) => t.evseId === (i.evseId === 0 ? evseId : i.evseId));
+      const anchor = tx ? model.toEpochSeconds(tx.startedAt) : start;
+      const pieces = model.expandProfile(i.profile, anchor, start, start + duration);
+      return {
+        id: i.profile.id,
+        purpose: i.profile.purpose,
+        stackLevel: i.profile.stackLevel,
+        evseId: i.evseId,
+        unit: pieces[0]?.unit ?? i.profile.schedules[0]?.chargingRateUnit ?? 'A',
+        steps: pieces.map((p) => ({ from: p.from - start, to: p.to - start, limit: p.limit })),
+      };
+    });
 }
 
 /** compareComposite over [off, duration) only: both step functions rebased to start at `off`. */

@@ -124,6 +124,9 @@ describe(`HTML report in headless Chromium (issue #15)${missing ? ` — NOT RUN:
     // The chart marks the first differing interval of the composite that failed.
     const mark = r.page.locator(`[data-case="${failed[0]!.id}"] [data-role="first-difference"][data-level="fail"]`);
     expect(await mark.count()).toBeGreaterThan(0);
+    // The stack of installed profiles under the failing chart is open and lists the ignored station maximum.
+    const stack = r.page.locator(`[data-case="${failed[0]!.id}"] details.stack[open] [data-role="profile"][data-purpose="ChargingStationMaxProfile"]`);
+    expect(await stack.count()).toBeGreaterThan(0);
     // The failure's frame link leads to a highlighted row whose JSON is shown.
     if (first.frameSeq !== undefined) {
       const link = r.page.locator(`[data-case="${failed[0]!.id}"] .failure a[href^="#c"]`).first();

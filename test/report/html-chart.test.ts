@@ -4,7 +4,7 @@
  * "Comparison rule") marked. Geometry with the default size 720×240, margins l 56 / r 16 / t 30 / b 40:
  * x(s) = 56 + s / D × 648, plot from y 30 to y 200.
  */
-import { compositeChartSvg, esc, niceTicks, reportedSteps } from '../../src/report/html-chart';
+import { compositeChartSvg, esc, niceTicks, orderedStack, profileStackSvg, reportedSteps } from '../../src/report/html-chart';
 import type { CompositeComparison } from '../../src/report/types';
 
 function comparison(over: Partial<CompositeComparison> = {}): CompositeComparison {
@@ -117,5 +117,28 @@ describe('compositeChartSvg (rules §5.2)', () => {
   test('niceTicks: 1-2-5 steps', () => {
     expect(niceTicks(0, 300, 6)).toEqual([0, 50, 100, 150, 200, 250, 300]);
     expect(niceTicks(0, 11, 4)).toEqual([0, 5, 10]);
+  });
+});
+
+describe('profileStackSvg (the installed profiles under the chart, rules §5.2 steps 4–6)', () => {
+  const profiles = [
+    { id: 3, purpose: 'TxDefaultProfile', stackLevel: 0, evseId: 1, unit: 'A' as const, steps: [{ from: 0, to: 100, limit: 6 }] },
+    { id: 4, purpose: 'TxDefaultProfile', stackLevel: 2, evseId: 0, unit: 'A' as const, steps: [{ from: 0, to: 40, limit: 8 }] },
+    { id: 1, purpose: 'ChargingStationMaxProfile', stackLevel: 0, evseId: 0, unit: 'W' as const, steps: [{ from: 0, to: 100, limit: 11000 }] },
+    { id: 2, purpose: 'TxProfile', stackLevel: 1, evseId: 1, unit: 'A' as const, steps: [] },
+  ];
+  test('rows by purpose (max, external, Tx, TxDefault), highest stackLevel first', () => {
+    expect(orderedStack(profiles).map((p) => p.id)).toEqual([1, 2, 4, 3]);
+  });
+  test('one row per profile on the composite time axis, limits labelled, inactive profiles said so', () => {
+    const svg = profileStackSvg(comparison({ profiles }));
+    expect([...svg.matchAll(/data-role="profile" data-id="(\d+)"/g)].map((m) => m[1])).toEqual(['1', '2', '4', '3']);
+    expect(svg).toContain('ChargingStationMaxProfile #1 · stackLevel 0 · station (0) · W');
+    expect(svg).toContain('TxProfile #2 · stackLevel 1 · EVSE/connector 1 · A — not in effect in this window');
+    // Profile 4 ends at 40 s of 100: its run ends at x(40) = 56 + 0.4 × 648.
+    const row4 = svg.slice(svg.indexOf('data-id="4"'));
+    expect(row4).toMatch(/<path d="M56 [\d.]+ H315\.2"/);
+    expect(row4).toContain('>8</text>');
+    expect(profileStackSvg(comparison())).toBe('');
   });
 });

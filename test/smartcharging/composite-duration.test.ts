@@ -83,6 +83,9 @@ describe.each(['1.6', '2.0.1'] as const)('composite duration, OCPP %s (rules §5
       { from: 150, to: 200, limit: 8 },
       { from: 200, to: 350, limit: 10 },
     ]);
+    // The stack under the chart: both installed profiles laid over the window.
+    expect(composites[0]!.profiles!.map((p) => [p.id, p.purpose, p.stackLevel])).toEqual([[71, 'TxDefaultProfile', 0], [72, 'TxDefaultProfile', 1]]);
+    expect(composites[0]!.profiles![1]!.steps).toEqual([{ from: 0, to: 100, limit: 7 }, { from: 100, to: 150, limit: 9 }]);
     // The content over the reported 150 s matches (the missing tail is the duration finding, not this chart's).
     expect(composites[0]!.differences).toEqual([]);
     expect(failures.length).toBeGreaterThan(0);
