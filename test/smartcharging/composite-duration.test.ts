@@ -50,16 +50,21 @@ const composite = (ocpp: '1.6' | '2.0.1', duration: number, periods: { startPeri
     ? { status: 'Accepted', connectorId: 1, scheduleStart: startIso, chargingSchedule: { duration, chargingRateUnit: 'A', chargingSchedulePeriod: periods } }
     : { status: 'Accepted', schedule: { evseId: 1, duration, scheduleStart: startIso, chargingRateUnit: 'A', chargingSchedulePeriod: periods } };
 
+/** Worked example B cut at the end of the stackLevel-1 profile (SAP: 350 s answered with 150 s). */
+async function workedExampleBCut(ocpp: '1.6' | '2.0.1') {
+  const c = fakeCase(ocpp, composite(ocpp, 150, [{ startPeriod: 0, limit: 7 }, { startPeriod: 100, limit: 9 }]));
+  const t0 = c.sc.t.now();
+  await c.sc.install(1, { id: 71, stackLevel: 0, purpose: 'TxDefault', periods: [[0, 6], [100, 8], [200, 10]], duration: 400, startSchedule: t0 });
+  await c.sc.install(1, { id: 72, stackLevel: 1, purpose: 'TxDefault', periods: [[0, 7], [100, 9]], duration: 150, startSchedule: t0 });
+  await expectComposite(c.sc, 1, 350, 'A');
+  return c;
+}
+
 describe.each(['1.6', '2.0.1'] as const)('composite duration, OCPP %s (rules §5.6, 1.6 §5.7)', (ocpp) => {
   const shorterRule = ocpp === '1.6' ? '1.6 §5.7' : 'rules §5.6';
 
   test('shorter than asked where a profile applies in the missing part → FAIL naming the first missing interval and the profile', async () => {
-    // Worked example B cut at the end of the stackLevel-1 profile (SAP: 350 s answered with 150 s).
-    const { sc, failures, notes } = fakeCase(ocpp, composite(ocpp, 150, [{ startPeriod: 0, limit: 7 }, { startPeriod: 100, limit: 9 }]));
-    const t0 = sc.t.now();
-    await sc.install(1, { id: 71, stackLevel: 0, purpose: 'TxDefault', periods: [[0, 6], [100, 8], [200, 10]], duration: 400, startSchedule: t0 });
-    await sc.install(1, { id: 72, stackLevel: 1, purpose: 'TxDefault', periods: [[0, 7], [100, 9]], duration: 150, startSchedule: t0 });
-    await expectComposite(sc, 1, 350, 'A');
+    const { failures, notes } = await workedExampleBCut(ocpp);
     const f = failures.filter((x) => /missing/.test(x.message));
     expect(f).toHaveLength(1);
     expect(f[0]!.rule).toBe(shorterRule);
@@ -70,11 +75,7 @@ describe.each(['1.6', '2.0.1'] as const)('composite duration, OCPP %s (rules §5
   });
 
   test('issue #15: the comparison is recorded for the HTML chart — model and reported step functions, evidence only', async () => {
-    const { sc, failures, composites } = fakeCase(ocpp, composite(ocpp, 150, [{ startPeriod: 0, limit: 7 }, { startPeriod: 100, limit: 9 }]));
-    const t0 = sc.t.now();
-    await sc.install(1, { id: 71, stackLevel: 0, purpose: 'TxDefault', periods: [[0, 6], [100, 8], [200, 10]], duration: 400, startSchedule: t0 });
-    await sc.install(1, { id: 72, stackLevel: 1, purpose: 'TxDefault', periods: [[0, 7], [100, 9]], duration: 150, startSchedule: t0 });
-    await expectComposite(sc, 1, 350, 'A');
+    const { failures, composites } = await workedExampleBCut(ocpp);
     expect(composites).toHaveLength(1);
     expect(composites[0]).toMatchObject({ evseId: 1, requestedDuration: 350, expectedDuration: 350, reportedDuration: 150, unit: 'A', reported: [{ startPeriod: 0, limit: 7 }, { startPeriod: 100, limit: 9 }], frameSeq: 2 });
     expect(composites[0]!.expected).toEqual([
