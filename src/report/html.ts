@@ -164,7 +164,7 @@ function failureHtml(f: Failure & { count: number }, c: CaseResult, ci: number, 
   }
   const ev =
     f.expected !== undefined || f.actual !== undefined
-      ? `<div class="ev"><div><b>expected</b><pre>${f.expected === undefined ? '' : esc(visible(truncate(prettyValue(f.expected), VALUE_CHARS)))}</pre></div><div><b>actual</b><pre>${f.actual === undefined ? '' : esc(visible(truncate(prettyValue(f.actual), VALUE_CHARS)))}</pre></div></div>`
+      ? `<div class="ev"><div><b>expected</b><pre>${f.expected === undefined ? '(none recorded)' : esc(visible(truncate(prettyValue(f.expected), VALUE_CHARS)))}</pre></div><div><b>actual</b><pre>${f.actual === undefined ? '(none recorded)' : esc(visible(truncate(prettyValue(f.actual), VALUE_CHARS)))}</pre></div></div>`
       : '';
   return `<div class="failure"><div><b>${esc(f.kind)}</b> <span class="msg">${text(countedMessage(f))}</span></div>${rows.length ? `<table>${rows.join('')}</table>` : ''}${ev}</div>`;
 }
