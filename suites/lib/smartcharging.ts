@@ -311,18 +311,19 @@ export async function expectComposite(sc: SmartCharging, evseId: number, duratio
     cmp = off < reportedDuration ? compareFrom(expected, out.periods, reportedDuration, off, cmpOpts) : { ok: true };
   }
   if (!cmp.ok) difference(cmp, cmp.kind === 'negative-unvalidated' ? 'warn' : 'fail');
+  const profiles = profileStack(sc, evseId, out.scheduleStart, expected.duration);
   t.evidence.composite({
     evseId,
     requestedDuration: duration,
     unit: expected.unit,
     ...(out.unit ? { reportedUnit: out.unit } : {}),
-    scheduleStart: new Date(out.scheduleStart * 1000).toISOString(),
+    scheduleStart: Number.isFinite(out.scheduleStart) ? new Date(out.scheduleStart * 1000).toISOString() : String(out.scheduleStart),
     expectedDuration: expected.duration,
     expected: expected.intervals.map((i) => ({ from: i.from, to: i.to, limit: i.limit })),
     ...(out.duration !== undefined ? { reportedDuration: out.duration } : {}),
     reported: out.periods.map((p) => ({ startPeriod: p.startPeriod, limit: p.limit })),
     differences,
-    profiles: profileStack(sc, evseId, out.scheduleStart, expected.duration),
+    ...(profiles ? { profiles } : {}),
     rule: opts.rule ?? 'rules §5.2',
     ...(out.frameSeq !== undefined ? { frameSeq: out.frameSeq } : {}),
   });
@@ -346,22 +347,25 @@ export async function expectComposite(sc: SmartCharging, evseId: number, duratio
  */
 function profileStack(sc: SmartCharging, evseId: number, start: number, duration: number): CompositeComparison['profiles'] {
   const txs = sc.transactions();
-  return sc.mirror
-    .list()
-    .filter((i) => evseId === 0 || i.evseId === 0 || i.evseId === evseId)
-    .map((i) => {
-      const tx = txs.find((t) => t.evseId === (i.evseId === 0 ? evseId : i.evseId));
-      const anchor = tx ? model.toEpochSeconds(tx.startedAt) : start;
-      const pieces = model.expandProfile(i.profile, anchor, start, start + duration);
-      return {
-        id: i.profile.id,
-        purpose: i.profile.purpose,
-        stackLevel: i.profile.stackLevel,
-        evseId: i.evseId,
-        unit: pieces[0]?.unit ?? i.profile.schedules[0]?.chargingRateUnit ?? 'A',
-        steps: pieces.map((p) => ({ from: p.from - start, to: p.to - start, limit: p.limit })),
-      };
-    });
+  const layOut = (i: model.Installed) => {
+    const tx = txs.find((t) => t.evseId === (i.evseId === 0 ? evseId : i.evseId));
+    const anchor = tx ? model.toEpochSeconds(tx.startedAt) : start;
+    const pieces = model.expandProfile(i.profile, anchor, start, start + duration);
+    return {
+      id: i.profile.id,
+      purpose: i.profile.purpose,
+      stackLevel: i.profile.stackLevel,
+      evseId: i.evseId,
+      unit: pieces[0]?.unit ?? i.profile.schedules[0]?.chargingRateUnit ?? 'A',
+      steps: pieces.map((p) => ({ from: p.from - start, to: p.to - start, limit: p.limit })),
+    };
+  };
+  // Evidence must never change a verdict: a profile the layout cannot expand leaves the stack out.
+  try {
+    return sc.mirror.list().filter((i) => evseId === 0 || i.evseId === 0 || i.evseId === evseId).map(layOut);
+  } catch {
+    return undefined;
+  }
 }
 
 /** compareComposite over [off, duration) only: both step functions rebased to start at `off`. */
