@@ -67,7 +67,7 @@ export function buildProgram(io: { out: NodeJS.WritableStream; err: NodeJS.Writa
     .option('--suite <name|path>', 'suite to run (repeatable)', collect)
     .option('--grep <regex>', 'only cases whose id, title, OCTT id, requirement or tag matches')
     .option('--list', 'list the selected cases without connecting')
-    .option('--reporter <list>', 'reporters: console,junit,json', collect)
+    .option('--reporter <list>', 'reporters: console,junit,json,html', collect)
     .option('--out <dir>', 'report directory (default reports/)')
     .option('--timeout <ms>', 'per-case timeout in ms')
     .option('--bail', 'stop after the first failed or errored case')

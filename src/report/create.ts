@@ -1,9 +1,10 @@
 import { ConsoleReporter, type OutputStream } from './console';
 import { JsonReporter } from './json';
+import { HtmlReporter } from './html';
 import { JUnitReporter } from './junit';
 import { ReporterMultiplexer, type MultiplexerOptions, type Reporter } from './reporter';
 
-export const REPORTER_NAMES = ['console', 'junit', 'json'] as const;
+export const REPORTER_NAMES = ['console', 'junit', 'json', 'html'] as const;
 export type ReporterName = (typeof REPORTER_NAMES)[number];
 
 export class UnknownReporterError extends Error {
@@ -15,7 +16,7 @@ export class UnknownReporterError extends Error {
 }
 
 export interface CreateReportersOptions extends MultiplexerOptions {
-  /** Directory for junit.xml and results.json (created when written). */
+  /** Directory for junit.xml, results.json and report.html (created when written). */
   outDir: string;
   /** Console output stream (default process.stdout). */
   stream?: OutputStream;
@@ -26,7 +27,7 @@ export interface CreateReportersOptions extends MultiplexerOptions {
 }
 
 /**
- * Resolve reporter names ('console', 'junit', 'json'; case-insensitive; comma-separated lists accepted,
+ * Resolve reporter names ('console', 'junit', 'json', 'html'; case-insensitive; comma-separated lists accepted,
  * duplicates ignored) into one multiplexer. Throws UnknownReporterError before creating anything.
  */
 export function createReporters(names: readonly string[], opts: CreateReportersOptions): ReporterMultiplexer {
@@ -45,6 +46,8 @@ export function createReporters(names: readonly string[], opts: CreateReportersO
         return new JUnitReporter({ outDir: opts.outDir });
       case 'json':
         return new JsonReporter({ outDir: opts.outDir });
+      case 'html':
+        return new HtmlReporter({ outDir: opts.outDir });
     }
   });
   return new ReporterMultiplexer(reporters, { onError: opts.onError });

@@ -8,6 +8,9 @@ export { JUnitReporter, buildJUnitXml, classNameOf, baseTestName, utcTimestamp }
 export type { JUnitReporterOptions } from './junit';
 export { JsonReporter, buildResultsJson } from './json';
 export type { JsonReporterOptions } from './json';
+export { HtmlReporter, buildHtmlReport } from './html';
+export type { HtmlReporterOptions } from './html';
+export { compositeChartSvg, reportedSteps } from './html-chart';
 export { createReporters, UnknownReporterError, REPORTER_NAMES } from './create';
 export type { CreateReportersOptions, ReporterName } from './create';
 export { writeFileAtomic } from './atomic';

@@ -95,6 +95,60 @@ export interface CaseResult {
   framesOmitted?: number;
   /** Skipped because an earlier case of the same suite met a device nonconformance in its set-up (issue #11 item 3). */
   blockedBy?: string;
+  /** Composite schedules compared with the reference model, in order (charted by the HTML report). */
+  composites?: CompositeComparison[];
+}
+
+/** One constant stretch of a step function, in seconds from scheduleStart; limit null = unvalidated (rules §5.2 step 7). */
+export interface StepInterval {
+  from: number;
+  to: number;
+  limit: number | null;
+}
+
+/** A differing stretch the comparison found (rules §5.2 "Comparison rule"). */
+export interface CompositeDifference {
+  from: number;
+  to: number;
+  expected: number | null;
+  actual: number | null;
+  /** compareComposite's kind: value, missing, negative-unvalidated, structure. */
+  kind: string;
+  message: string;
+  /** fail: recorded as a failure; warn: inside a WARN window or a negative unvalidated limit. */
+  level: 'fail' | 'warn';
+}
+
+/**
+ * A reported composite schedule next to the reference model's (issue #15): both step functions over
+ * seconds from the REPORTED scheduleStart, which is where the model was anchored (rules §10). Evidence
+ * only: the verdict comes from the failures and notes recorded alongside.
+ */
+export interface CompositeComparison {
+  /** EVSE id (2.0.1) or connector id (1.6) asked for. */
+  evseId: number;
+  requestedDuration: number;
+  /** Unit of the expected step function. */
+  unit: 'A' | 'W';
+  /** Unit on the wire, when reported. */
+  reportedUnit?: 'A' | 'W';
+  /** Reported scheduleStart (ISO-8601). */
+  scheduleStart: string;
+  expectedDuration: number;
+  expected: StepInterval[];
+  reportedDuration?: number;
+  reported: { startPeriod: number; limit: number }[];
+  /** Differences in window order; the first one is the first differing interval. */
+  differences: CompositeDifference[];
+  /**
+   * The installed profiles on the EVSE asked for and on the station (0), each as its own step function over
+   * the window in its own unit, grouped by purpose in the report: the stack that explains the composite.
+   */
+  profiles?: ProfileSteps[];
+  rule?: string;
+  /** seq of the GetCompositeSchedule response frame. */
+  frameSeq?: number;
+  step?: string;
 }
 
 export interface DeviceInfo {
@@ -140,4 +194,15 @@ export function summarise(cases: readonly CaseResult[]): Summary {
     else s.errors++;
   }
   return s;
+}
+
+/** One installed charging profile laid out over a composite window (seconds from scheduleStart). */
+export interface ProfileSteps {
+  id: number;
+  purpose: string;
+  stackLevel: number;
+  /** EVSE / connector it is installed on (0 = station). */
+  evseId: number;
+  unit: 'A' | 'W';
+  steps: StepInterval[];
 }

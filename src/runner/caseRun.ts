@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { setMaxListeners } from 'node:events';
 import type { CaseContext, CaseDefinition, CallOutcome, ExpectCallOptions, ReceivedCall } from '../scenario/types';
-import type { Failure, Note } from '../report/types';
+import type { CompositeComparison, Failure, Note } from '../report/types';
 import type { Payload } from '../ocppj/messages';
 import { CallErrorResponse } from '../ocppj/errors';
 import type { CallOptions, Reply, RpcSession, ProtocolViolation, TraceFrame } from './runtimeTypes';
@@ -25,6 +25,8 @@ export class CaseRun implements CaseContext {
   readonly failures: Failure[] = [];
   readonly notes: Note[] = [];
   readonly steps: string[] = [];
+  readonly composites: CompositeComparison[] = [];
+  readonly evidence: CaseContext['evidence'] = { composite: (c) => void this.composites.push({ ...c, step: c.step ?? this.currentStep }) };
   readonly assert: Assertions;
   readonly check: Assertions;
   readonly note: CaseContext['note'];

@@ -14,6 +14,7 @@ export type { DeviceCapabilities, RateUnit, RunConfig } from '../runner/config';
 /** The SmartCharging reference model: what a conforming device must answer. */
 export * as model from '../smartcharging';
 export type { TransactionRecord, StationInfo } from '../csms';
+export type { CompositeComparison, CompositeDifference, StepInterval } from '../report/types';
 
 export function defineCase(def: CaseDefinition): CaseDefinition {
   // The display string follows the structured list unless a case keeps its own (golden JUnit names).

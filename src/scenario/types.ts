@@ -1,5 +1,5 @@
 import type { OcppVersion } from '../ocpp/version';
-import type { HarnessRole, TraceFrame } from '../report/types';
+import type { CompositeComparison, HarnessRole, TraceFrame } from '../report/types';
 import type { Payload } from '../ocppj/messages';
 import type { CallOptions, Reply, RpcSession } from '../transport';
 import type { Assertions } from '../runner/assertions';
@@ -131,6 +131,11 @@ export interface CaseContext {
   /** Soft assertions: failures recorded, the case goes on. */
   readonly check: Assertions;
   readonly note: { warn(message: string, rule?: string): void; info(message: string, rule?: string): void };
+  /**
+   * Structured evidence for the reports, never a verdict (issue #15): a composite compared with the
+   * reference model is charted by the HTML report. `step` defaults to the current step.
+   */
+  readonly evidence: { composite(c: CompositeComparison): void };
   /** Ask the operator to do something (TTY), or fail/skip by config in CI. */
   manual(prompt: string, opts?: { timeoutMs?: number }): Promise<void>;
   /**

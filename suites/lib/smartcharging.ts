@@ -4,7 +4,7 @@
  * scheduleStart. Reports: ./reports.ts; clears and probes: ./clear.ts; transactions: ./transactions.ts;
  * the clean slate: ./cleanSlate.ts.
  */
-import { model, type CaseContext, type RunConfig } from '../../src/scenario';
+import { model, type CaseContext, type CompositeComparison, type RunConfig } from '../../src/scenario';
 
 type Payload = Record<string, unknown>;
 export type Purpose = 'Max' | 'TxDefault' | 'Tx' | 'External';
@@ -303,13 +303,35 @@ export async function expectComposite(sc: SmartCharging, evseId: number, duratio
   const cmpOpts = { truncateToReported: reportedDuration < duration, ...(out.unit ? { reportedUnit: out.unit } : {}) };
   let cmp = model.compareComposite(expected, out.periods, reportedDuration, cmpOpts);
   const describe = (c: model.CompareOutcome & { ok: false }) => c.message.replace('composite differs over', 'composite differs from the reference model over');
+  // Evidence for the HTML report's chart (issue #15); the verdict comes from the checks below alone.
+  const differences: CompositeComparison['differences'] = [];
+  const difference = (c: model.CompareOutcome & { ok: false }, level: 'fail' | 'warn') =>
+    differences.push({ from: c.from, to: c.to, expected: c.expected, actual: c.actual, kind: c.kind, message: describe(c), level });
   // The WARN window must not hide a FAIL after it: when the first difference lies inside the window,
   // judge the rest of the schedule from the window's end on.
   if (!cmp.ok && opts.warnFrom !== undefined && cmp.from >= opts.warnFrom && cmp.to <= (opts.warnTo ?? Infinity)) {
     t.note.warn(describe(cmp), opts.rule);
+    difference(cmp, 'warn');
     const off = opts.warnTo ?? reportedDuration;
     cmp = off < reportedDuration ? compareFrom(expected, out.periods, reportedDuration, off, cmpOpts) : { ok: true };
   }
+  if (!cmp.ok) difference(cmp, cmp.kind === 'negative-unvalidated' ? 'warn' : 'fail');
+  const profiles = profileStack(sc, evseId, out.scheduleStart, expected.duration);
+  t.evidence.composite({
+    evseId,
+    requestedDuration: duration,
+    unit: expected.unit,
+    ...(out.unit ? { reportedUnit: out.unit } : {}),
+    scheduleStart: Number.isFinite(out.scheduleStart) ? new Date(out.scheduleStart * 1000).toISOString() : String(out.scheduleStart),
+    expectedDuration: expected.duration,
+    expected: expected.intervals.map((i) => ({ from: i.from, to: i.to, limit: i.limit })),
+    ...(out.duration !== undefined ? { reportedDuration: out.duration } : {}),
+    reported: out.periods.map((p) => ({ startPeriod: p.startPeriod, limit: p.limit })),
+    differences,
+    ...(profiles ? { profiles } : {}),
+    rule: opts.rule ?? 'rules §5.2',
+    ...(out.frameSeq !== undefined ? { frameSeq: out.frameSeq } : {}),
+  });
   // A negative limit where no profile applies was noted as WARN by getComposite (rules §5.2 step 7).
   if (!cmp.ok && cmp.kind !== 'negative-unvalidated') {
     t.check.fail(describe(cmp), {
@@ -321,6 +343,34 @@ export async function expectComposite(sc: SmartCharging, evseId: number, duratio
     });
   }
   return out;
+}
+
+/**
+ * The installed profiles that can take part in a composite of `evseId` (those on it and on the station,
+ * all EVSEs for 0), each laid out over the window (Relative ones from the transaction start on that EVSE,
+ * else from the window start, rules §5.2 step 2): the stack the HTML report draws under the chart.
+ */
+function profileStack(sc: SmartCharging, evseId: number, start: number, duration: number): CompositeComparison['profiles'] {
+  const txs = sc.transactions();
+  const layOut = (i: model.Installed) => {
+    const tx = txs.find((t) => t.evseId === (i.evseId === 0 ? evseId : i.evseId));
+    const anchor = tx ? model.toEpochSeconds(tx.startedAt) : start;
+    const pieces = model.expandProfile(i.profile, anchor, start, start + duration);
+    return {
+      id: i.profile.id,
+      purpose: i.profile.purpose,
+      stackLevel: i.profile.stackLevel,
+      evseId: i.evseId,
+      unit: pieces[0]?.unit ?? i.profile.schedules[0]?.chargingRateUnit ?? 'A',
+      steps: pieces.map((p) => ({ from: p.from - start, to: p.to - start, limit: p.limit })),
+    };
+  };
+  // Evidence must never change a verdict: a profile the layout cannot expand leaves the stack out.
+  try {
+    return sc.mirror.list().filter((i) => evseId === 0 || i.evseId === 0 || i.evseId === evseId).map(layOut);
+  } catch {
+    return undefined;
+  }
 }
 
 /** compareComposite over [off, duration) only: both step functions rebased to start at `off`. */

@@ -99,7 +99,7 @@ describe('ocpp-conformance CLI', () => {
     const noSuite = await cli(['run', '--suite', 'nope', '--list']);
     expect(noSuite.code).toBe(2);
     expect(noSuite.stderr).toContain('suite "nope" is neither a built-in suite');
-    const badReporter = await cli(['run', '--suite', MINI, '--reporter', 'html', '--out', tmp], { cwd: tmp });
+    const badReporter = await cli(['run', '--suite', MINI, '--reporter', 'xml', '--out', tmp], { cwd: tmp });
     expect(badReporter.code).toBe(2);
     expect(badReporter.stderr).toContain('/reporters/0 must be equal to one of the allowed values');
   });
@@ -170,7 +170,7 @@ describe('ocpp-conformance CLI', () => {
     expect(r.stdout).toMatch(/\n5 passed, 1 failed, 4 skipped\n$/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR
     // results.json
-    expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json']);
+    expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     expect(doc.summary).toEqual({ passed: 5, failed: 1, skipped: 4, errors: 0 });
     expect(doc.run).toMatchObject({ ocpp: '2.0.1', as: 'csms', interrupted: false });
@@ -272,7 +272,7 @@ describe('ocpp-conformance CLI', () => {
       expect(r.stdout).toContain(`Interrupted: interrupted by ${sig}`);
       expect(r.stdout).toMatch(/\n3 passed, 0 failed, 0 skipped, 2 errors \(interrupted\)\n$/);
 
-      expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json']);
+      expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
       const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
       expect(doc.summary).toEqual({ passed: 3, failed: 0, skipped: 0, errors: 2 });
       expect(doc.run.interrupted).toBe(true);

@@ -94,9 +94,9 @@ describe('createReporters', () => {
   });
 
   test('unknown name → UnknownReporterError', () => {
-    expect(() => createReporters(['console', 'html'], { outDir: dir })).toThrow(UnknownReporterError);
-    expect(() => createReporters(['html'], { outDir: dir })).toThrow(
-      expect.objectContaining({ constructor: UnknownReporterError, reporterName: 'html', message: expect.stringContaining('console, junit, json') }),
+    expect(() => createReporters(['console', 'xml'], { outDir: dir })).toThrow(UnknownReporterError);
+    expect(() => createReporters(['xml'], { outDir: dir })).toThrow(
+      expect.objectContaining({ constructor: UnknownReporterError, reporterName: 'xml', message: expect.stringContaining('console, junit, json, html') }),
     );
   });
 });

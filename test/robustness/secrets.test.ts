@@ -33,7 +33,7 @@ function cli(args: string[]): Promise<{ code: number | null; out: string; dir: s
   const dir = tempDir('ocpp-secret-');
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.JEST_WORKER_ID;
-  const child = spawn(process.execPath, [BIN, 'run', '--suite', SUITE, '--out', dir, '--reporter', 'console,junit,json', '--timeout', '10000', ...args], { cwd: ROOT, env });
+  const child = spawn(process.execPath, [BIN, 'run', '--suite', SUITE, '--out', dir, '--reporter', 'console,junit,json,html', '--timeout', '10000', ...args], { cwd: ROOT, env });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -59,7 +59,7 @@ describe('secrets never leak', () => {
     const r = await cli(['--password', SECRET, '--grep', 'R-1|R-2']);
     expect(r.code).toBe(0);
     const outputs = everything(r);
-    expect(outputs.map(([n]) => n).sort()).toEqual(['console', 'junit.xml', 'results.json']);
+    expect(outputs.map(([n]) => n).sort()).toEqual(['console', 'junit.xml', 'report.html', 'results.json']);
     for (const [name, text] of outputs) expectNoSecret(name, text, 'CS-BUILTIN-1');
     // The trace is in the reports: it was checked above, and it is really there.
     expect(JSON.parse(fs.readFileSync(path.join(r.dir, 'results.json'), 'utf8')).cases[0].frames.length).toBeGreaterThan(0);

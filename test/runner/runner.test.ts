@@ -538,7 +538,7 @@ describe('config', () => {
     expect(() => validateConfig({ colour: true }, 'x')).toThrow('x: /colour is not a known setting');
     expect(() => validateConfig({ ocpp: '2.0' }, 'x')).toThrow(/x: \/ocpp must be equal to one of the allowed values/);
     expect(() => validateConfig({ listen: 'localhost' }, 'x')).toThrow(/x: \/listen must match pattern/);
-    expect(() => validateConfig({ reporters: ['html'] }, 'x')).toThrow(/\/reporters\/0 must be equal to one of the allowed values/);
+    expect(() => validateConfig({ reporters: ['xml'] }, 'x')).toThrow(/\/reporters\/0 must be equal to one of the allowed values/);
   });
 
   test('unreadable and non-JSON files are ConfigErrors', () => {

@@ -6,7 +6,7 @@
  */
 import { mergeConfig } from '../../src/runner/config';
 import { Assertions } from '../../src/runner/assertions';
-import type { Failure, Note } from '../../src/report/types';
+import type { CompositeComparison, Failure, Note } from '../../src/report/types';
 import type { CaseContext } from '../../src/scenario';
 import { judgeCompositeDuration, type CompositeResult } from '../../src/smartcharging';
 import { SmartCharging, expectComposite, getComposite } from '../../suites/lib/smartcharging';
@@ -17,6 +17,7 @@ type Payload = Record<string, unknown>;
 function fakeCase(ocpp: '1.6' | '2.0.1', answer: (startIso: string) => Payload) {
   const failures: Failure[] = [];
   const notes: Note[] = [];
+  const composites: CompositeComparison[] = [];
   const config = mergeConfig({ ocpp });
   const t = {
     id: 'TEST',
@@ -32,6 +33,7 @@ function fakeCase(ocpp: '1.6' | '2.0.1', answer: (startIso: string) => Payload) 
       warn: (message: string, rule?: string) => notes.push({ level: 'warn', message, ...(rule ? { rule } : {}) }),
       info: (message: string, rule?: string) => notes.push({ level: 'info', message, ...(rule ? { rule } : {}) }),
     },
+    evidence: { composite: (c: CompositeComparison) => composites.push(c) },
     now: () => new Date(Math.floor(Date.now() / 1000) * 1000),
     async tryCall(action: string, payload: Payload) {
       if (action === 'SetChargingProfile') return { ok: true, payload: { status: 'Accepted' }, frame: { seq: 1 } };
@@ -40,7 +42,7 @@ function fakeCase(ocpp: '1.6' | '2.0.1', answer: (startIso: string) => Payload) 
       return { ok: true, payload: answer(startIso), frame: { seq: 2 } };
     },
   } as unknown as CaseContext;
-  return { t, sc: new SmartCharging(t), failures, notes };
+  return { t, sc: new SmartCharging(t), failures, notes, composites };
 }
 
 const composite = (ocpp: '1.6' | '2.0.1', duration: number, periods: { startPeriod: number; limit: number }[]) => (startIso: string): Payload =>
@@ -48,16 +50,21 @@ const composite = (ocpp: '1.6' | '2.0.1', duration: number, periods: { startPeri
     ? { status: 'Accepted', connectorId: 1, scheduleStart: startIso, chargingSchedule: { duration, chargingRateUnit: 'A', chargingSchedulePeriod: periods } }
     : { status: 'Accepted', schedule: { evseId: 1, duration, scheduleStart: startIso, chargingRateUnit: 'A', chargingSchedulePeriod: periods } };
 
+/** Worked example B cut at the end of the stackLevel-1 profile (SAP: 350 s answered with 150 s). */
+async function workedExampleBCut(ocpp: '1.6' | '2.0.1') {
+  const c = fakeCase(ocpp, composite(ocpp, 150, [{ startPeriod: 0, limit: 7 }, { startPeriod: 100, limit: 9 }]));
+  const t0 = c.sc.t.now();
+  await c.sc.install(1, { id: 71, stackLevel: 0, purpose: 'TxDefault', periods: [[0, 6], [100, 8], [200, 10]], duration: 400, startSchedule: t0 });
+  await c.sc.install(1, { id: 72, stackLevel: 1, purpose: 'TxDefault', periods: [[0, 7], [100, 9]], duration: 150, startSchedule: t0 });
+  await expectComposite(c.sc, 1, 350, 'A');
+  return c;
+}
+
 describe.each(['1.6', '2.0.1'] as const)('composite duration, OCPP %s (rules §5.6, 1.6 §5.7)', (ocpp) => {
   const shorterRule = ocpp === '1.6' ? '1.6 §5.7' : 'rules §5.6';
 
   test('shorter than asked where a profile applies in the missing part → FAIL naming the first missing interval and the profile', async () => {
-    // Worked example B cut at the end of the stackLevel-1 profile (SAP: 350 s answered with 150 s).
-    const { sc, failures, notes } = fakeCase(ocpp, composite(ocpp, 150, [{ startPeriod: 0, limit: 7 }, { startPeriod: 100, limit: 9 }]));
-    const t0 = sc.t.now();
-    await sc.install(1, { id: 71, stackLevel: 0, purpose: 'TxDefault', periods: [[0, 6], [100, 8], [200, 10]], duration: 400, startSchedule: t0 });
-    await sc.install(1, { id: 72, stackLevel: 1, purpose: 'TxDefault', periods: [[0, 7], [100, 9]], duration: 150, startSchedule: t0 });
-    await expectComposite(sc, 1, 350, 'A');
+    const { failures, notes } = await workedExampleBCut(ocpp);
     const f = failures.filter((x) => /missing/.test(x.message));
     expect(f).toHaveLength(1);
     expect(f[0]!.rule).toBe(shorterRule);
@@ -65,6 +72,24 @@ describe.each(['1.6', '2.0.1'] as const)('composite duration, OCPP %s (rules §5
     expect(f[0]!.message).toMatch(/duration 150 s.*requested 350 s/);
     expect(notes.filter((n) => /shorter/.test(n.message))).toEqual([]);
     expect(JSON.stringify(failures)).not.toMatch(/undefined/);
+  });
+
+  test('issue #15: the comparison is recorded for the HTML chart — model and reported step functions, evidence only', async () => {
+    const { failures, composites } = await workedExampleBCut(ocpp);
+    expect(composites).toHaveLength(1);
+    expect(composites[0]).toMatchObject({ evseId: 1, requestedDuration: 350, expectedDuration: 350, reportedDuration: 150, unit: 'A', reported: [{ startPeriod: 0, limit: 7 }, { startPeriod: 100, limit: 9 }], frameSeq: 2 });
+    expect(composites[0]!.expected).toEqual([
+      { from: 0, to: 100, limit: 7 },
+      { from: 100, to: 150, limit: 9 },
+      { from: 150, to: 200, limit: 8 },
+      { from: 200, to: 350, limit: 10 },
+    ]);
+    // The stack under the chart: both installed profiles laid over the window.
+    expect(composites[0]!.profiles!.map((p) => [p.id, p.purpose, p.stackLevel])).toEqual([[71, 'TxDefaultProfile', 0], [72, 'TxDefaultProfile', 1]]);
+    expect(composites[0]!.profiles![1]!.steps).toEqual([{ from: 0, to: 100, limit: 7 }, { from: 100, to: 150, limit: 9 }]);
+    // The content over the reported 150 s matches (the missing tail is the duration finding, not this chart's).
+    expect(composites[0]!.differences).toEqual([]);
+    expect(failures.length).toBeGreaterThan(0);
   });
 
   test('shorter than asked where no profile applies in the missing part → WARN only', async () => {

@@ -124,6 +124,7 @@ async function runCase(ctx: RunContext, sel: SelectedCase): Promise<{ result: Ca
     failures: run.failures,
     notes: run.notes,
     steps: run.steps,
+    ...(run.composites.length ? { composites: run.composites } : {}),
     frames,
     ...(omitted ? { framesOmitted: omitted } : {}),
     reason: verdict.reason,
