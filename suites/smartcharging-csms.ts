@@ -10,13 +10,14 @@ import { reportCases } from './csms/reports';
 import { operationCases } from './csms/operations';
 import { v16Cases } from './csms/v16';
 import { caller, station } from './csms/lib';
+import { octtKCases } from './csms/octt-k';
 
 const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
 
 export default defineSuite({
   name: 'smartcharging-csms',
   block: 'SmartCharging',
-  cases: [...profileCases, ...reportCases, ...operationCases, ...v16Cases].sort(byId),
+  cases: [...profileCases, ...reportCases, ...operationCases, ...v16Cases, ...octtKCases].sort(byId),
   /**
    * Isolation (issue #13 item 2): every case starts from a fresh station — no open transaction (each is
    * ended with StopTransaction / TransactionEvent Ended), no profile held, every connector/EVSE reported

@@ -185,8 +185,8 @@ async function runPrepared(
       io.out.write(`${def.id}\t${def.title}${def.octtId ? ` [${def.octtId}]` : ''}${slowMarker(def)}\t${def.requirements?.join(',') ?? ''}\n`);
     }
     io.out.write(`${listed.length} case(s) for OCPP ${config.ocpp}, harness as ${config.as}\n`);
-    // Station-side OCTT ids only: with the harness as CSMS the device is the station (issue #12).
-    const coverage = config.as === 'csms' ? octtCoverageLine(listed, config.ocpp) : undefined;
+    // OCTT ids of the device's side: TC_*_CS when the harness is the CSMS, TC_*_CSMS when it is the station (issues #12, #13).
+    const coverage = octtCoverageLine(listed, config.ocpp, config.as);
     if (coverage) io.out.write(`${coverage}\n`);
     return 0;
   }

@@ -6,8 +6,9 @@ import { CallErrorReply, CallErrorResponse, CallTimeoutError, OutboundSchemaErro
 import { CsmsServer, Reply, type RpcSession, type TlsFiles } from '../transport';
 import { CsmsStationState, installCsmsDefaults } from '../csms';
 import { checkFaults, CSMS_FAULTS, type CsmsFault } from './faults';
-import { CSMS_API_FAULTS, restCommand, type CsmsApiFault, type CsmsApiStyle } from './csmsRest';
+import { CSMS_API_FAULTS, CSMS_QUIRKS, restCommand, type CsmsApiFault, type CsmsApiStyle, type CsmsQuirk } from './csmsRest';
 import { applyRequestFaults16, closesAfter16, responseFault16 } from './csms-v16-faults';
+import { CsmsReactions } from './csms-reactions';
 
 export interface ReferenceCsmsOptions {
   versions: OcppVersion[];
@@ -16,6 +17,8 @@ export interface ReferenceCsmsOptions {
   password?: string;
   tls?: TlsFiles;
   faults?: readonly string[];
+  /** Legitimate variations (CSMS_QUIRKS), e.g. a late reaction to NotifyEVChargingNeeds. */
+  quirks?: readonly string[];
   callTimeoutMs?: number;
   log?: (line: string) => void;
   /**
@@ -54,9 +57,19 @@ export class ReferenceCsms {
   /** Last Accepted GetCompositeSchedule response per station and EVSE/connector (read back by SC-CSMS-05). */
   readonly composites = new Map<string, Map<number, Payload>>();
   readonly faults: Set<CsmsFault | CsmsApiFault>;
+  readonly quirks: Set<CsmsQuirk>;
+  /** SmartCharging reactions per station (NotifyEVChargingNeeds, NotifyEVChargingSchedule, external limits). */
+  readonly reactions = new Map<string, CsmsReactions>();
+  private nextProfileId = 50_000;
+
+  /** The protocol faults alone (the API faults are the rest API's business). */
+  private get csmsFaults(): ReadonlySet<CsmsFault> {
+    return this.faults as ReadonlySet<CsmsFault>;
+  }
 
   constructor(private readonly opts: ReferenceCsmsOptions) {
     this.faults = checkFaults(opts.faults ?? [], { ...CSMS_FAULTS, ...CSMS_API_FAULTS });
+    this.quirks = checkFaults(opts.quirks ?? [], CSMS_QUIRKS);
     this.server = new CsmsServer({
       host: opts.host,
       port: opts.port,
@@ -101,6 +114,9 @@ export class ReferenceCsms {
     this.sessions.set(id, session);
     installCsmsDefaults(session, state);
     session.handle('ReportChargingProfiles', (p) => this.onReport(id, p));
+    const reactions = new CsmsReactions(session, state, this.csmsFaults, this.quirks, (l) => this.log(l));
+    reactions.install();
+    this.reactions.set(id, reactions);
     session.on('violation', (v: { message: string }) => this.log(`${id}: ${v.message}`));
     session.once('close', () => {
       if (this.sessions.get(id) === session) this.sessions.delete(id);
@@ -131,8 +147,10 @@ export class ReferenceCsms {
     const sent = this.applyFaults(session, action, payload);
     if (sent) return sent;
     try {
+      // The limit this CSMS gives a transaction is what it judges the EV's schedule against (K15.FR.11/.12).
+      if (action === 'SetChargingProfile') this.reactions.get(identity)?.sent(payload);
       const response = await session.call(action, payload, { intentionalInvalid: this.faults.has('invalid-payload') });
-      const refused = responseFault16(this.faults, session.version, action, response);
+      const refused = responseFault16(this.csmsFaults, session.version, action, response);
       if (refused) return refused;
       if (closesAfter16(this.faults, session.version, action, response)) session.close(1011, 'unexpected GetCompositeSchedule answer');
       if (action === 'GetCompositeSchedule') return this.keepComposite(identity, payload, response);
@@ -149,7 +167,7 @@ export class ReferenceCsms {
   /** Faults that change what the CSMS puts on the wire. Returns a response when the fault sent raw frames. */
   private applyFaults(session: RpcSession, action: string, payload: Payload): { status: number; body: unknown } | undefined {
     const f = this.faults;
-    applyRequestFaults16(f, session.version, action, payload);
+    applyRequestFaults16(this.csmsFaults, session.version, action, payload);
     const profile = (session.version === '1.6' ? payload.csChargingProfiles : payload.chargingProfile) as Payload | undefined;
     if (action === 'SetChargingProfile' && profile) {
       const purpose = profile.chargingProfilePurpose as string;
@@ -163,7 +181,16 @@ export class ReferenceCsms {
         profile.transactionId = this.staleTransactionId(session, profile.transactionId);
       }
       if (f.has('invalid-payload')) profile.vendorNote = 'not in the schema';
+      if (f.has('replace-with-new-id')) {
+        profile.id = this.nextProfileId++;
+        for (const s of Array.isArray(profile.chargingSchedule) ? (profile.chargingSchedule as Payload[]) : []) s.id = profile.id;
+      }
     }
+    if (f.has('criteria-drop-evse')) {
+      if (action === 'GetChargingProfiles') delete payload.evseId;
+      if (action === 'ClearChargingProfile') delete (payload.chargingProfileCriteria as Payload | undefined)?.evseId;
+    }
+    if (action === 'GetCompositeSchedule' && f.has('fixed-composite-duration')) payload.duration = 86_400;
     const raw = (id: unknown, p: Payload) => JSON.stringify([2, id, action, p]);
     if (f.has('bad-framing')) {
       session.sendRaw(raw(Date.now(), payload));

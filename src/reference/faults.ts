@@ -107,6 +107,16 @@ export const CSMS_FAULTS = {
   'composite-discarded': 'the composite schedule a station answered is neither kept nor relayed (GetCompositeSchedule results lost)',
   'composite-altered': 'composite limits are rounded to integers when stored (15.2 → 15, 0.1 → 0; mobilityhouse #217 class)',
   'txprofile-stale-transaction': "a TxProfile naming the station's previous transaction instead of the running one (K01.FR.03)",
+  // OCTT 2.0.1 CSMS coverage (issue #13, suites/csms/octt-k.ts).
+  'replace-with-new-id': 'every SetChargingProfile gets a new chargingProfile.id, so a limit change installs a second profile instead of replacing the first (K01.FR.05, TC_K_04_CSMS)',
+  'criteria-drop-evse': 'GetChargingProfiles and ClearChargingProfile are sent without the evseId they were asked for (TC_K_08/29/30/33–36_CSMS)',
+  'fixed-composite-duration': 'GetCompositeSchedule always asks for 86400 s, whatever duration it was asked for (TC_K_43/44_CSMS)',
+  'charging-limit-callerror': 'NotifyChargingLimit and ClearedChargingLimit are answered with CALLERROR InternalError (K12/K13, TC_K_48/50/51_CSMS)',
+  'needs-reaction-missing': 'NotifyEVChargingNeeds is answered Accepted, but no SetChargingProfile follows (K15.FR.03, TC_K_53_CSMS)',
+  'needs-reaction-wrong-transaction': 'the TxProfile sent in reaction to NotifyEVChargingNeeds names another transaction (K01.FR.03, TC_K_53_CSMS)',
+  'needs-reaction-after-ended': 'the reaction to NotifyEVChargingNeeds is sent only after the CSMS answered the TransactionEvent(Ended) of that transaction (K01.FR.03)',
+  'ev-schedule-always-accepted': 'NotifyEVChargingSchedule is answered Accepted even when the EV schedule exceeds the CSMS limits (K15.FR.12, TC_K_55_CSMS)',
+  'no-renegotiation': 'after rejecting an EV schedule that exceeds its limits the CSMS starts no renegotiation (K15.FR.13, TC_K_55_CSMS)',
 } as const;
 
 export type CsmsFault = keyof typeof CSMS_FAULTS;

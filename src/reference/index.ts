@@ -7,7 +7,7 @@ import { stationRole as harnessStationRole } from '../station';
 
 export { ReferenceStation, type ReferenceStationOptions } from './station';
 export { ReferenceCsms, type ReferenceCsmsOptions, type AggregatedReport } from './csms';
-export { CSMS_API_FAULTS, CSMS_QUIRKS, REST_MODULES, restTriggers, type CsmsApiStyle } from './csmsRest';
+export { CSMS_API_FAULTS, CSMS_QUIRKS, REST_MODULES, restTriggers, type CsmsApiStyle, type CsmsQuirk } from './csmsRest';
 export { CSMS_V16_FAULTS, type CsmsV16Fault } from './csms-v16-faults';
 export { STATION_FAULTS, STATION_QUIRKS, CSMS_FAULTS, UnknownFaultError, type StationFault, type CsmsFault } from './faults';
 
@@ -39,7 +39,7 @@ export function builtinPeers(): BuiltinPeers {
     async startCsms({ config }) {
       const rest = checkFaults(config.builtinQuirks, CSMS_QUIRKS).has('rest-api');
       if (rest && config.ocpp === '2.1') throw new Error('the reference CSMS rest API speaks OCPP 1.6 and 2.0.1');
-      const csms = new ReferenceCsms({ versions: [config.ocpp], faults: config.builtinFaults, password: config.security.password, callTimeoutMs: config.timing.callTimeoutMs, api: rest ? 'rest' : 'trigger' });
+      const csms = new ReferenceCsms({ versions: [config.ocpp], faults: config.builtinFaults, password: config.security.password, callTimeoutMs: config.timing.callTimeoutMs, api: rest ? 'rest' : 'trigger', quirks: config.builtinQuirks });
       const url = await csms.start();
       if (rest && !config.triggers.default) {
         // The CitrineOS-like API (issue #13): routes per module, success rule, refusal text, callback.

@@ -15,6 +15,7 @@ import {
   type Profile,
   type Transaction,
 } from '../smartcharging';
+import type { EndedTransaction } from './ended';
 
 export type StationVersion = '1.6' | '2.0.1';
 
@@ -32,6 +33,8 @@ export interface CheckContext {
   limits: DeviceLimits;
   transactions: readonly Transaction[];
   installed: readonly Installed[];
+  /** Transactions the station ended and when the CSMS was told (issue #13: findings against a finished transaction). */
+  ended?: readonly EndedTransaction[];
 }
 
 type Payload = Record<string, unknown>;
@@ -118,11 +121,15 @@ export function checkProfile(wire: Payload, evseId: number, ctx: CheckContext, o
       out.push(fail(R('1.6 §3.13.1 / TC_057_CSMS', 'K01.FR.03'), 'TxProfile without transactionId (the CSMS SHALL include the transaction it targets)', `${base}/transactionId`));
     } else {
       const tx = ctx.transactions.find((t) => t.evseId === evseId);
-      if (!tx || tx.transactionId !== profile.transactionId) {
+      const ended = tx ? undefined : endedBeforeTold(ctx, profile.transactionId);
+      if (ended) {
+        // Sent while our Ended was on its way or unanswered: the CSMS may not have known (issue #13 point 3).
+        out.push(warn(R('1.6 §3.13.1 / TC_057_CSMS', 'K01.FR.03'), `TxProfile for transaction ${profile.transactionId}, which the station ended ${Date.now() - ended.sentAt} ms ago; it arrived before the CSMS answered that end, so it may have been sent before the CSMS knew (not judged)`, `${base}/transactionId`, wire.transactionId));
+      } else if (!tx || tx.transactionId !== profile.transactionId) {
         out.push(
           fail(
             R('1.6 §3.13.1 / TC_057_CSMS', 'K01.FR.03'),
-            `TxProfile transactionId ${String(wire.transactionId)} is not the active transaction on ${v16 ? 'connector' : 'EVSE'} ${evseId}${tx ? ` (${tx.transactionId})` : ' (none running)'}`,
+            `TxProfile transactionId ${String(wire.transactionId)} is not the active transaction on ${v16 ? 'connector' : 'EVSE'} ${evseId}${tx ? ` (${tx.transactionId})` : ' (none running)'}${toldAbout(ctx, profile.transactionId)}`,
             `${base}/transactionId`,
             wire.transactionId,
           ),
@@ -201,6 +208,21 @@ export function checkProfile(wire: Payload, evseId: number, ctx: CheckContext, o
     }
   }
   return out;
+}
+
+function lastEnd(ctx: CheckContext, transactionId: string): EndedTransaction | undefined {
+  return [...(ctx.ended ?? [])].reverse().find((x) => x.transaction.transactionId === transactionId);
+}
+
+/** The end of `transactionId` if the station has sent it but the CSMS has not answered it yet. */
+function endedBeforeTold(ctx: CheckContext, transactionId: string): EndedTransaction | undefined {
+  const e = lastEnd(ctx, transactionId);
+  return e && e.toldAt === undefined ? e : undefined;
+}
+
+function toldAbout(ctx: CheckContext, transactionId: string): string {
+  const e = lastEnd(ctx, transactionId);
+  return e?.toldAt !== undefined ? `; the CSMS had answered the end of that transaction ${Date.now() - e.toldAt} ms before sending this` : '';
 }
 
 /** K10.FR.02: an id or at least one of stackLevel, evseId, chargingProfilePurpose; never ExternalConstraints. */

@@ -8,6 +8,7 @@ import type { RunConfig } from '../runner/config';
 import { HarnessStation } from './role';
 
 export { HarnessStation, type RecordedFinding, type StationCall } from './role';
+export { EndedTransactions, type EndedTransaction } from './ended';
 export { checkCsmsRequest, checkProfile, atMostOneDecimal, type Finding, type CheckContext, type StationVersion } from './checks';
 
 const stations = new WeakMap<RunConfig, HarnessStation>();

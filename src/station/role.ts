@@ -29,6 +29,7 @@ import {
 } from './answers';
 import { checkCsmsRequest, type Finding, type StationVersion } from './checks';
 import { baseReportSelection, deviceModel, notifyReportFrames, reportSelection, type ModelVariable } from './deviceModel';
+import { EndedTransactions } from './ended';
 
 const nowS = () => Math.floor(Date.now() / 1000);
 const iso = (s: number) => fromEpochSeconds(s);
@@ -48,6 +49,8 @@ export class HarnessStation {
   store: ProfileStore;
   readonly transactions: Transaction[] = [];
   readonly findings: RecordedFinding[] = [];
+  /** Ended transactions and when the CSMS was told (a late reaction is judged by frame order, issue #13). */
+  readonly ended = new EndedTransactions();
   /** Profiles per ReportChargingProfiles frame in the default GetChargingProfiles answer. */
   pageSize = 2;
   /** reportData entries per NotifyReport frame (DeviceDataCtrlr.ItemsPerMessage[GetReport]). */
@@ -135,6 +138,7 @@ export class HarnessStation {
       limits: this.limits,
       transactions: this.transactions,
       installed: this.store.list(),
+      ended: this.ended.all(),
     }).map((f) => ({ ...f, action, frameSeq: frame?.seq }));
     for (const f of found) {
       this.findings.push(f);
@@ -365,8 +369,10 @@ export class HarnessStation {
     if (i < 0) return;
     this.transactions.splice(i, 1);
     this.store.endTransaction(tx.transactionId);
+    const ended = this.ended.begin(tx);
     if (this.v16) {
       await call('StopTransaction', { transactionId: Number(tx.transactionId), meterStop: 0, timestamp: iso(nowS()), reason });
+      this.ended.told(ended);
     } else {
       await call('TransactionEvent', {
         eventType: 'Ended',
@@ -376,6 +382,7 @@ export class HarnessStation {
         transactionInfo: { transactionId: tx.transactionId, stoppedReason: reason },
         evse: { id: tx.evseId, connectorId: 1 },
       });
+      this.ended.told(ended);
     }
     if (opts.status !== false) await this.sendStatus(call, tx.evseId, 'Available');
   }

@@ -71,7 +71,7 @@ async function judgeKeptComposite(t: CaseContext, reply: Payload, relayed: unkno
 export const operationCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-CSMS-04',
-    octtId: 'TC_K_05/06/08_CSMS; TC_067_CSMS',
+    octt: ['TC_K_05_CSMS', 'TC_K_06_CSMS', 'TC_067_CSMS'],
     title: 'Clear requests: by id, by criteria, all remaining; Unknown handled without a retry storm',
     ocpp: [...BOTH],
     as: 'station',
@@ -120,7 +120,7 @@ export const operationCases: CaseDefinition[] = [
   }),
   defineCase({
     id: 'SC-CSMS-05',
-    octtId: 'TC_K_43/44_CSMS; TC_066_CSMS',
+    octt: ['TC_K_44_CSMS', 'TC_066_CSMS'],
     title: 'Composite handling: legal decimals (15.2, 0.1, 22000) kept, Rejected handled',
     ocpp: [...BOTH],
     as: 'station',

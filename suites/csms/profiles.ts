@@ -9,7 +9,7 @@ import { checkOwnTransaction } from './steps';
 export const profileCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-CSMS-01',
-    octtId: 'TC_K_01/03/10/19/60/70_CSMS; TC_056/057_CSMS',
+    octt: ['TC_K_01_CSMS', 'TC_K_03_CSMS', 'TC_K_10_CSMS', 'TC_K_19_CSMS', 'TC_K_60_CSMS', 'TC_K_70_CSMS', 'TC_056_CSMS', 'TC_057_CSMS'],
     title: 'Profile content rules: TxDefault, Max and TxProfile (Absolute, Relative, Recurring)',
     ocpp: [...BOTH],
     as: 'station',
@@ -79,7 +79,7 @@ export const profileCases: CaseDefinition[] = [
   }),
   defineCase({
     id: 'SC-CSMS-08',
-    octtId: 'TC_059_CSMS; TC_K_37_CSMS',
+    octt: ['TC_K_37_CSMS', 'TC_059_CSMS'],
     title: 'Remote start with a charging profile',
     ocpp: [...BOTH],
     as: 'station',

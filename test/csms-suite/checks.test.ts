@@ -49,3 +49,17 @@ test('K10.FR.02 and K09.FR.03 criteria', () => {
   expect(rules('GetChargingProfiles', { requestId: 1, chargingProfile: {} })).toEqual(['K09.FR.03']);
   expect(rules('GetChargingProfiles', { requestId: 1, chargingProfile: { chargingLimitSource: ['CSO'] } })).toEqual([]);
 });
+
+test('K01.FR.03 against a finished transaction: WARN while the end was unanswered, FAIL once the CSMS knew (issue #13 point 3)', () => {
+  const txProfile = { evseId: 1, chargingProfile: prof({ chargingProfilePurpose: 'TxProfile', transactionId: 'tx-9' }) };
+  const finding = (toldAt?: number) =>
+    checkCsmsRequest('SetChargingProfile', txProfile, ctx({ transactions: [], ended: [{ transaction: { evseId: 1, transactionId: 'tx-9', startedAt: '2025-01-01T00:00:00Z' }, sentAt: Date.now() - 5, toldAt }] }));
+  const crossing = finding(undefined);
+  expect(crossing.map((f) => [f.rule, f.severity])).toEqual([['K01.FR.03', 'warn']]);
+  expect(crossing[0]!.message).toMatch(/before the CSMS answered that end/);
+  const late = finding(Date.now() - 2);
+  expect(late.map((f) => [f.rule, f.severity])).toEqual([['K01.FR.03', 'fail']]);
+  expect(late[0]!.message).toMatch(/the CSMS had answered the end of that transaction/);
+  // Another transaction's end does not excuse a TxProfile for an unknown one.
+  expect(rules('SetChargingProfile', { evseId: 1, chargingProfile: prof({ chargingProfilePurpose: 'TxProfile', transactionId: 'never' }) }, ctx({ transactions: [], ended: [] }))).toEqual(['K01.FR.03']);
+});

@@ -33,12 +33,22 @@ const EXPECT: Record<Exclude<keyof typeof CSMS_FAULTS, CsmsV16Fault>, Expectatio
   // Issue #13 item 4: what the CSMS kept of a composite, judged through the built-in read-back hook.
   'composite-discarded': { versions: ['1.6', '2.0.1'], cases: ['SC-CSMS-05'], rule: { '1.6': 'holds no composite', '2.0.1': 'holds no composite' } },
   'composite-altered': { versions: ['1.6', '2.0.1'], cases: ['SC-CSMS-05'], rule: { '1.6': 'unchanged', '2.0.1': 'unchanged' } },
+  // OCTT TC_K_*_CSMS coverage and the reactions of K12/K13/K15-K17 (issue #13).
+  'replace-with-new-id': { versions: ['2.0.1'], cases: ['SC-CSMS-21'], rule: { '1.6': '', '2.0.1': 'K01.FR.05' } },
+  'criteria-drop-evse': { versions: ['2.0.1'], cases: ['SC-CSMS-20', 'SC-CSMS-25'], rule: { '1.6': '', '2.0.1': 'TC_K_' } },
+  'fixed-composite-duration': { versions: ['2.0.1'], cases: ['SC-CSMS-25'], rule: { '1.6': '', '2.0.1': 'TC_K_43_CSMS' } },
+  'charging-limit-callerror': { versions: ['2.0.1'], cases: ['SC-CSMS-09', 'SC-CSMS-22'], rule: { '1.6': '', '2.0.1': 'K12' } },
+  'needs-reaction-missing': { versions: ['2.0.1'], cases: ['SC-CSMS-23', 'SC-CSMS-24'], rule: { '1.6': '', '2.0.1': 'K15.FR.03' } },
+  'needs-reaction-wrong-transaction': { versions: ['2.0.1'], cases: ['SC-CSMS-23', 'SC-CSMS-24'], rule: { '1.6': '', '2.0.1': 'K01.FR.03' } },
+  'needs-reaction-after-ended': { versions: ['2.0.1'], cases: ['SC-CSMS-09', 'SC-CSMS-23'], rule: { '1.6': '', '2.0.1': 'K01.FR.03' } },
+  'ev-schedule-always-accepted': { versions: ['2.0.1'], cases: ['SC-CSMS-23'], rule: { '1.6': '', '2.0.1': 'K15.FR.12' } },
+  'no-renegotiation': { versions: ['2.0.1'], cases: ['SC-CSMS-23'], rule: { '1.6': '', '2.0.1': 'K15.FR.13' } },
 };
 
 const EXPECTED_IDS: Record<Version, string[]> = {
   // SC-X-01 / SC-X-99 (issue #11) judge the connection and boot and the frames outside cases, as station too.
   '1.6': ['SC-X-01', 'SC-CSMS-01', 'SC-CSMS-04', 'SC-CSMS-05', 'SC-CSMS-06', 'SC-CSMS-07', 'SC-CSMS-08', ...Array.from({ length: 11 }, (_, i) => `SC-CSMS-16-${String(i + 1).padStart(2, '0')}`), 'SC-X-99'],
-  '2.0.1': ['SC-X-01', 'SC-CSMS-01', 'SC-CSMS-02', 'SC-CSMS-03', 'SC-CSMS-04', 'SC-CSMS-05', 'SC-CSMS-06', 'SC-CSMS-07', 'SC-CSMS-08', 'SC-CSMS-09', 'SC-X-99'],
+  '2.0.1': ['SC-X-01', 'SC-CSMS-01', 'SC-CSMS-02', 'SC-CSMS-03', 'SC-CSMS-04', 'SC-CSMS-05', 'SC-CSMS-06', 'SC-CSMS-07', 'SC-CSMS-08', 'SC-CSMS-09', 'SC-CSMS-20', 'SC-CSMS-21', 'SC-CSMS-22', 'SC-CSMS-23', 'SC-CSMS-24', 'SC-CSMS-25', 'SC-X-99'],
 };
 
 const summary = (cases: CaseResult[]) => cases.map((c) => `${c.id} ${c.verdict}${c.reason ? ` (${c.reason})` : ''}${c.failures.length ? `: ${c.failures.map((f) => f.message).join(' | ')}` : ''}`).join('\n');
