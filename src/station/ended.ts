@@ -33,11 +33,6 @@ export class EndedTransactions {
     e.toldAt = Date.now();
   }
 
-  find(transactionId: string): EndedTransaction | undefined {
-    for (let i = this.list.length - 1; i >= 0; i--) if (this.list[i]!.transaction.transactionId === transactionId) return this.list[i];
-    return undefined;
-  }
-
   all(): readonly EndedTransaction[] {
     return this.list;
   }
