@@ -36,7 +36,8 @@ export class CsmsReactions {
   constructor(
     private readonly session: RpcSession,
     private readonly state: CsmsStationState,
-    private readonly faults: ReadonlySet<CsmsFault>,
+    /** CSMS_FAULTS (and the rest API's, which do not concern reactions). */
+    private readonly faults: { has(name: CsmsFault): boolean },
     private readonly quirks: ReadonlySet<CsmsQuirk>,
     private readonly log: (line: string) => void,
   ) {}

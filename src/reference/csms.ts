@@ -62,11 +62,6 @@ export class ReferenceCsms {
   readonly reactions = new Map<string, CsmsReactions>();
   private nextProfileId = 50_000;
 
-  /** The protocol faults alone (the API faults are the rest API's business). */
-  private get csmsFaults(): ReadonlySet<CsmsFault> {
-    return this.faults as ReadonlySet<CsmsFault>;
-  }
-
   constructor(private readonly opts: ReferenceCsmsOptions) {
     this.faults = checkFaults(opts.faults ?? [], { ...CSMS_FAULTS, ...CSMS_API_FAULTS });
     this.quirks = checkFaults(opts.quirks ?? [], CSMS_QUIRKS);
@@ -114,7 +109,7 @@ export class ReferenceCsms {
     this.sessions.set(id, session);
     installCsmsDefaults(session, state);
     session.handle('ReportChargingProfiles', (p) => this.onReport(id, p));
-    const reactions = new CsmsReactions(session, state, this.csmsFaults, this.quirks, (l) => this.log(l));
+    const reactions = new CsmsReactions(session, state, this.faults, this.quirks, (l) => this.log(l));
     reactions.install();
     this.reactions.set(id, reactions);
     session.on('violation', (v: { message: string }) => this.log(`${id}: ${v.message}`));
@@ -150,7 +145,7 @@ export class ReferenceCsms {
       // The limit this CSMS gives a transaction is what it judges the EV's schedule against (K15.FR.11/.12).
       if (action === 'SetChargingProfile') this.reactions.get(identity)?.sent(payload);
       const response = await session.call(action, payload, { intentionalInvalid: this.faults.has('invalid-payload') });
-      const refused = responseFault16(this.csmsFaults, session.version, action, response);
+      const refused = responseFault16(this.faults, session.version, action, response);
       if (refused) return refused;
       if (closesAfter16(this.faults, session.version, action, response)) session.close(1011, 'unexpected GetCompositeSchedule answer');
       if (action === 'GetCompositeSchedule') return this.keepComposite(identity, payload, response);
@@ -167,7 +162,7 @@ export class ReferenceCsms {
   /** Faults that change what the CSMS puts on the wire. Returns a response when the fault sent raw frames. */
   private applyFaults(session: RpcSession, action: string, payload: Payload): { status: number; body: unknown } | undefined {
     const f = this.faults;
-    applyRequestFaults16(this.csmsFaults, session.version, action, payload);
+    applyRequestFaults16(f, session.version, action, payload);
     const profile = (session.version === '1.6' ? payload.csChargingProfiles : payload.chargingProfile) as Payload | undefined;
     if (action === 'SetChargingProfile' && profile) {
       const purpose = profile.chargingProfilePurpose as string;

@@ -52,3 +52,15 @@ test('over a socket: a CSMS reached by --url and an http trigger (not the built-
     await csms.stop();
   }
 }, 90_000);
+
+test('"as asked" is judged only through a trigger that passes {payload}: an API template of its own makes a difference a WARN (TC_K_43/44)', async () => {
+  const faulty = (triggers: Record<string, unknown>) => runCsms(csmsConfig('2.0.1', { grep: 'SC-CSMS-25', builtinFaults: ['fixed-composite-duration'], triggers }));
+  const judged = (await faulty({})).result.cases.find((c) => c.id === 'SC-CSMS-25')!;
+  expect(judged.verdict).toBe('failed');
+  expect(judged.failures.map((f) => f.message).join('\n')).toMatch(/TC_K_43_CSMS/);
+  // The composite trigger builds its own request (no {payload}): the CSMS's 86400 s is not judged.
+  const own = { actions: { GetCompositeSchedule: { body: { evseId: '{evseId}', duration: 300, chargingRateUnit: 'A' } } } };
+  const notJudged = (await faulty(own)).result.cases.find((c) => c.id === 'SC-CSMS-25')!;
+  expect(summary([notJudged])).toBe('SC-CSMS-25 passed');
+  expect(warns(notJudged).filter((w) => /does not pass \{payload\}/.test(w)).length).toBe(2);
+}, 60_000);
