@@ -1,9 +1,10 @@
 import { ConsoleReporter, type OutputStream } from './console';
 import { JsonReporter } from './json';
 import { JUnitReporter } from './junit';
+import { GitHubReporter } from './github';
 import { ReporterMultiplexer, type MultiplexerOptions, type Reporter } from './reporter';
 
-export const REPORTER_NAMES = ['console', 'junit', 'json'] as const;
+export const REPORTER_NAMES = ['console', 'junit', 'json', 'github'] as const;
 export type ReporterName = (typeof REPORTER_NAMES)[number];
 
 export class UnknownReporterError extends Error {
@@ -45,6 +46,8 @@ export function createReporters(names: readonly string[], opts: CreateReportersO
         return new JUnitReporter({ outDir: opts.outDir });
       case 'json':
         return new JsonReporter({ outDir: opts.outDir });
+      case 'github':
+        return new GitHubReporter({ stream: opts.stream, env: opts.env });
     }
   });
   return new ReporterMultiplexer(reporters, { onError: opts.onError });

@@ -198,7 +198,7 @@ export const CONFIG_SCHEMA = {
     },
     suites: { type: 'array', items: { type: 'string', minLength: 1 } },
     grep: { type: 'string' },
-    reporters: { type: 'array', items: { enum: ['console', 'junit', 'json'] } },
+    reporters: { type: 'array', items: { enum: ['console', 'junit', 'json', 'github'] } },
     out: { type: 'string', minLength: 1 },
     bail: { type: 'boolean' },
     builtinFaults: { type: 'array', items: { type: 'string' } },

@@ -108,7 +108,8 @@ describe('atomic writes', () => {
     await m.onRunEnd(fixtureRun());
     await m.onRunEnd(fixtureRun()); // overwrite works too
     expect(m.lastError()).toBeUndefined();
-    expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json']);
+    expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json', 'traces']);
+    expect(fs.readdirSync(path.join(out, 'traces')).filter((f) => !f.endsWith('.jsonl'))).toEqual([]);
   });
 
   test('a failing rename removes the temp file and keeps nothing half-written', async () => {
