@@ -57,6 +57,7 @@ function caseJson(c: CaseResult, trace: string | undefined) {
     frameCount: c.frames.length,
     framesOmitted: c.framesOmitted ?? 0,
     ...(c.blockedBy ? { blockedBy: c.blockedBy } : {}),
+    ...(c.errorStack ? { errorStack: c.errorStack } : {}),
   };
 }
 
@@ -79,6 +80,7 @@ export function buildResultsJson(run: RunResult, opts: { traceFiles?: TraceFiles
     },
     device: run.device.endpoint === undefined ? run.device : { ...run.device, endpoint: redactUrl(run.device.endpoint) },
     cases: run.cases.map((c) => caseJson(c, opts.traceFiles?.get(c))),
+    ...(run.octtCoverage ? { octtCoverage: run.octtCoverage } : {}),
     // Where the `ruleUrl` links point: a file of the installed package.
     rulesDoc: { path: RULES_DOC, relativeTo: RULES_DOC_BASE },
   };

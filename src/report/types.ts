@@ -93,6 +93,8 @@ export interface CaseResult {
   frames: TraceFrame[];
   /** Frames summarised away by the per-case trace limit (never silently dropped). */
   framesOmitted?: number;
+  /** Stack of an unexpected harness error (results.json only; reasons show the message, issue #15 §4). */
+  errorStack?: string;
   /** Skipped because an earlier case of the same suite met a device nonconformance in its set-up (issue #11 item 3). */
   blockedBy?: string;
 }
@@ -122,6 +124,8 @@ export interface RunResult {
   capabilities?: Record<string, unknown>;
   interrupted: boolean;
   cases: CaseResult[];
+  /** OCTT SmartCharging coverage of this version and side for this device (issue #15 §3; src/octt). */
+  octtCoverage?: { octt: string; status: string; cases: { id: string; verdict?: Verdict; reason?: string }[]; reason?: string }[];
 }
 
 export interface Summary {

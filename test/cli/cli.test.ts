@@ -1,71 +1,16 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateJUnit } from '../report/helpers';
 import { LONG_WAIT_MARKER } from '../runner/fixtures/mini-suite';
-
-const ROOT = path.join(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'ocpp-conformance.js');
-const MINI = path.join(ROOT, 'test', 'runner', 'fixtures', 'mini-suite.ts');
-const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-const children = new Set<ChildProcess>();
-
-/** The child's environment: no jest marker (the loader would skip tsx), no colour. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.JEST_WORKER_ID;
-  delete env.FORCE_COLOR;
-  return env;
-}
-
-/**
- * Spawn the CLI. `onStderr` sees the accumulated stderr after every chunk (to react, e.g. send a
- * signal). The child is killed if it has not exited within `timeoutMs` (the test then fails on the code).
- */
-function cli(args: string[], opts: { cwd?: string; timeoutMs?: number; onStderr?: (text: string, child: ChildProcess) => void } = {}): Promise<Exit> {
-  const t0 = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-    opts.onStderr?.(stderr, child);
-  });
-  const limit = opts.timeoutMs ?? 20_000;
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), limit);
-    child.on('close', (code, signal) => {
-      clearTimeout(killer);
-      children.delete(child);
-      resolve({ code, signal, stdout, stderr: stderr + (signal === 'SIGKILL' ? `\n[test] killed after ${limit} ms` : ''), ms: Date.now() - t0 });
-    });
-  });
-}
+import { MINI, PKG, cli, ensureBuilt, killChildren } from './helpers';
 
 let tmp: string;
 
-beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
-    execFileSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
-  }
-}, 320_000);
+beforeAll(ensureBuilt, 320_000);
 beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-cli-'))));
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
-afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
-});
+afterAll(killChildren);
 
 describe('ocpp-conformance CLI', () => {
   test('--help and --version exit 0', async () => {
