@@ -57,7 +57,8 @@ export function testedLine(cases: readonly CaseResult[]): string {
   const parts = [`tested: ${t.tested} of ${t.total} case${t.total === 1 ? '' : 's'}`];
   if (t.skipped) {
     const top = t.skipReasons.slice(0, 3).map((r) => `${r.count}: ${r.reason}`);
-    const more = t.skipReasons.length > 3 ? `; ${t.skipReasons.length - 3} more reasons` : '';
+    const rest = t.skipReasons.length - 3;
+    const more = rest > 0 ? `; ${rest} more reason${rest === 1 ? '' : 's'}` : '';
     parts.push(`${t.skipped} skipped (${top.join('; ')}${more})`);
   }
   if (t.errors) parts.push(`${t.errors} errored`);

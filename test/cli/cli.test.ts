@@ -46,7 +46,7 @@ describe('ocpp-conformance CLI', () => {
     expect(noSuite.stderr).toContain('suite "nope" is neither a built-in suite');
     const badReporter = await cli(['run', '--suite', MINI, '--reporter', 'html', '--out', tmp], { cwd: tmp });
     expect(badReporter.code).toBe(2);
-    expect(badReporter.stderr).toContain('/reporters/0 must be equal to one of the allowed values');
+    expect(badReporter.stderr).toContain('/reporters/0 "html" is not one of the allowed values: "console", "junit", "json"');
   });
 
   test('run --list prints the built-in SmartCharging cases without connecting, exit 0', async () => {
@@ -112,12 +112,12 @@ describe('ocpp-conformance CLI', () => {
     expect(r.stdout).toContain('actual:   "Accepted"');
     expect(r.stdout).toContain('skipped: needs at least 99 EVSEs/connectors; device has 2');
     expect(r.stdout).toContain('warn: RateUnit reported as a list; OCTT accepts both spellings (MINI.W.01)');
-    expect(r.stdout).toMatch(/\n5 passed, 1 failed, 4 skipped\n$/);
+    expect(r.stdout).toMatch(/\ntested: 4 of 8 cases; 4 skipped \(1: needs at least 99 EVSEs[^\n]*; 1 more reason\)\n5 passed \(1 with warnings\), 1 failed, 4 skipped\n$/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR
     // results.json
-    expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json']);
+    expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json', 'traces']);
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
-    expect(doc.summary).toEqual({ passed: 5, failed: 1, skipped: 4, errors: 0 });
+    expect(doc.summary).toEqual({ passed: 5, failed: 1, skipped: 4, errors: 0, warnings: 1, notRun: 0 });
     expect(doc.run).toMatchObject({ ocpp: '2.0.1', as: 'csms', interrupted: false });
     expect(doc.device).toMatchObject({ builtin: true, identity: 'CS-BUILTIN-1', vendor: 'ocpp-conformance' });
     expect(doc.cases.map((c: { id: string; verdict: string }) => `${c.id}:${c.verdict}`)).toEqual([
@@ -149,7 +149,7 @@ describe('ocpp-conformance CLI', () => {
     const r = await cli(['run', '--suite', MINI, '--reporter', 'json', '--out', out, '--grep', 'MINI-0[1-4]', '--bail'], { cwd: tmp });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(fs.readdirSync(out)).toEqual(['results.json']);
+    expect(fs.readdirSync(out).sort()).toEqual(['results.json', 'traces']);
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     expect(doc.cases.map((c: { id: string; verdict: string; reason: string | null }) => [c.id, c.verdict, c.reason])).toEqual([
       ['SC-X-01', 'passed', null],
@@ -171,7 +171,8 @@ describe('ocpp-conformance CLI', () => {
     expect(r.stderr).toMatch(/peer unavailable: no Charging Station connected to ws:\/\/127\.0\.0\.1:\d+\/ocpp within 300 ms/);
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     // SC-X-01 (peer unavailable), the two cases and SC-X-99 (not run).
-    expect(doc.summary).toEqual({ passed: 0, failed: 0, skipped: 0, errors: 4 });
+    // Issue #15 §2: the cases never started are counted as not run, apart from the errors.
+    expect(doc.summary).toEqual({ passed: 0, failed: 0, skipped: 0, errors: 1, warnings: 0, notRun: 3 });
   });
 
   test('--timeout MS bounds a case without its own timeout: ERROR Timeout, exit 2', async () => {
@@ -215,11 +216,11 @@ describe('ocpp-conformance CLI', () => {
       expect(Date.now() - sentAt).toBeLessThan(10_000);
       expect(r.stderr).toContain(`${sig}: stopping the current case and writing reports`);
       expect(r.stdout).toContain(`Interrupted: interrupted by ${sig}`);
-      expect(r.stdout).toMatch(/\n3 passed, 0 failed, 0 skipped, 2 errors \(interrupted\)\n$/);
+      expect(r.stdout).toMatch(/\ntested: 2 of 3 cases; 1 errored\n3 passed \(1 with warnings\), 0 failed, 0 skipped, 2 errors \(interrupted\)\n$/);
 
-      expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json']);
+      expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json', 'traces']);
       const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
-      expect(doc.summary).toEqual({ passed: 3, failed: 0, skipped: 0, errors: 2 });
+      expect(doc.summary).toEqual({ passed: 3, failed: 0, skipped: 0, errors: 2, warnings: 1, notRun: 0 });
       expect(doc.run.interrupted).toBe(true);
       expect(doc.cases.map((c: { id: string; verdict: string; errorType: string | null; reason: string | null }) => [c.id, c.verdict, c.errorType, c.reason])).toEqual([
         ['SC-X-01', 'passed', null, null],
