@@ -40,6 +40,21 @@ describe('CI gates (issue #15 §2)', () => {
   });
 });
 
+describe('--reporter github in a real run (issue #15 §2)', () => {
+  test('annotations on stdout and the job summary appended to $GITHUB_STEP_SUMMARY', async () => {
+    const summary = path.join(tmp, 'summary.md');
+    const r = await cli(['run', '--suite', MINI, '--grep', 'MINI-0[236]', '--reporter', 'github', '--out', tmp], { cwd: tmp, env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('::error title=FAIL MINI-02 '))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('::warning title=WARN MINI-06 '))).toHaveLength(1);
+    expect(lines.at(-1)).toMatch(/^::notice title=ocpp-conformance OCPP 2\.0\.1 as csms::tested: 2 of 3 cases; 1 skipped/);
+    const md = fs.readFileSync(summary, 'utf8');
+    expect(md).toContain('## OCPP conformance: OCPP 2.0.1, harness as csms');
+    expect(md).toMatch(/\| MINI-02 [^|]+ \| FAIL \|/);
+  });
+});
+
 describe('run --coverage (issue #15 §3)', () => {
   test('every OCTT SmartCharging id of 2.0.1 / station under test with its status; results.json carries the same', async () => {
     const r = await cli(['run', '--grep', '^SC-201-01\\n', '--coverage', '--reporter', 'console,json', '--out', tmp], { cwd: tmp, timeoutMs: 60_000 });
@@ -77,10 +92,15 @@ describe('CLI polish (issue #15 §4)', () => {
     expect(resolve('ocpp-conformance')).toBe(path.join(ROOT, 'dist', 'src', 'index.js'));
     expect(resolve('ocpp-conformance/package.json')).toBe(path.join(ROOT, 'package.json'));
     expect(resolve('ocpp-conformance/dist/src/scenario')).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    // A user's TypeScript (node16 resolution honours the exports map) gets the types: the example type-checks strictly.
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--module', 'node16', '--moduleResolution', 'node16', '--strict', '--skipLibCheck', '--target', 'es2022', '--types', 'node', fixture], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
     const r = await cli(['run', '--suite', fixture, '--reporter', 'console', '--out', tmp], { cwd: tmp });
     expect(r.stdout).toMatch(/✓ passed {2}MY-01 TxDefault on EVSE 1/);
     expect(r.code).toBe(0);
-  });
+  }, 60_000);
 
   test('--listen: a bare port binds loopback; the banner names the real path with --identity and how long it waits; bad values say HOST:PORT', async () => {
     const cfg = path.join(tmp, 'cfg.json');

@@ -30,9 +30,12 @@ export function childEnv(): NodeJS.ProcessEnv {
  * Spawn the CLI. `onStderr` sees the accumulated stderr after every chunk (to react, e.g. send a
  * signal). The child is killed if it has not exited within `timeoutMs` (the test then fails on the code).
  */
-export function cli(args: string[], opts: { cwd?: string; timeoutMs?: number; onStderr?: (text: string, child: ChildProcess) => void } = {}): Promise<Exit> {
+export function cli(
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; onStderr?: (text: string, child: ChildProcess) => void } = {},
+): Promise<Exit> {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...childEnv(), ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let stdout = '';
   let stderr = '';
