@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isOcppVersion, type OcppVersion } from '../ocpp/version';
 import { ConfigError, loadConfigFile, mergeConfig, parseListen, validateConfig, type PartialConfig, type RunConfig } from '../runner/config';
 import { loadSuites, SuiteLoadError } from '../runner/loader';
-import { selectCases } from '../runner/select';
+import { notApplicable, selectCases } from '../runner/select';
 import { withOutsideCases } from '../runner/outside';
 import { createReporters, UnknownReporterError } from '../report';
 import { HARNESS } from '../runner/harness';
@@ -235,7 +235,13 @@ async function runPrepared(
     const coverage = config.as === 'csms' ? octtCoverageLine(listed, config.ocpp) : undefined;
     if (coverage) io.out.write(`${coverage}\n`);
     if (flags.coverage) {
-      const entries = certificationCoverage(config.ocpp, config.as, suites.flatMap((s) => s.cases), [], 'listed, not run');
+      // Without a run, applicability comes from the declared device profile (discovery may still change it).
+      const builtin = !config.listen && !config.url;
+      const inapplicable = selected.flatMap(({ def }) => {
+        const why = notApplicable(def, config.device, config.ocpp, builtin);
+        return why ? [{ id: def.id, verdict: 'skipped' as const, reason: `declared profile: ${why}` }] : [];
+      });
+      const entries = certificationCoverage(config.ocpp, config.as, suites.flatMap((s) => s.cases), inapplicable, 'listed, not run');
       io.out.write(coverageText(config.ocpp, config.as, entries).join('\n') + '\n');
     }
     return 0;

@@ -36,7 +36,7 @@ export function certificationCoverage(
   ocpp: OcppVersion,
   as: HarnessRole,
   defs: readonly CoverageDef[],
-  results: readonly CaseResult[] = [],
+  results: readonly Pick<CaseResult, 'id' | 'verdict' | 'reason'>[] = [],
   unselected = 'not selected in this run',
 ): CoverageEntry[] {
   const mine = defs.filter((d) => d.ocpp.includes(ocpp) && d.as === as);

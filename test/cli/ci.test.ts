@@ -74,6 +74,13 @@ describe('run --coverage (issue #15 §3)', () => {
     expect(r.stdout).toContain('OCTT SmartCharging coverage, OCPP 1.6, Charging Station under test (10 OCTT test cases):');
     expect(r.stdout).toMatch(/\n {2}TC_056_CS {4}not run {9}SC-16-01: listed, not run\n/);
     expect(fs.readdirSync(tmp)).toEqual([]);
+    // Applicability from the declared profile: a device declaring only A makes SC-201-04 (TC_K_12_CS) applicable.
+    const both = await cli(['run', '--list', '--coverage'], { cwd: tmp });
+    expect(both.stdout).toContain('\n  TC_K_12_CS  not applicable  SC-201-04 skipped: declared profile: PICS: the station supports both units (RateUnit A,W)\n');
+    const cfg = path.join(tmp, 'a-only.json');
+    fs.writeFileSync(cfg, JSON.stringify({ device: { rateUnits: ['A'] } }));
+    const aOnly = await cli(['run', '--list', '--coverage', '--config', cfg], { cwd: tmp });
+    expect(aOnly.stdout).toContain('\n  TC_K_12_CS  not run         SC-201-04: listed, not run\n');
   });
 });
 
@@ -151,7 +158,7 @@ describe('CLI polish (issue #15 §4)', () => {
     expect(side.stderr).toContain('it matches cases of --ocpp 2.0.1 --as station (SC-CSMS-03)');
   });
 
-  test('killing the wrapper (as npx is killed) stops the harness like SIGTERM: reports written, interrupted, port released', async () => {
+  test('killing the wrapper (as npx is killed) stops the harness like SIGTERM: the process exits, reports written, interrupted', async () => {
     const out = path.join(tmp, 'r');
     // A wrapper process that spawns the CLI with piped output, like `npx ocpp-conformance`.
     const wrapper = spawn(
