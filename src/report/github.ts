@@ -114,6 +114,15 @@ export function jobSummary(run: RunResult): string {
     for (const r of repeated) md.push(`- ${r.note.level}: ${cell(r.note.message)} — ${r.cases.length} cases: ${cell(r.cases.join(', '))}`);
     md.push('');
   }
+  // Issue #15 §3: the certification question, folded (the full list is `run --coverage` / results.json).
+  const cov = run.octtCoverage ?? [];
+  if (cov.length) {
+    const counts = new Map<string, number>();
+    for (const e of cov) counts.set(e.status, (counts.get(e.status) ?? 0) + 1);
+    md.push(`<details><summary>OCTT SmartCharging coverage: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')}</summary>`, '', '| OCTT | status | cases |', '|---|---|---|');
+    for (const e of cov) md.push(`| ${cell(e.octt)} | ${cell(e.status)} | ${cell([e.cases.map((c) => `${c.id}${c.verdict ? ` ${c.verdict}` : ''}`).join(', '), e.reason].filter(Boolean).join(': '))} |`);
+    md.push('', '</details>', '');
+  }
   const skipped = run.cases.filter((c) => c.verdict === 'skipped' || isNotRun(c));
   if (skipped.length) {
     md.push('<details><summary>Skipped and not run</summary>', '', '| case | reason |', '|---|---|');

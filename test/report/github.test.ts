@@ -79,6 +79,25 @@ describe('github reporter (issue #15 §2)', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  test('the job summary folds the OCTT coverage when the run carries it (issue #15 §3)', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'summary.md');
+    const run = fixtureRun();
+    run.octtCoverage = [
+      { octt: 'TC_K_29_CS', status: 'pass', cases: [{ id: 'SC-201-07', verdict: 'passed' }] },
+      { octt: 'TC_K_15_CS', status: 'not covered', cases: [], reason: 'no case of this harness performs its checks' },
+    ];
+    await render(run, { GITHUB_STEP_SUMMARY: file });
+    const md = fs.readFileSync(file, 'utf8');
+    expect(md).toContain('<details><summary>OCTT SmartCharging coverage: 1 pass, 1 not covered</summary>');
+    expect(md).toContain('| TC_K_29_CS | pass | SC-201-07 passed |');
+    expect(md).toContain('| TC_K_15_CS | not covered | no case of this harness performs its checks |');
+    fs.rmSync(file);
+    await render(fixtureRun(), { GITHUB_STEP_SUMMARY: file });
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('OCTT SmartCharging coverage');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test('createReporters knows "github"', () => {
     const m = createReporters(['console,github'], { outDir: tempDir(), stream: new MemoryStream(), env: {} });
     expect(m.members.map((r) => r.name)).toEqual(['console', 'github']);
