@@ -21,7 +21,7 @@ export interface SuiteRunResult {
 
 interface ResultsJson {
   summary: Record<string, number>;
-  cases: { frames: unknown[]; framesOmitted?: number }[];
+  cases: { frames?: unknown[]; frameCount?: number; framesOmitted?: number }[];
 }
 
 /**
@@ -50,7 +50,7 @@ export async function benchSuites(opts: { samples: number; log: (s: string) => v
         version,
         cases: results.cases.length,
         summary: results.summary,
-        frames: results.cases.reduce((n, c) => n + c.frames.length + (c.framesOmitted ?? 0), 0),
+        frames: results.cases.reduce((n, c) => n + (c.frameCount ?? c.frames?.length ?? 0) + (c.framesOmitted ?? 0), 0),
         wall: figure(rs.map((x) => x.r.ms), 'ms'),
         cpu: figure(rs.map((x) => x.r.cpuMs ?? NaN), 'ms'),
         maxRss: figure(rs.map((x) => x.r.maxRssMiB ?? NaN), 'MiB'),

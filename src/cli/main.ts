@@ -2,15 +2,16 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { isOcppVersion, type OcppVersion } from '../ocpp/version';
-import { ConfigError, loadConfigFile, mergeConfig, validateConfig, type PartialConfig, type RunConfig } from '../runner/config';
+import { ConfigError, loadConfigFile, mergeConfig, parseListen, validateConfig, type PartialConfig, type RunConfig } from '../runner/config';
 import { loadSuites, SuiteLoadError } from '../runner/loader';
-import { selectCases, slowMarker } from '../runner/select';
+import { notApplicable, selectCases, slowMarker } from '../runner/select';
 import { withOutsideCases } from '../runner/outside';
 import { createReporters, UnknownReporterError } from '../report';
 import { HARNESS } from '../runner/harness';
 import { projectRoot, selfTest } from '../validation';
 import { addSimulateCommands } from './simulate';
 import { octtCoverageLine } from './octtCoverage';
+import { certificationCoverage, coverageText, type CoverageEntry } from '../octt';
 // The runner and the reference peers (and through them ws, the transport and the SmartCharging model) load
 // only when a run needs them: `run --list` does not (bench part 4, start-up).
 const reference = (): typeof import('../reference') => require('../reference') as typeof import('../reference');
@@ -42,6 +43,9 @@ interface RunFlags {
   manual?: string;
   color?: boolean;
   triggerUrl?: string;
+  failOnSkip?: boolean;
+  maxSkipped?: string;
+  coverage?: boolean;
 }
 
 export function buildProgram(io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream }, onExit: (code: number) => void): Command {
@@ -60,18 +64,21 @@ export function buildProgram(io: { out: NodeJS.WritableStream; err: NodeJS.Writa
     .option('--config <file>', 'device profile JSON (default ./ocpp-conformance.config.json when present)')
     .addOption(new Option('--ocpp <version>', 'OCPP version').choices(['1.6', '2.0.1', '2.1']))
     .addOption(new Option('--as <side>', 'the side the harness plays').choices(['csms', 'station']))
-    .option('--listen <host:port>', 'as csms: listen for the station here')
+    .option('--listen <host:port>', 'as csms: listen for the station here (HOST:PORT, or PORT on 127.0.0.1)')
     .option('--url <ws-url>', 'as station: the CSMS to test')
     .option('--identity <id>', 'station identity')
     .option('--password <pw>', 'HTTP Basic password (security profile 1/2)')
     .option('--suite <name|path>', 'suite to run (repeatable)', collect)
     .option('--grep <regex>', 'only cases whose id, title, OCTT id, requirement or tag matches')
     .option('--list', 'list the selected cases without connecting')
-    .option('--reporter <list>', 'reporters: console,junit,json,html', collect)
+    .option('--reporter <list>', 'reporters: console,junit,json,html,github', collect)
     .option('--out <dir>', 'report directory (default reports/)')
     .option('--timeout <ms>', 'per-case timeout in ms')
     .option('--bail', 'stop after the first failed or errored case')
     .option('--include-slow', 'also run slow cases and steps (those waiting for the peer\'s own call timeout)')
+    .option('--fail-on-skip', 'CI gate: exit 2 when any selected case is skipped (same as --max-skipped 0)')
+    .option('--max-skipped <n>', 'CI gate: exit 2 when more than N selected cases are skipped')
+    .option('--coverage', 'print the OCTT SmartCharging coverage of this version and side for this device')
     .option('--builtin-fault <name>', 'inject a fault into the built-in reference peer (repeatable)', collect)
     .option('--builtin-quirk <name>', 'a legitimate variation of the built-in reference station, e.g. no-ev (repeatable)', collect)
     .addOption(new Option('--manual <mode>', 'operator actions: prompt on a TTY, or fail/skip').choices(['prompt', 'fail', 'skip']))
@@ -106,6 +113,15 @@ function flagsToConfig(flags: RunFlags): PartialConfig {
   }
   if (flags.bail) p.bail = true;
   if (flags.includeSlow) p.includeSlow = true;
+  if (flags.maxSkipped !== undefined) {
+    const n = Number(flags.maxSkipped);
+    if (!/^\d+$/.test(flags.maxSkipped.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`--max-skipped ${flags.maxSkipped}: expected a whole number (0 or more)`);
+    p.maxSkipped = n;
+  }
+  if (flags.failOnSkip) {
+    if (flags.maxSkipped !== undefined && Number(flags.maxSkipped) !== 0) throw new UsageError('--fail-on-skip means --max-skipped 0: give one of them');
+    p.maxSkipped = 0;
+  }
   if (flags.builtinFault?.length) p.builtinFaults = flags.builtinFault;
   if (flags.builtinQuirk?.length) p.builtinQuirks = flags.builtinQuirk;
   if (flags.manual) p.manual = flags.manual as RunConfig['manual'];
@@ -120,7 +136,7 @@ async function runCommand(flags: RunFlags, io: { out: NodeJS.WritableStream; err
   // (the runner sees the aborted signal and marks every case interrupted).
   const ac = new AbortController();
   let finished = false;
-  const onSignal = (sig: NodeJS.Signals) => {
+  const onSignal = (sig: string) => {
     if (finished || ac.signal.aborted) {
       // After the run (reports already written, the process is draining) or a second signal: leave
       // at once with 130. The handlers stay installed until exit so a late signal never kills the
@@ -133,11 +149,38 @@ async function runCommand(flags: RunFlags, io: { out: NodeJS.WritableStream; err
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  watchParent(() => onSignal('the parent process going away'));
   try {
     return await runPrepared(flags, io, say, ac);
   } finally {
     finished = true;
   }
+}
+
+/**
+ * Issue #15 §4: `npx ocpp-conformance` runs the harness as a child of npm; killing npx (SIGTERM/SIGINT to
+ * its pid, a CI runner cancelling the step) does not reach the child, which kept its port and ran on.
+ * The harness notices that its parent is gone — an IPC channel closes, or it is re-parented (ppid changes)
+ * — and stops as on SIGTERM: the current case is marked interrupted, the reports are written, exit 130.
+ * The parent's pipes may be gone too, so output errors (EPIPE) are swallowed from then on.
+ */
+function watchParent(stop: () => void): void {
+  const parent = process.ppid;
+  let fired = false;
+  const gone = () => {
+    if (fired) return;
+    fired = true;
+    clearInterval(timer);
+    for (const s of [process.stdout, process.stderr]) s.on('error', () => undefined);
+    stop();
+  };
+  // 250 ms: quick enough for a CI cancel, negligible cost; unref'd so it never keeps the process alive.
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) gone();
+  }, 250);
+  timer.unref();
+  if (process.channel) process.once('disconnect', gone);
 }
 
 async function runPrepared(
@@ -152,6 +195,7 @@ async function runPrepared(
     const fromFile = file ? loadConfigFile(file) : {};
     config = mergeConfig(fromFile, flagsToConfig(flags));
     if (config.listen && config.as !== 'csms') throw new UsageError('--listen is for --as csms (the harness waits for a station)');
+    if (config.listen) parseListen(config.listen); // a port over 65535 is a usage error now, not at connect time
     if (config.url && config.as !== 'station') throw new UsageError('--url is for --as station (the harness connects to a CSMS)');
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) {
@@ -177,6 +221,11 @@ async function runPrepared(
     say((e as Error).message);
     return 2;
   }
+  if (!selected.length) {
+    // Issue #15 §4: the same answer (exit 2 and why) for --list and for a run.
+    say(nothingSelected(suites, config));
+    return 2;
+  }
   if (flags.list) {
     // SC-X-01 / SC-X-99 judge what happens outside the cases; they run whenever any case is selected.
     type Listed = { id: string; title: string; octtId?: string; octt?: string[]; requirements?: string[]; tags?: string[] };
@@ -188,11 +237,17 @@ async function runPrepared(
     // OCTT ids of the device's side: TC_*_CS when the harness is the CSMS, TC_*_CSMS when it is the station (issues #12, #13).
     const coverage = octtCoverageLine(listed, config.ocpp, config.as);
     if (coverage) io.out.write(`${coverage}\n`);
+    if (flags.coverage) {
+      // Without a run, applicability comes from the declared device profile (discovery may still change it).
+      const builtin = !config.listen && !config.url;
+      const inapplicable = selected.flatMap(({ def }) => {
+        const why = notApplicable(def, config.device, config.ocpp, builtin);
+        return why ? [{ id: def.id, verdict: 'skipped' as const, reason: `declared profile: ${why}` }] : [];
+      });
+      const entries = certificationCoverage(config.ocpp, config.as, suites.flatMap((s) => s.cases), inapplicable, 'listed, not run');
+      io.out.write(coverageText(config.ocpp, config.as, entries).join('\n') + '\n');
+    }
     return 0;
-  }
-  if (!selected.length) {
-    say(`no case selected for OCPP ${config.ocpp} as ${config.as}${config.grep ? ` with --grep ${config.grep}` : ''}`);
-    return 2;
   }
   try {
     // Start-up self-test of the validator (SC-X-02 a): a validator with the multipleOf float trap
@@ -213,7 +268,7 @@ async function runPrepared(
     throw e;
   }
   {
-    const { exitCode } = await runner().runConformance({
+    const { exitCode, result } = await runner().runConformance({
       config,
       suites,
       reporter,
@@ -223,6 +278,8 @@ async function runPrepared(
       fixturesDir: join(projectRoot(), 'fixtures'),
       notice: say,
     });
+    // Issue #15 §3: which OCTT SmartCharging cases this device is ready for, after the run's own output.
+    if (flags.coverage) io.out.write('\n' + coverageText(config.ocpp, config.as, (result.octtCoverage ?? []) as CoverageEntry[]).join('\n') + '\n');
     const err = reporter.lastError();
     if (err) {
       say(`a reporter failed: ${err.message}`);
@@ -230,6 +287,35 @@ async function runPrepared(
     }
     return exitCode;
   }
+}
+
+/**
+ * Why nothing was selected, and what would select something (issue #15 §4): a version without cases
+ * (2.1: no SmartCharging cases yet) names the supported ones; a --grep that matches only cases of the
+ * other version or side says so, with the flags to use.
+ */
+export function nothingSelected(suites: Parameters<typeof selectCases>[0], config: Pick<RunConfig, 'ocpp' | 'as' | 'grep'>): string {
+  const versions = ['1.6', '2.0.1', '2.1'] as const;
+  const sides = ['csms', 'station'] as const;
+  const count = (ocpp: OcppVersion, as: RunConfig['as'], grep?: string) => selectCases(suites, { ocpp, as, grep }).length;
+  const base = `no case selected for OCPP ${config.ocpp} as ${config.as}${config.grep ? ` with --grep ${config.grep}` : ''}`;
+  if (count(config.ocpp, config.as) === 0) {
+    const supported = versions.filter((v) => count(v, config.as) > 0);
+    const why = config.ocpp === '2.1' ? 'OCPP 2.1 SmartCharging cases are not implemented yet (the transport and the schema validator support 2.1)' : `the suites have no case for OCPP ${config.ocpp} as ${config.as}`;
+    return `${base}: ${why}; supported with --as ${config.as}: ${supported.length ? supported.map((v) => `--ocpp ${v}`).join(', ') : 'none'}`;
+  }
+  const elsewhere: string[] = [];
+  for (const v of versions) {
+    for (const side of sides) {
+      if (v === config.ocpp && side === config.as) continue;
+      const hits = selectCases(suites, { ocpp: v, as: side, grep: config.grep });
+      if (hits.length) {
+        const ids = hits.slice(0, 3).map((h) => h.def.id).join(', ') + (hits.length > 3 ? ', …' : '');
+        elsewhere.push(`--ocpp ${v}${side !== config.as ? ` --as ${side}` : ''} (${ids})`);
+      }
+    }
+  }
+  return elsewhere.length ? `${base}; it matches cases of ${elsewhere.join('; ')}` : base;
 }
 
 /** Entry point of the bin script. Resolves with the process exit code. */

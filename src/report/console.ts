@@ -11,6 +11,7 @@ import { ruleUrl } from './rules';
 import { arrow, formatDuration, frameKind, oneLine, renderValue, truncate } from './text';
 import type { CaseResult, RunResult, Summary } from './types';
 import { summarise } from './types';
+import { repeatedNotes, testedLine } from './summary';
 
 /** Anything with `write(string)`; `isTTY` is read for the colour decision. process.stdout fits. */
 export interface OutputStream {
@@ -127,15 +128,29 @@ export class ConsoleReporter implements Reporter {
     if (unreported.length) {
       this.line(this.c.yellow(`Device profile: not reported by the device (limit checks not judged): ${unreported.map((e) => `${e.field} (${e.key ?? '?'})`).join(', ')}`));
     }
+    // Issue #15 §4: a note many cases carry (e.g. "no EV connected") is listed once with the cases.
+    const repeated = repeatedNotes(run.cases);
+    if (repeated.length) {
+      this.line(this.c.bold('Notes repeated across cases:'));
+      for (const r of repeated) {
+        const tag = r.note.level === 'warn' ? this.c.yellow('warn:') : this.c.cyan('info:');
+        const ids = r.cases.length > 8 ? `${r.cases.slice(0, 8).join(', ')}, …` : r.cases.join(', ');
+        this.line(`  ${tag} ${oneLine(r.note.message)}${r.note.rule ? this.c.dim(` (${oneLine(r.note.rule)})`) : ''} ${this.c.dim(`— ${r.cases.length} cases: ${ids}`)}`);
+      }
+    }
+    // Issue #15 §2: how much of the selection really exercised the device.
+    this.line(oneLine(testedLine(run.cases)));
     this.line(this.closingLine(summarise(run.cases), run.interrupted));
   }
 
-  /** `N passed, N failed, N skipped[, N errors][ (interrupted)]`, coloured when colour is on. */
+  /** `N passed[ (N with warnings)], N failed, N skipped[, N errors][, N not run][ (interrupted)]`, coloured when colour is on. */
   closingLine(s: Summary, interrupted: boolean): string {
     const c = this.c;
     const part = (n: number, word: string, color: chalk.Chalk) => (n > 0 ? color(`${n} ${word}`) : `${n} ${word}`);
-    let out = [part(s.passed, 'passed', c.green), part(s.failed, 'failed', c.red), part(s.skipped, 'skipped', c.yellow)].join(', ');
+    const passed = part(s.passed, 'passed', c.green) + (s.warnings > 0 ? ` (${c.yellow(`${s.warnings} with warnings`)})` : '');
+    let out = [passed, part(s.failed, 'failed', c.red), part(s.skipped, 'skipped', c.yellow)].join(', ');
     if (s.errors > 0) out += ', ' + c.magenta(`${s.errors} errors`);
+    if (s.notRun > 0) out += ', ' + c.yellow(`${s.notRun} not run`);
     if (interrupted) out += ' ' + c.yellow('(interrupted)');
     return out;
   }

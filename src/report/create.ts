@@ -2,9 +2,10 @@ import { ConsoleReporter, type OutputStream } from './console';
 import { JsonReporter } from './json';
 import { HtmlReporter } from './html';
 import { JUnitReporter } from './junit';
+import { GitHubReporter } from './github';
 import { ReporterMultiplexer, type MultiplexerOptions, type Reporter } from './reporter';
 
-export const REPORTER_NAMES = ['console', 'junit', 'json', 'html'] as const;
+export const REPORTER_NAMES = ['console', 'junit', 'json', 'html', 'github'] as const;
 export type ReporterName = (typeof REPORTER_NAMES)[number];
 
 export class UnknownReporterError extends Error {
@@ -48,6 +49,8 @@ export function createReporters(names: readonly string[], opts: CreateReportersO
         return new JsonReporter({ outDir: opts.outDir });
       case 'html':
         return new HtmlReporter({ outDir: opts.outDir });
+      case 'github':
+        return new GitHubReporter({ stream: opts.stream, env: opts.env });
     }
   });
   return new ReporterMultiplexer(reporters, { onError: opts.onError });

@@ -7,12 +7,17 @@ import { collapseFailures, collapseNotes } from './collapse';
 import { RULES_DOC, RULES_DOC_BASE, ruleUrl } from './rules';
 import type { Reporter } from './reporter';
 import type { CaseResult, RunResult } from './types';
+import type { TraceFiles } from './traces';
+import { writeTraces } from './traces';
 import { summarise } from './types';
+import { testedCount } from './summary';
 
 export interface JsonReporterOptions {
   outDir: string;
   /** File name inside outDir (default results.json). */
   fileName?: string;
+  /** Full traces in `<outDir>/traces/<case>.jsonl`, referenced by `trace` (default true); false keeps `frames` inline. */
+  traceFiles?: boolean;
 }
 
 /**
@@ -28,7 +33,7 @@ function withLink<T extends { rule?: string }>(f: T): T & { ruleUrl?: string } {
   return url === undefined ? f : { ...f, ruleUrl: url };
 }
 
-function caseJson(c: CaseResult) {
+function caseJson(c: CaseResult, trace: string | undefined) {
   return {
     id: c.id,
     octtId: c.octtId ?? null,
@@ -47,16 +52,21 @@ function caseJson(c: CaseResult) {
     failures: collapseFailures(c.failures).map((f) => withLink({ ...f, message: plain(f.message) })),
     notes: collapseNotes(c.notes).map((n) => withLink({ ...n, message: plain(n.message) })),
     steps: c.steps.map(plain),
-    frames: c.frames,
+    // With trace files (the reporter's default) the frames are in `trace`, relative to this file (issue #15 §2).
+    ...(trace === undefined ? { frames: c.frames } : { trace }),
+    frameCount: c.frames.length,
     framesOmitted: c.framesOmitted ?? 0,
     ...(c.blockedBy ? { blockedBy: c.blockedBy } : {}),
+    ...(c.errorStack ? { errorStack: c.errorStack } : {}),
   };
 }
 
 /** The results.json document for a run (pure; no I/O). */
-export function buildResultsJson(run: RunResult): string {
+export function buildResultsJson(run: RunResult, opts: { traceFiles?: TraceFiles } = {}): string {
   const doc = {
     summary: summarise(run.cases),
+    // How much of the selection reached a verdict of its own (issue #15 §2; SC-X-01/SC-X-99 not counted).
+    tested: testedCount(run.cases),
     run: {
       startedAt: run.startedAt,
       finishedAt: run.finishedAt,
@@ -69,7 +79,8 @@ export function buildResultsJson(run: RunResult): string {
       capabilities: run.capabilities ?? null,
     },
     device: run.device.endpoint === undefined ? run.device : { ...run.device, endpoint: redactUrl(run.device.endpoint) },
-    cases: run.cases.map(caseJson),
+    cases: run.cases.map((c) => caseJson(c, opts.traceFiles?.get(c))),
+    ...(run.octtCoverage ? { octtCoverage: run.octtCoverage } : {}),
     // Where the `ruleUrl` links point: a file of the installed package.
     rulesDoc: { path: RULES_DOC, relativeTo: RULES_DOC_BASE },
   };
@@ -81,11 +92,12 @@ export class JsonReporter implements Reporter {
   readonly name = 'json';
   readonly file: string;
 
-  constructor(options: JsonReporterOptions) {
+  constructor(private readonly options: JsonReporterOptions) {
     this.file = path.join(options.outDir, options.fileName ?? 'results.json');
   }
 
   async onRunEnd(run: RunResult): Promise<void> {
-    await writeFileAtomic(this.file, buildResultsJson(run));
+    const traceFiles = this.options.traceFiles === false ? undefined : await writeTraces(this.options.outDir, run);
+    await writeFileAtomic(this.file, buildResultsJson(run, { traceFiles }));
   }
 }

@@ -10,6 +10,8 @@ import { collapseFailures, collapseNotes, countedMessage } from './collapse';
 import { ruleUrl } from './rules';
 import { arrow, frameKind, oneLine, redactUrl, renderValue, toSeconds, truncate, verdictLabel, xmlSafe } from './text';
 import type { CaseResult, RunResult, TraceFrame } from './types';
+import { isWarnPass } from './types';
+import { writeTraces, type TraceFiles } from './traces';
 
 export interface JUnitReporterOptions {
   outDir: string;
@@ -17,6 +19,8 @@ export interface JUnitReporterOptions {
   fileName?: string;
   /** Frames in the failure/error body excerpt (default 10). */
   excerptFrames?: number;
+  /** Full traces in `<outDir>/traces/<case>.jsonl`, attached (default true); false keeps them inline. */
+  traceFiles?: boolean;
 }
 
 /** `ocpp<version>.<as>.<block>`, e.g. `ocpp2.0.1.csms.SmartCharging` (`as` = side the harness plays). */
@@ -82,9 +86,23 @@ export function failureBody(c: CaseResult, frames = 10): string {
   return out.join('\n');
 }
 
-/** The single <system-out>: verdict findings, skip/error reason, steps and the full frame trace. */
-export function systemOut(c: CaseResult): string {
+/** Where a case's trace was written: relative to the report directory, and absolute for the attachment. */
+export interface TraceRef {
+  rel: string;
+  abs: string;
+}
+
+/**
+ * The single <system-out>: WARN line, verdict findings, skip/error reason, steps and the frame trace —
+ * inline, or (with `trace`) a reference to the case's trace file as a JUnit attachment (issue #15 §2).
+ */
+export function systemOut(c: CaseResult, trace?: TraceRef): string {
   const out: string[] = [];
+  // JUnit has no "passed with warnings": viewers show system-out, so the WARN goes first (issue #15 §2).
+  if (isWarnPass(c)) {
+    const n = c.notes.filter((x) => x.level === 'warn').length;
+    out.push(`WARN: passed with ${n} warning${n === 1 ? '' : 's'} (behaviour the specification leaves open, or a check that could not be made)`);
+  }
   if (c.notes.length) {
     out.push('Notes:');
     for (const n of collapseNotes(c.notes)) {
@@ -104,9 +122,33 @@ export function systemOut(c: CaseResult): string {
       `Trace: ${c.frames.length} frame${c.frames.length === 1 ? '' : 's'}` +
         (omitted > 0 ? ` (${omitted} more frame${omitted === 1 ? '' : 's'} summarised away by the per-case trace limit)` : ''),
     );
-    for (const f of c.frames) out.push('  ' + frameLine(f, f.raw) + truncatedNote(f));
+    if (trace) out.push(`  in ${trace.rel} (one JSON frame per line)`, `[[ATTACHMENT|${trace.abs}]]`);
+    else for (const f of c.frames) out.push('  ' + frameLine(f, f.raw) + truncatedNote(f));
   }
   return out.join('\n');
+}
+
+/**
+ * The path in `[[ATTACHMENT|…]]`: relative to the working directory when the report is under it (GitLab
+ * reads it relative to the project directory, Jenkins' junit-attachments relative to the workspace),
+ * else absolute.
+ */
+function attachmentPath(abs: string): string {
+  const rel = path.relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
+}
+
+/** From the first case start to the last case end, in ms (0 when no case has a start time). */
+function wallSpan(cases: readonly CaseResult[]): number {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const c of cases) {
+    const t = Date.parse(c.startedAt);
+    if (Number.isNaN(t)) continue;
+    from = Math.min(from, t);
+    to = Math.max(to, t + (Number.isFinite(c.durationMs) && c.durationMs > 0 ? c.durationMs : 0));
+  }
+  return to > from ? to - from : 0;
 }
 
 /** junit-report-builder, loaded on first use: `run --list` and runs without junit do not pay for it (bench part 4). */
@@ -114,7 +156,7 @@ export function systemOut(c: CaseResult): string {
 const loadBuilder = (): typeof JUnitBuilder => require('junit-report-builder') as typeof JUnitBuilder;
 
 /** Build the JUnit XML document for a run (pure; no I/O). */
-export function buildJUnitXml(run: RunResult, opts: { excerptFrames?: number } = {}): string {
+export function buildJUnitXml(run: RunResult, opts: { excerptFrames?: number; traceFiles?: TraceFiles; outDir?: string } = {}): string {
   const frames = opts.excerptFrames ?? 10;
   const b = loadBuilder().newBuilder();
   b.name(xmlSafe(`${run.harness.name} ${run.harness.version}`));
@@ -158,7 +200,8 @@ export function buildJUnitXml(run: RunResult, opts: { excerptFrames?: number } =
     suite.name(safeClass);
     const stamps = cases.map((c) => Date.parse(c.startedAt)).filter((t) => !Number.isNaN(t));
     suite.timestamp(stamps.length ? new Date(Math.min(...stamps)).toISOString().slice(0, 19) : runStamp);
-    suite.time(toSeconds(cases.reduce((s, c) => s + (Number.isFinite(c.durationMs) && c.durationMs > 0 ? c.durationMs : 0), 0)));
+    // The wall time (issue #15 §2), not the sum of the cases: connect, discovery and set-up count too.
+    suite.time(toSeconds(groups.size === 1 ? run.durationMs : wallSpan(cases)));
     for (const [k, v] of suiteProps) if (v !== undefined) suite.property(k, xmlSafe(v));
 
     const used = new Set<string>();
@@ -170,6 +213,7 @@ export function buildJUnitXml(run: RunResult, opts: { excerptFrames?: number } =
 
       const tc = suite.testCase().className(safeClass).name(name).time(toSeconds(c.durationMs));
       tc.property('verdict', verdictLabel(c));
+      if (isWarnPass(c)) tc.property('warnings', String(c.notes.filter((n) => n.level === 'warn').length));
       if (c.reason) tc.property('verdict.reason', xmlSafe(oneLine(c.reason)));
       if (c.blockedBy) tc.property('blockedBy', xmlSafe(c.blockedBy));
       if (c.octtId) tc.property('octt', xmlSafe(c.octtId));
@@ -192,7 +236,8 @@ export function buildJUnitXml(run: RunResult, opts: { excerptFrames?: number } =
       } else if (c.verdict === 'skipped') {
         tc.skipped();
       }
-      const so = systemOut(c);
+      const rel = opts.traceFiles?.get(c);
+      const so = systemOut(c, rel === undefined ? undefined : { rel, abs: attachmentPath(path.resolve(opts.outDir ?? '.', rel)) });
       if (so) tc.standardOutput(xmlSafe(so));
     }
   }
@@ -204,12 +249,13 @@ export class JUnitReporter implements Reporter {
   readonly file: string;
   private readonly excerptFrames: number;
 
-  constructor(options: JUnitReporterOptions) {
+  constructor(private readonly options: JUnitReporterOptions) {
     this.file = path.join(options.outDir, options.fileName ?? 'junit.xml');
     this.excerptFrames = options.excerptFrames ?? 10;
   }
 
   async onRunEnd(run: RunResult): Promise<void> {
-    await writeFileAtomic(this.file, buildJUnitXml(run, { excerptFrames: this.excerptFrames }) + '\n');
+    const traceFiles = this.options.traceFiles === false ? undefined : await writeTraces(this.options.outDir, run);
+    await writeFileAtomic(this.file, buildJUnitXml(run, { excerptFrames: this.excerptFrames, traceFiles, outDir: this.options.outDir }) + '\n');
   }
 }

@@ -93,6 +93,8 @@ export interface CaseResult {
   frames: TraceFrame[];
   /** Frames summarised away by the per-case trace limit (never silently dropped). */
   framesOmitted?: number;
+  /** Stack of an unexpected harness error (results.json only; reasons show the message, issue #15 §4). */
+  errorStack?: string;
   /** Skipped because an earlier case of the same suite met a device nonconformance in its set-up (issue #11 item 3). */
   blockedBy?: string;
   /** Composite schedules compared with the reference model, in order (charted by the HTML report). */
@@ -176,20 +178,41 @@ export interface RunResult {
   capabilities?: Record<string, unknown>;
   interrupted: boolean;
   cases: CaseResult[];
+  /** OCTT SmartCharging coverage of this version and side for this device (issue #15 §3; src/octt). */
+  octtCoverage?: { octt: string; status: string; cases: { id: string; verdict?: Verdict; reason?: string }[]; reason?: string }[];
 }
 
 export interface Summary {
   passed: number;
   failed: number;
+  /** Skipped because the case does not apply (reason recorded); cases not run are counted in notRun. */
   skipped: number;
+  /** Cases that ran and reached no verdict; cases not run are counted in notRun. */
   errors: number;
+  /** Passed cases with at least one warn note (a subset of passed: visible, never a failure). */
+  warnings: number;
+  /** Cases never started (interrupted run, unreachable device, --bail): reason "not run: …". */
+  notRun: number;
+}
+
+/** A case listed but never started: the runner marks it with a reason "not run: …" (src/runner/phases/cases.ts). */
+export function isNotRun(c: Pick<CaseResult, 'verdict' | 'reason'>): boolean {
+  return c.verdict !== 'passed' && c.verdict !== 'failed' && (c.reason ?? '').startsWith('not run');
+}
+
+/** A passed case that carries a warn note (shown as WARN by every reporter). */
+export function isWarnPass(c: Pick<CaseResult, 'verdict' | 'notes'>): boolean {
+  return c.verdict === 'passed' && c.notes.some((n) => n.level === 'warn');
 }
 
 export function summarise(cases: readonly CaseResult[]): Summary {
-  const s: Summary = { passed: 0, failed: 0, skipped: 0, errors: 0 };
+  const s: Summary = { passed: 0, failed: 0, skipped: 0, errors: 0, warnings: 0, notRun: 0 };
   for (const c of cases) {
-    if (c.verdict === 'passed') s.passed++;
-    else if (c.verdict === 'failed') s.failed++;
+    if (isNotRun(c)) s.notRun++;
+    else if (c.verdict === 'passed') {
+      s.passed++;
+      if (isWarnPass(c)) s.warnings++;
+    } else if (c.verdict === 'failed') s.failed++;
     else if (c.verdict === 'skipped') s.skipped++;
     else s.errors++;
   }

@@ -91,6 +91,8 @@ export interface RunConfig {
    * (issue #13 item 7). Off by default: a default run never waits for a CSMS timeout.
    */
   includeSlow?: boolean;
+  /** CI gate (issue #15 §2): more skipped cases than this makes exit code 2 (--fail-on-skip = 0). */
+  maxSkipped?: number;
   /** Faults injected into the built-in reference peer (mutation self-test). */
   builtinFaults: string[];
   /** Legitimate variations of the built-in station (STATION_QUIRKS), e.g. no EV after a remote start. */
@@ -177,7 +179,8 @@ export const CONFIG_SCHEMA = {
     $schema: { type: 'string' },
     ocpp: { enum: ['1.6', '2.0.1', '2.1'] },
     as: { enum: ['csms', 'station'] },
-    listen: { type: 'string', pattern: '^[^\\s:]*:[0-9]{1,5}$' },
+    // HOST:PORT, :PORT or a bare PORT (loopback), issue #15 §4; parseListen gives the friendly message.
+    listen: { type: 'string', pattern: '^([^\\s:]*:)?[0-9]{1,5}$' },
     url: { type: 'string', pattern: '^wss?://' },
     identity: { type: 'string', minLength: 1, maxLength: 48 },
     security: {
@@ -231,10 +234,11 @@ export const CONFIG_SCHEMA = {
     },
     suites: { type: 'array', items: { type: 'string', minLength: 1 } },
     grep: { type: 'string' },
-    reporters: { type: 'array', items: { enum: ['console', 'junit', 'json', 'html'] } },
+    reporters: { type: 'array', items: { enum: ['console', 'junit', 'json', 'html', 'github'] } },
     out: { type: 'string', minLength: 1 },
     bail: { type: 'boolean' },
     includeSlow: { type: 'boolean' },
+    maxSkipped: { type: 'integer', minimum: 0 },
     builtinFaults: { type: 'array', items: { type: 'string' } },
     builtinQuirks: { type: 'array', items: { type: 'string' } },
     csms: {
@@ -271,23 +275,76 @@ export type PartialConfig = {
   [K in keyof RunConfig]?: RunConfig[K] extends object ? (RunConfig[K] extends unknown[] ? RunConfig[K] : Partial<RunConfig[K]>) : RunConfig[K];
 };
 
-/** Validate a config object; errors name the field by JSON pointer. */
+/** Validate a config object; errors name the field by JSON pointer, the bad value and what is allowed (issue #15 §4). */
 export function validateConfig(data: unknown, source: string): PartialConfig {
   const v = validator();
   if (!v(data)) {
     const msgs = (v.errors ?? []).map((e) => {
-      const field =
-        e.keyword === 'additionalProperties'
-          ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`
-          : e.keyword === 'required'
-            ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`
-            : e.instancePath || '/';
-      const what = e.keyword === 'additionalProperties' ? 'is not a known setting' : e.message;
-      return `${field} ${what}`;
+      if (e.keyword === 'additionalProperties') {
+        const key = (e.params as { additionalProperty: string }).additionalProperty;
+        const near = nearestKey(key, knownKeys(e.instancePath));
+        return `${e.instancePath}/${key} is not a known setting${near ? ` (did you mean "${near}"?)` : ''}`;
+      }
+      if (e.keyword === 'required') return `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty} ${e.message}`;
+      const field = e.instancePath || '/';
+      if (e.keyword === 'enum') {
+        const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(', ');
+        return `${field} ${JSON.stringify(valueAt(data, e.instancePath))} is not one of the allowed values: ${allowed}`;
+      }
+      if (e.keyword === 'pattern' && PATTERN_HINTS[field]) return `${field} ${JSON.stringify(valueAt(data, e.instancePath))}: expected ${PATTERN_HINTS[field]}`;
+      return `${field} ${e.message}`;
     });
     throw new ConfigError(`${source}: ${msgs.join('; ')}`);
   }
   return data as PartialConfig;
+}
+
+/** What a pattern-checked field expects, in words instead of the regex (issue #15 §4). */
+const PATTERN_HINTS: Record<string, string> = {
+  '/listen': 'HOST:PORT or PORT (e.g. 0.0.0.0:9000, or 9000 for 127.0.0.1:9000)',
+  '/url': 'a ws:// or wss:// URL',
+};
+
+/** The value at a JSON pointer of the instance (for the message of an enum error). */
+function valueAt(data: unknown, pointer: string): unknown {
+  let cur = data;
+  for (const raw of pointer.split('/').slice(1)) {
+    const k = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
+  }
+  return cur;
+}
+
+type SchemaNode = { properties?: Record<string, SchemaNode>; additionalProperties?: unknown };
+
+/** The known keys of the object at `pointer` in CONFIG_SCHEMA (array indices and map keys skipped). */
+function knownKeys(pointer: string): string[] {
+  let node: SchemaNode | undefined = CONFIG_SCHEMA as unknown as SchemaNode;
+  for (const k of pointer.split('/').slice(1)) {
+    const next: SchemaNode | undefined = node?.properties?.[k] ?? (typeof node?.additionalProperties === 'object' ? (node.additionalProperties as SchemaNode) : undefined);
+    node = next;
+  }
+  return Object.keys(node?.properties ?? {}).filter((k) => k !== '$schema');
+}
+
+/** The known key closest to a misspelt one (Levenshtein, case-insensitive), when it is close enough to be a typo. */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  let best: { k: string; d: number } | undefined;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (!best || d < best.d) best = { k, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(best.k.length / 3)) ? best.k : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
 
 export function loadConfigFile(path: string): PartialConfig {
@@ -336,10 +393,15 @@ export function mergeConfig(...layers: PartialConfig[]): RunConfig {
   return out;
 }
 
+/**
+ * `--listen`: HOST:PORT, :PORT or a bare PORT. A bare port binds loopback (127.0.0.1): exposing the
+ * harness on every interface is a choice the user writes out (0.0.0.0:9000).
+ */
 export function parseListen(listen: string): { host: string; port: number } {
   const i = listen.lastIndexOf(':');
-  const host = listen.slice(0, i) || '127.0.0.1';
-  const port = Number(listen.slice(i + 1));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--listen ${listen}: port must be 0..65535`);
+  const host = i < 0 ? '127.0.0.1' : listen.slice(0, i) || '127.0.0.1';
+  const portText = listen.slice(i + 1);
+  const port = Number(portText);
+  if (!/^[0-9]{1,5}$/.test(portText) || port > 65535) throw new ConfigError(`--listen ${listen}: expected HOST:PORT or PORT (e.g. 0.0.0.0:9000, or 9000 for 127.0.0.1:9000), port 0..65535`);
   return { host, port };
 }

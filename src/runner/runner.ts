@@ -13,7 +13,8 @@ import { selectCases } from './select';
 import type { RunRuntime } from './runtime';
 import { HARNESS } from './harness';
 import { CONNECTION_CASE, OutsideCollector } from './outside';
-import { exitCodeOf } from './verdict';
+import { exitCodeOf, skippedCount } from './verdict';
+import { certificationCoverage } from '../octt';
 import type { RunContext, RunInput } from './phases/context';
 import { connectPhase } from './phases/connect';
 import { bootAndDiscoveryPhase } from './phases/boot';
@@ -21,7 +22,7 @@ import { casesPhase } from './phases/cases';
 import { connectionCaseResult, outsideCaseResult } from './phases/outside';
 
 export type { StartedPeer, BuiltinPeers, StationRoleFactory, RunInput } from './phases/context';
-export { exitCodeOf, judge } from './verdict';
+export { exitCodeOf, judge, skippedCount } from './verdict';
 
 export interface RunOutput {
   result: RunResult;
@@ -67,7 +68,13 @@ export async function runConformance(input: RunInput): Promise<RunOutput> {
   }
   const result = runResult(ctx, started, results);
   await reporter.onRunEnd(result);
-  return { result, exitCode: exitCodeOf(result, !!ctx.peerUnavailable) };
+  const exitCode = exitCodeOf(result, !!ctx.peerUnavailable, config.maxSkipped);
+  const base = exitCodeOf(result, !!ctx.peerUnavailable);
+  if (exitCode !== base) {
+    const n = skippedCount(result);
+    ctx.notice(`${n} case${n === 1 ? '' : 's'} skipped, more than the ${config.maxSkipped} allowed (${config.maxSkipped === 0 ? '--fail-on-skip' : '--max-skipped'}): exit 2`);
+  }
+  return { result, exitCode };
 }
 
 /** SC-X-99 judges frames after the last case too: give frames in flight a short moment to arrive. */
@@ -166,6 +173,7 @@ function runResult(ctx: RunContext, started: Date, cases: CaseResult[]): RunResu
     capabilities: ctx.capabilities,
     interrupted: ctx.signal.aborted,
     cases,
+    octtCoverage: certificationCoverage(ctx.config.ocpp, ctx.config.as, ctx.input.suites.flatMap((s) => s.cases), cases),
   };
 }
 

@@ -23,6 +23,8 @@ export interface Judged {
   verdict: Verdict;
   reason?: string;
   errorType?: ErrorType;
+  /** Stack of an unexpected harness error: for the JSON report only, never in the reason (issue #15 §4). */
+  stack?: string;
 }
 
 /** What a case recorded: its failures and a way to attach notes. */
@@ -80,7 +82,7 @@ function endedBy(thrown: unknown, rec: Recorded, harnessErrors: readonly Error[]
     return err(`case asked to skip after sending test frames: ${thrown.reason}`, 'HarnessError');
   }
   if (thrown instanceof Interrupted) return err(thrown.message, 'Interrupted');
-  if (harnessErrors.length) return err(`harness error: ${harnessErrors[0]!.message}`, 'HarnessError');
+  if (harnessErrors.length) return { ...err(`harness error: ${harnessErrors[0]!.message}`, 'HarnessError'), ...stackOf(harnessErrors[0]) };
   if (thrown instanceof CaseTimeout) return err(thrown.message, 'Timeout');
   if (thrown instanceof PreconditionFailed) return err(thrown.message, 'PreconditionFailed');
   if (thrown instanceof ConnectionClosedError || thrown instanceof PeerUnavailable) return err(thrown.message, 'ConnectionError');
@@ -89,7 +91,12 @@ function endedBy(thrown: unknown, rec: Recorded, harnessErrors: readonly Error[]
   if (thrown instanceof MissingSchemaError) return err(thrown.message, 'MissingSchema');
   if (thrown instanceof OutboundSchemaError) return err(thrown.message, 'HarnessError');
   if (deviceFailureOf(thrown) || !thrown || (thrown as { recorded?: boolean }).recorded) return undefined;
-  return err(`harness error: ${(thrown as Error).stack?.split('\n').slice(0, 2).join(' ') ?? String(thrown)}`, 'HarnessError');
+  // The reason names the error, not where in dist/ it was thrown: the stack goes to results.json only.
+  return { ...err(`harness error: ${thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown)}`, 'HarnessError'), ...stackOf(thrown) };
+}
+
+function stackOf(e: unknown): { stack?: string } {
+  return e instanceof Error && e.stack ? { stack: e.stack } : {};
 }
 
 /** Turn what a case threw and recorded into its verdict. Records the device failure the throw stands for. */
@@ -99,15 +106,25 @@ export function judge(thrown: unknown, rec: Recorded, harnessErrors: readonly Er
   if (rec.failures.length) {
     // Failure wins: repeating the run cannot change a nonconformance already seen (issue #11 item 1).
     if (ended) rec.notes.push({ level: ended.verdict === 'skipped' ? 'info' : 'warn', message: `after the failure the case ended: ${ended.reason}${ended.errorType ? ` (${ended.errorType})` : ''}` });
-    return { verdict: 'failed' };
+    return { verdict: 'failed', ...(ended?.stack ? { stack: ended.stack } : {}) };
   }
   return ended ?? { verdict: 'passed' };
 }
 
-/** Exit codes: 130 interrupted; 1 any FAILED; 2 any ERROR or the device unreachable; 0 otherwise. */
-export function exitCodeOf(result: RunResult, peerUnavailable = false): number {
+/**
+ * Exit codes: 130 interrupted; 1 any FAILED; 2 any ERROR, the device unreachable, or more skipped cases
+ * than `maxSkipped` (the CI gate --fail-on-skip / --max-skipped N, issue #15 §2: a run of skips is a run
+ * that tested nothing, to be repeated with the missing triggers / actions / profile); 0 otherwise.
+ */
+export function exitCodeOf(result: RunResult, peerUnavailable = false, maxSkipped?: number): number {
   if (result.interrupted) return 130;
   if (result.cases.some((c) => c.verdict === 'failed')) return 1;
   if (peerUnavailable || result.cases.some((c) => c.verdict === 'error')) return 2;
+  if (maxSkipped !== undefined && skippedCount(result) > maxSkipped) return 2;
   return 0;
+}
+
+/** Selected cases skipped (SC-X-01 / SC-X-99 always run and are not counted): what the skip gate compares. */
+export function skippedCount(result: RunResult): number {
+  return result.cases.filter((c) => c.verdict === 'skipped' && c.id !== 'SC-X-01' && c.id !== 'SC-X-99').length;
 }

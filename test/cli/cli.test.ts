@@ -1,71 +1,16 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateJUnit } from '../report/helpers';
 import { LONG_WAIT_MARKER } from '../runner/fixtures/mini-suite';
-
-const ROOT = path.join(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'ocpp-conformance.js');
-const MINI = path.join(ROOT, 'test', 'runner', 'fixtures', 'mini-suite.ts');
-const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-const children = new Set<ChildProcess>();
-
-/** The child's environment: no jest marker (the loader would skip tsx), no colour. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  delete env.JEST_WORKER_ID;
-  delete env.FORCE_COLOR;
-  return env;
-}
-
-/**
- * Spawn the CLI. `onStderr` sees the accumulated stderr after every chunk (to react, e.g. send a
- * signal). The child is killed if it has not exited within `timeoutMs` (the test then fails on the code).
- */
-function cli(args: string[], opts: { cwd?: string; timeoutMs?: number; onStderr?: (text: string, child: ChildProcess) => void } = {}): Promise<Exit> {
-  const t0 = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-    opts.onStderr?.(stderr, child);
-  });
-  const limit = opts.timeoutMs ?? 20_000;
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), limit);
-    child.on('close', (code, signal) => {
-      clearTimeout(killer);
-      children.delete(child);
-      resolve({ code, signal, stdout, stderr: stderr + (signal === 'SIGKILL' ? `\n[test] killed after ${limit} ms` : ''), ms: Date.now() - t0 });
-    });
-  });
-}
+import { MINI, PKG, cli, ensureBuilt, killChildren } from './helpers';
 
 let tmp: string;
 
-beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
-    execFileSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
-  }
-}, 320_000);
+beforeAll(ensureBuilt, 320_000);
 beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-cli-'))));
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
-afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
-});
+afterAll(killChildren);
 
 describe('ocpp-conformance CLI', () => {
   test('--help and --version exit 0', async () => {
@@ -101,7 +46,7 @@ describe('ocpp-conformance CLI', () => {
     expect(noSuite.stderr).toContain('suite "nope" is neither a built-in suite');
     const badReporter = await cli(['run', '--suite', MINI, '--reporter', 'xml', '--out', tmp], { cwd: tmp });
     expect(badReporter.code).toBe(2);
-    expect(badReporter.stderr).toContain('/reporters/0 must be equal to one of the allowed values');
+    expect(badReporter.stderr).toMatch(/\/reporters\/0 "xml" is not one of the allowed values: "console", "junit", "json"/);
   });
 
   test('run --list prints the built-in SmartCharging cases without connecting, exit 0', async () => {
@@ -167,12 +112,12 @@ describe('ocpp-conformance CLI', () => {
     expect(r.stdout).toContain('actual:   "Accepted"');
     expect(r.stdout).toContain('skipped: needs at least 99 EVSEs/connectors; device has 2');
     expect(r.stdout).toContain('warn: RateUnit reported as a list; OCTT accepts both spellings (MINI.W.01)');
-    expect(r.stdout).toMatch(/\n5 passed, 1 failed, 4 skipped\n$/);
+    expect(r.stdout).toMatch(/\ntested: 4 of 8 cases; 4 skipped \(1: needs at least 99 EVSEs[^\n]*; 1 more reason\)\n5 passed \(1 with warnings\), 1 failed, 4 skipped\n$/);
     expect(r.stdout).not.toMatch(/\u001b\[/); // NO_COLOR
     // results.json
-    expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
+    expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json', 'traces']);
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
-    expect(doc.summary).toEqual({ passed: 5, failed: 1, skipped: 4, errors: 0 });
+    expect(doc.summary).toEqual({ passed: 5, failed: 1, skipped: 4, errors: 0, warnings: 1, notRun: 0 });
     expect(doc.run).toMatchObject({ ocpp: '2.0.1', as: 'csms', interrupted: false });
     expect(doc.device).toMatchObject({ builtin: true, identity: 'CS-BUILTIN-1', vendor: 'ocpp-conformance' });
     expect(doc.cases.map((c: { id: string; verdict: string }) => `${c.id}:${c.verdict}`)).toEqual([
@@ -204,7 +149,7 @@ describe('ocpp-conformance CLI', () => {
     const r = await cli(['run', '--suite', MINI, '--reporter', 'json', '--out', out, '--grep', 'MINI-0[1-4]', '--bail'], { cwd: tmp });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(fs.readdirSync(out)).toEqual(['results.json']);
+    expect(fs.readdirSync(out).sort()).toEqual(['results.json', 'traces']);
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     expect(doc.cases.map((c: { id: string; verdict: string; reason: string | null }) => [c.id, c.verdict, c.reason])).toEqual([
       ['SC-X-01', 'passed', null],
@@ -226,7 +171,8 @@ describe('ocpp-conformance CLI', () => {
     expect(r.stderr).toMatch(/peer unavailable: no Charging Station connected to ws:\/\/127\.0\.0\.1:\d+\/ocpp within 300 ms/);
     const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     // SC-X-01 (peer unavailable), the two cases and SC-X-99 (not run).
-    expect(doc.summary).toEqual({ passed: 0, failed: 0, skipped: 0, errors: 4 });
+    // Issue #15 §2: the cases never started are counted as not run, apart from the errors.
+    expect(doc.summary).toEqual({ passed: 0, failed: 0, skipped: 0, errors: 1, warnings: 0, notRun: 3 });
   });
 
   test('--timeout MS bounds a case without its own timeout: ERROR Timeout, exit 2', async () => {
@@ -270,11 +216,11 @@ describe('ocpp-conformance CLI', () => {
       expect(Date.now() - sentAt).toBeLessThan(10_000);
       expect(r.stderr).toContain(`${sig}: stopping the current case and writing reports`);
       expect(r.stdout).toContain(`Interrupted: interrupted by ${sig}`);
-      expect(r.stdout).toMatch(/\n3 passed, 0 failed, 0 skipped, 2 errors \(interrupted\)\n$/);
+      expect(r.stdout).toMatch(/\ntested: 2 of 3 cases; 1 errored\n3 passed \(1 with warnings\), 0 failed, 0 skipped, 2 errors \(interrupted\)\n$/);
 
-      expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
+      expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'report.html', 'results.json', 'traces']);
       const doc = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
-      expect(doc.summary).toEqual({ passed: 3, failed: 0, skipped: 0, errors: 2 });
+      expect(doc.summary).toEqual({ passed: 3, failed: 0, skipped: 0, errors: 2, warnings: 1, notRun: 0 });
       expect(doc.run.interrupted).toBe(true);
       expect(doc.cases.map((c: { id: string; verdict: string; errorType: string | null; reason: string | null }) => [c.id, c.verdict, c.errorType, c.reason])).toEqual([
         ['SC-X-01', 'passed', null, null],

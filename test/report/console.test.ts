@@ -59,7 +59,7 @@ describe('closing line', () => {
   const last = (text: string) => text.trimEnd().split('\n').pop();
 
   test('with errors and interrupted', () => {
-    expect(last(render({ env: {} }))).toBe('3 passed, 1 failed, 1 skipped, 1 errors (interrupted)');
+    expect(last(render({ env: {} }))).toBe('3 passed (1 with warnings), 1 failed, 1 skipped, 1 errors (interrupted)');
   });
 
   test('without errors, not interrupted', () => {
@@ -67,7 +67,7 @@ describe('closing line', () => {
     run.cases = run.cases.filter((c) => c.verdict !== 'error');
     const stream = new MemoryStream(false);
     new ConsoleReporter({ stream, env: {} }).onRunEnd(run);
-    expect(last(stream.text)).toBe('3 passed, 1 failed, 1 skipped');
+    expect(last(stream.text)).toBe('3 passed (1 with warnings), 1 failed, 1 skipped');
   });
 
   test('empty run', () => {
@@ -79,7 +79,7 @@ describe('closing line', () => {
   test('coloured closing line reads the same once escapes are stripped', () => {
     const { stripVTControlCharacters } = require('node:util') as typeof import('node:util');
     expect(last(stripVTControlCharacters(render({ env: {}, color: true })))).toBe(
-      '3 passed, 1 failed, 1 skipped, 1 errors (interrupted)',
+      '3 passed (1 with warnings), 1 failed, 1 skipped, 1 errors (interrupted)',
     );
   });
 });

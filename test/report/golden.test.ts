@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import builder from 'junit-report-builder';
-import { buildJUnitXml, buildResultsJson, createReporters } from '../../src/report';
+import { buildJUnitXml, buildResultsJson, createReporters, traceFileNames, type RunResult } from '../../src/report';
 import { fixtureRun } from './fixture';
 import { MemoryStream, expectGolden, tempDir, validateJUnit } from './helpers';
 
@@ -10,11 +10,12 @@ describe('golden files (UPDATE_GOLDEN=1 regenerates)', () => {
   let consoleText: string;
   let xml: string;
   let json: string;
+  let run: RunResult;
 
   beforeAll(async () => {
     dir = tempDir();
     const stream = new MemoryStream(false);
-    const run = fixtureRun();
+    run = fixtureRun();
     const rep = createReporters(['console', 'junit', 'json'], { outDir: path.join(dir, 'out'), stream, env: {} });
     rep.onRunBegin({ ocpp: run.ocpp, as: run.as, device: run.device, total: run.cases.length });
     for (const c of run.cases) {
@@ -31,12 +32,49 @@ describe('golden files (UPDATE_GOLDEN=1 regenerates)', () => {
 
   test('console.txt', () => expectGolden('console.txt', consoleText));
   // The builder writes no hostname attribute and the fixture has fixed times: nothing to normalise.
-  test('junit.xml', () => expectGolden('junit.xml', xml));
+  // The attachment paths name the temporary directory: normalised to <out>.
+  test('junit.xml', () => expectGolden('junit.xml', xml.replaceAll(path.join(dir, 'out'), '<out>')));
   test('results.json', () => expectGolden('results.json', json));
 
   test('files equal the pure builders', () => {
-    expect(xml).toBe(buildJUnitXml(fixtureRun()) + '\n');
-    expect(json).toBe(buildResultsJson(fixtureRun()));
+    const traceFiles = traceFileNames(run);
+    expect(xml).toBe(buildJUnitXml(run, { traceFiles, outDir: path.join(dir, 'out') }) + '\n');
+    expect(json).toBe(buildResultsJson(run, { traceFiles }));
+  });
+
+  test('issue #15 §2: the full traces are in traces/<case>.jsonl, referenced from junit.xml and results.json, never inline', () => {
+    const doc = JSON.parse(json);
+    const withFrames = run.cases.filter((c) => c.frames.length > 0);
+    expect(withFrames.length).toBeGreaterThan(1);
+    for (const c of withFrames) {
+      const entry = doc.cases.find((x: { id: string }) => x.id === c.id);
+      expect(entry.frames).toBeUndefined();
+      expect(entry.frameCount).toBe(c.frames.length);
+      expect(entry.trace).toBe(`traces/${c.id}.jsonl`);
+      const lines = fs.readFileSync(path.join(dir, 'out', entry.trace), 'utf8').trim().split('\n');
+      expect(lines.map((l) => JSON.parse(l))).toEqual(JSON.parse(JSON.stringify(c.frames)));
+      expect(xml).toContain(`[[ATTACHMENT|${path.join(dir, 'out', entry.trace)}]]`);
+    }
+    // The inline trace (pure builder without trace files) is what the files replace.
+    expect(buildJUnitXml(run).length).toBeGreaterThan(xml.length);
+    expect(xml).not.toContain('#1 2025-03-04T10:00:00.250Z out');
+  });
+
+  test('issue #15 §2: suite time is the wall time of the run; a WARN pass shows in system-out and a property', () => {
+    // Two suites (Core, SmartCharging): each spans from its first case start to its last case end.
+    const sc = run.cases.filter((c) => c.block === 'SmartCharging');
+    const from = Math.min(...sc.map((c) => Date.parse(c.startedAt)));
+    const to = Math.max(...sc.map((c) => Date.parse(c.startedAt) + c.durationMs));
+    const sum = sc.reduce((n, c) => n + c.durationMs, 0);
+    expect(to - from).not.toBe(sum);
+    expect(xml).toMatch(new RegExp(`<testsuite name="ocpp2\\.0\\.1\\.csms\\.SmartCharging"[^>]*time="${(to - from) / 1000}"`));
+    // One suite: the run's wall time.
+    const one = { ...run, cases: sc };
+    expect(buildJUnitXml(one)).toMatch(new RegExp(`<testsuite name="ocpp2\\.0\\.1\\.csms\\.SmartCharging"[^>]*time="${run.durationMs / 1000}"`));
+    const start = xml.indexOf('name="SC-201-08 Report criteria filtering [TC_K_30_CS]"');
+    const tc = xml.slice(start, xml.indexOf('</testcase>', start));
+    expect(tc).toContain('<property name="warnings" value="1"/>');
+    expect(tc).toMatch(/<system-out><!\[CDATA\[WARN: passed with 1 warning/);
   });
 
   test('junit.xml validates against test/report/junit.xsd', async () => {
@@ -53,7 +91,9 @@ describe('golden files (UPDATE_GOLDEN=1 regenerates)', () => {
     const cdataTerminators = xml.match(/]]>/g)?.length ?? 0;
     const cdataOpeners = xml.match(/<!\[CDATA\[/g)?.length ?? 0;
     expect(cdataTerminators).toBe(cdataOpeners); // every ]]> is a real CDATA end
-    expect(xml.match(/a]]&gt;b]]&gt;c/g)?.length).toBe(2);
+    // In the failure body (the system-out trace is a file now; inline it is the second occurrence).
+    expect(xml.match(/a]]&gt;b]]&gt;c/g)?.length).toBe(1);
+    expect(buildJUnitXml(run).match(/a]]&gt;b]]&gt;c/g)?.length).toBe(2);
     expect(xml).toContain('\\u0001 ctl');
     expect(xml).toContain('bold and \\u0001 ctl');
   });
@@ -88,13 +128,15 @@ describe('golden files (UPDATE_GOLDEN=1 regenerates)', () => {
 
   test('results.json shape', () => {
     const doc = JSON.parse(json);
-    expect(Object.keys(doc)).toEqual(['summary', 'run', 'device', 'cases', 'rulesDoc']);
-    expect(doc.summary).toEqual({ passed: 3, failed: 1, skipped: 1, errors: 1 });
+    expect(Object.keys(doc)).toEqual(['summary', 'tested', 'run', 'device', 'cases', 'rulesDoc']);
+    // Issue #15 §2: warnings (passes with a warn note) and not-run cases are counted on their own.
+    expect(doc.summary).toEqual({ passed: 3, failed: 1, skipped: 1, errors: 1, warnings: 1, notRun: 0 });
     expect(doc.run.interrupted).toBe(true);
-    expect(doc.cases[3].frames).toHaveLength(12);
+    expect(doc.cases[3].frameCount).toBe(12);
     expect(doc.cases[3].framesOmitted).toBe(3);
     // Frames are evidence: kept byte-for-byte (JSON escapes the control characters).
-    expect(doc.cases[3].frames[6].raw).toContain('\u001b[1mbold');
+    const trace = fs.readFileSync(path.join(dir, 'out', doc.cases[3].trace), 'utf8').trim().split('\n');
+    expect(JSON.parse(trace[6]!).raw).toContain('\u001b[1mbold');
     expect(doc.cases[3].failures[0].message).not.toContain('\u001b');
     expect(json).toMatch(/^ {2}"summary"/m);
   });

@@ -108,7 +108,20 @@ describe('atomic writes', () => {
     await m.onRunEnd(fixtureRun());
     await m.onRunEnd(fixtureRun()); // overwrite works too
     expect(m.lastError()).toBeUndefined();
-    expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json']);
+    expect(fs.readdirSync(out).sort()).toEqual(['junit.xml', 'results.json', 'traces']);
+    expect(fs.readdirSync(path.join(out, 'traces')).filter((f) => !f.endsWith('.jsonl'))).toEqual([]);
+  });
+
+  test('issue #15 §2: trace files of an earlier run in the same directory are removed, never taken for this run\'s', async () => {
+    const out = path.join(dir, 'again');
+    await createReporters(['json'], { outDir: out }).onRunEnd(fixtureRun());
+    const before = fs.readdirSync(path.join(out, 'traces')).sort();
+    expect(before).toContain('SC-201-10.jsonl');
+    const smaller = fixtureRun();
+    smaller.cases = smaller.cases.filter((c) => c.id !== 'SC-201-10');
+    await createReporters(['json', 'junit'], { outDir: out }).onRunEnd(smaller);
+    const after = fs.readdirSync(path.join(out, 'traces')).sort();
+    expect(after).toEqual(before.filter((f) => f !== 'SC-201-10.jsonl'));
   });
 
   test('a failing rename removes the temp file and keeps nothing half-written', async () => {

@@ -50,8 +50,10 @@ function cli(args: string[]): Promise<{ code: number | null; out: string; dir: s
 }
 
 /** Console output plus every file the run wrote. */
+/** The console and every file written, the per-case traces (traces/<case>.jsonl, issue #15) included. */
 function everything(r: { out: string; dir: string }): [string, string][] {
-  return [['console', r.out], ...fs.readdirSync(r.dir).map((f): [string, string] => [f, fs.readFileSync(path.join(r.dir, f), 'utf8')])];
+  const files = fs.readdirSync(r.dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  return [['console', r.out], ...files.map((e): [string, string] => [path.relative(r.dir, path.join(e.parentPath, e.name)), fs.readFileSync(path.join(e.parentPath, e.name), 'utf8')])];
 }
 
 describe('secrets never leak', () => {
@@ -59,10 +61,12 @@ describe('secrets never leak', () => {
     const r = await cli(['--password', SECRET, '--grep', 'R-1|R-2']);
     expect(r.code).toBe(0);
     const outputs = everything(r);
-    expect(outputs.map(([n]) => n).sort()).toEqual(['console', 'junit.xml', 'report.html', 'results.json']);
+    expect(outputs.map(([n]) => n).sort()).toEqual(['console', 'junit.xml', 'report.html', 'results.json', 'traces/R-1.jsonl', 'traces/R-2.jsonl', 'traces/SC-X-01.jsonl']);
     for (const [name, text] of outputs) expectNoSecret(name, text, 'CS-BUILTIN-1');
     // The trace is in the reports: it was checked above, and it is really there.
-    expect(JSON.parse(fs.readFileSync(path.join(r.dir, 'results.json'), 'utf8')).cases[0].frames.length).toBeGreaterThan(0);
+    const first = JSON.parse(fs.readFileSync(path.join(r.dir, 'results.json'), 'utf8')).cases[0];
+    expect(first.frameCount).toBeGreaterThan(0);
+    expect(fs.readFileSync(path.join(r.dir, first.trace), 'utf8').trim().split('\n')).toHaveLength(first.frameCount);
   }, 40_000);
 
   test('failed authentication (HTTP 401): the error, the notices and the reports name the failure, never the password', async () => {

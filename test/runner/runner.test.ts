@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { connectStation } from '../../src/transport';
 import { runConformance, exitCodeOf, type RunOutput } from '../../src/runner/runner';
-import { ConfigError, DEFAULT_CONFIG, loadConfigFile, mergeConfig, validateConfig, type PartialConfig } from '../../src/runner/config';
+import { ConfigError, DEFAULT_CONFIG, loadConfigFile, mergeConfig, parseListen, validateConfig, type PartialConfig } from '../../src/runner/config';
 import { selectCases } from '../../src/runner/select';
 import { loadSuites } from '../../src/runner/loader';
 import { builtinPeers } from '../../src/reference';
@@ -360,7 +360,8 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
       expect(caseOf(out, 'MINI-08').frames.some((f) => f.action === 'GetVariables')).toBe(true);
 
       const doc = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'));
-      expect(doc.summary).toEqual({ passed: 2, failed: 0, skipped: 0, errors: 4 });
+      // Issue #15 §2: the two cases never started are not run, apart from the errors.
+      expect(doc.summary).toEqual({ passed: 2, failed: 0, skipped: 0, errors: 2, warnings: 0, notRun: 2 });
       expect(doc.run.interrupted).toBe(true);
       expect(doc.cases.map((c: { id: string; verdict: string; errorType: string | null }) => [c.id, c.verdict, c.errorType])).toEqual([
         ['SC-X-01', 'passed', null],
@@ -376,8 +377,8 @@ describe('runConformance against an in-test station (harness as CSMS, --listen)'
       expect(v.valid).toBe(true);
       expect(xml.match(/<testcase /g)).toHaveLength(6);
       expect(xml.match(/type="Interrupted"/g)).toHaveLength(4);
-      expect(stream.text).toContain('2 passed, 0 failed, 0 skipped, 4 errors (interrupted)');
-      expect(fs.readdirSync(dir).sort()).toEqual(['junit.xml', 'results.json']); // no temp files left
+      expect(stream.text).toContain('2 passed, 0 failed, 0 skipped, 2 errors, 2 not run (interrupted)');
+      expect(fs.readdirSync(dir).sort()).toEqual(['junit.xml', 'results.json', 'traces']); // no temp files left
     });
 
     test('abort while waiting for the station: every case ERROR Interrupted, exit 130, promptly', async () => {
@@ -536,9 +537,21 @@ describe('config', () => {
 
   test('unknown top-level keys, bad enums and patterns are named too', () => {
     expect(() => validateConfig({ colour: true }, 'x')).toThrow('x: /colour is not a known setting');
-    expect(() => validateConfig({ ocpp: '2.0' }, 'x')).toThrow(/x: \/ocpp must be equal to one of the allowed values/);
-    expect(() => validateConfig({ listen: 'localhost' }, 'x')).toThrow(/x: \/listen must match pattern/);
-    expect(() => validateConfig({ reporters: ['xml'] }, 'x')).toThrow(/\/reporters\/0 must be equal to one of the allowed values/);
+    // Issue #15 §4: the bad value and the allowed ones; the expected form instead of a regex; the nearest known key.
+    expect(() => validateConfig({ ocpp: '2.0' }, 'x')).toThrow('x: /ocpp "2.0" is not one of the allowed values: "1.6", "2.0.1", "2.1"');
+    expect(() => validateConfig({ listen: 'localhost' }, 'x')).toThrow('x: /listen "localhost": expected HOST:PORT or PORT (e.g. 0.0.0.0:9000, or 9000 for 127.0.0.1:9000)');
+    expect(() => validateConfig({ reporters: ['junit', 'xml'] }, 'x')).toThrow(/\/reporters\/1 "xml" is not one of the allowed values: "console", "junit", "json", "html", "github"/);
+    expect(() => validateConfig({ timing: { gracems: 1 } }, 'x')).toThrow('x: /timing/gracems is not a known setting (did you mean "graceMs"?)');
+    expect(() => validateConfig({ stationActions: { plugin: { type: 'manual' } } }, 'x')).toThrow('(did you mean "plugIn"?)');
+    expect(() => validateConfig({ colour: true }, 'x')).toThrow(/^x: \/colour is not a known setting$/);
+    expect(validateConfig({ listen: '9000' }, 'x')).toEqual({ listen: '9000' });
+  });
+
+  test('parseListen: HOST:PORT, :PORT, or a bare PORT on loopback (issue #15 §4)', () => {
+    expect(parseListen('0.0.0.0:9000')).toEqual({ host: '0.0.0.0', port: 9000 });
+    expect(parseListen(':9000')).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(parseListen('9000')).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(() => parseListen('1.2.3.4:70000')).toThrow(/expected HOST:PORT or PORT/);
   });
 
   test('unreadable and non-JSON files are ConfigErrors', () => {

@@ -114,6 +114,37 @@ describe('issue #11 item 1: a recorded failure wins over whatever ended the case
   });
 });
 
+describe('issue #15 §4: a HarnessError reason shows the message, the stack is in results.json only', () => {
+  test('an unexpected throw: ERROR "harness error: TypeError: …" without file paths; errorStack in the JSON report, not in console or JUnit', async () => {
+    const { out } = await run({
+      suites: [
+        suiteOf('v', [
+          defineCase({
+            id: 'V-HE',
+            title: 'a harness bug',
+            ocpp: ['2.0.1'],
+            as: 'csms',
+            async run() {
+              throw new TypeError('harness bug');
+            },
+          }),
+        ]),
+      ],
+    });
+    const c = caseOf(out, 'V-HE');
+    expect(c).toMatchObject({ verdict: 'error', errorType: 'HarnessError', reason: 'harness error: TypeError: harness bug' });
+    expect(c.errorStack).toMatch(/TypeError: harness bug\n\s+at /);
+    const stream = new MemoryStream(false);
+    new ConsoleReporter({ stream, env: {} }).onRunEnd(out.result);
+    for (const text of [stream.text, buildJUnitXml(out.result)]) {
+      expect(text).toContain('harness error: TypeError: harness bug');
+      expect(text).not.toMatch(/verdicts\.test\.ts|\/dist\/|\bat .*:\d+:\d+/);
+    }
+    const json = JSON.parse(buildResultsJson(out.result));
+    expect(json.cases.find((x: { id: string }) => x.id === 'V-HE').errorStack).toBe(c.errorStack);
+  });
+});
+
 describe('issue #11 item 2: SC-X-01 judges connect, boot and discovery; SC-X-99 what comes after the cases', () => {
   test('a schema-invalid BootNotification (1.6-shaped over ocpp2.0.1) fails SC-X-01 with the schema rule, pointer and frame', async () => {
     const station = new RawStation({ boot: { chargePointVendor: 'X', chargePointModel: 'Y' } });

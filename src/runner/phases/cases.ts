@@ -129,6 +129,7 @@ async function runCase(ctx: RunContext, sel: SelectedCase): Promise<{ result: Ca
     ...(omitted ? { framesOmitted: omitted } : {}),
     reason: verdict.reason,
     errorType: verdict.errorType,
+    ...(verdict.stack ? { errorStack: verdict.stack } : {}),
   });
   return { result, setupFailed };
 }

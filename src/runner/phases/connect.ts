@@ -65,7 +65,10 @@ async function listenForStation(ctx: RunContext): Promise<string> {
     const peer = await input.builtinPeers.startStation({ url, identity, config });
     cleanups.push(() => peer.stop());
   } else {
-    notice(`waiting for a Charging Station on ${url}/<identity> (OCPP ${config.ocpp})`);
+    // Issue #15 §4: the path the station must use (its identity when pinned) and how long the harness waits.
+    const wait = config.timing.connectTimeoutMs;
+    const waitText = wait % 1000 === 0 ? `${wait / 1000} s` : `${wait} ms`;
+    notice(`waiting for a Charging Station on ${url}/${config.identity ?? '<identity>'} (OCPP ${config.ocpp}; up to ${waitText}, timing.connectTimeoutMs)`);
   }
   return url;
 }
