@@ -13,7 +13,10 @@ const k = (nums: number[], suffix: 'CS' | 'CSMS') => nums.map((n) => `TC_K_${Str
 /** 2.0.1, station under test: TC_K_01…16, 19, 21–24, 28–42, 47, 60. */
 const K_CS = k([...range(1, 16), 19, ...range(21, 24), ...range(28, 42), 47, 60], 'CS');
 /** 2.0.1, CSMS under test. */
-const K_CSMS = k([1, 3, 5, 6, 8, 10, 19, ...range(29, 36), 37, 43, 44, 60, 70], 'CSMS');
+// The 32 SmartCharging TC_K_*_CSMS ids of OCTT 2.0.1 (issue #13's list, cross-checked with the tzi-OCTT
+// transcription): set/replace/clear, get-profiles criteria, remote start, composites, external limits (K12/K13)
+// and ISO 15118 charging needs / renegotiation (K15–K17).
+const K_CSMS = k([1, 2, 3, 4, 5, 6, 8, 10, 15, 19, ...range(29, 36), 37, 43, 44, 48, 50, 51, 52, 53, 55, 57, 58, 59, 60, 70], 'CSMS');
 /** 1.6 SmartCharging, Charge Point under test. */
 const V16_CS = ['TC_056_CS', 'TC_057_CS', 'TC_058_1_CS', 'TC_058_2_CS', 'TC_059_CS', 'TC_060_CS', 'TC_066_CS', 'TC_067_CS', 'TC_072_CS', 'TC_082_CS'];
 /** 1.6 SmartCharging, Central System under test. */

@@ -33,10 +33,13 @@ const defs: CoverageDef[] = [
 ];
 
 describe('certification coverage (issue #15 §3)', () => {
-  test('the catalogue: 2.0.1 TC_K_*_CS (38) and _CSMS, 1.6 TC_0nn_CS (10) and _CSMS (5); none for 2.1', () => {
+  test('the catalogue: 2.0.1 TC_K_*_CS (38) and _CSMS (32), 1.6 TC_0nn_CS (10) and _CSMS (5); none for 2.1', () => {
     expect(octtSmartChargingIds('2.0.1', 'csms')).toHaveLength(38);
     expect(octtSmartChargingIds('2.0.1', 'csms')).toEqual(expect.arrayContaining(['TC_K_01_CS', 'TC_K_15_CS', 'TC_K_38_CS', 'TC_K_47_CS', 'TC_K_60_CS']));
     expect(octtSmartChargingIds('2.0.1', 'station').every((id) => /^TC_K_\d{2}_CSMS$/.test(id))).toBe(true);
+    // Issue #13's 32 TC_K_*_CSMS ids, incl. the external-limit and ISO 15118 flows.
+    expect(octtSmartChargingIds('2.0.1', 'station')).toHaveLength(32);
+    expect(octtSmartChargingIds('2.0.1', 'station')).toEqual(expect.arrayContaining(['TC_K_02_CSMS', 'TC_K_48_CSMS', 'TC_K_59_CSMS']));
     expect(octtSmartChargingIds('1.6', 'csms')).toHaveLength(10);
     expect(octtSmartChargingIds('1.6', 'station')).toEqual(['TC_056_CSMS', 'TC_057_CSMS', 'TC_059_CSMS', 'TC_066_CSMS', 'TC_067_CSMS']);
     expect(octtSmartChargingIds('2.1', 'csms')).toEqual([]);
