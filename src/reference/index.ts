@@ -15,7 +15,6 @@ export { STATION_FAULTS, STATION_QUIRKS, CSMS_FAULTS, UnknownFaultError, type St
 export function builtinPeers(): BuiltinPeers {
   return {
     async startStation({ url, identity, config }) {
-      if (config.ocpp === '2.1') throw new Error('the reference station speaks OCPP 1.6 and 2.0.1');
       const station = new ReferenceStation({
         version: config.ocpp,
         url,

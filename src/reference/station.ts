@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { OcppVersion } from '../ocpp/version';
 import type { Payload } from '../ocppj/messages';
 import { connectStation, Reply, type HandlerContext, type RpcSession, type TlsFiles, type CallHandler } from '../transport';
-import { ProfileStore, atMostOneDecimal, fromEpochSeconds, type CompositeContext, type DeviceLimits, type Installed, type Profile, type Transaction } from '../smartcharging';
+import { ProfileStore, atMostOneDecimal, fromEpochSeconds, profileFrom21, type CompositeContext, type DeviceLimits, type Installed, type Profile, type Transaction } from '../smartcharging';
 import {
   answerCompositeSchedule,
   answerSetChargingProfile,
@@ -24,7 +24,8 @@ import { checkFaults, STATION_FAULTS, STATION_QUIRKS, type StationFault, type St
 import { notRebased, truncated } from './composite-faults';
 
 export interface ReferenceStationOptions {
-  version: Exclude<OcppVersion, '2.1'>;
+  /** 2.1: the 2.0.1 behaviour plus what 2.1 changes on the wire (profileFrom21; six-decimal composites). */
+  version: OcppVersion;
   url: string;
   identity: string;
   password?: string;
@@ -59,7 +60,7 @@ const iso = (s: number) => fromEpochSeconds(s);
  * Events: 'session' (RpcSession), 'booted', 'disconnected'.
  */
 export class ReferenceStation extends EventEmitter {
-  readonly version: Exclude<OcppVersion, '2.1'>;
+  readonly version: OcppVersion;
   readonly store: ProfileStore;
   readonly transactions: Transaction[] = [];
   readonly faults: Set<StationFault>;
@@ -245,7 +246,7 @@ export class ReferenceStation extends EventEmitter {
   private onSetChargingProfile(p: Payload, ctx: HandlerContext): Payload | Reply {
     const { evseId, wire } = setChargingProfileRequest(this.version, p);
     const before = this.faults.has('replace-by-id-same-evse-only') && this.version !== '1.6' ? this.store.list() : [];
-    const answer = answerSetChargingProfile(this.version, this.store, evseId, wire, this.transactions);
+    const answer = this.version === '2.1' ? this.answerSet21(evseId, wire) : answerSetChargingProfile(this.version, this.store, evseId, wire, this.transactions);
     const { outcome, profile } = answer;
     if (outcome.status === 'Accepted' && before.length) {
       // Fault: K01.FR.05 replacement applied only within one EVSE and purpose; same-id profiles elsewhere stay.
@@ -266,6 +267,27 @@ export class ReferenceStation extends EventEmitter {
     if (this.faults.has('extra-property')) return Reply.invalid({ ...payload, note: 'vendor extension' });
     if (this.faults.has('wrong-message-id')) return Reply.raw(JSON.stringify([3, `x${ctx.messageId}`.slice(0, 36), payload]));
     return payload;
+  }
+
+  /**
+   * 2.1 SetChargingProfile: as `answerSetChargingProfile` (src/station/answers.ts, shared with the
+   * harness-as-station role, which speaks 1.6 and 2.0.1), with the 2.1 profile reader.
+   */
+  private answerSet21(evseId: number, wire: Payload): ReturnType<typeof answerSetChargingProfile> {
+    const profile = this.parse(wire);
+    const outcome = this.store.install(evseId, profile, wire, this.transactions);
+    return { payload: setChargingProfilePayload(this.version, outcome), outcome, profile };
+  }
+
+  /** A wire profile as the model's Profile for this station's version (2.1: profileFrom21). */
+  private parse(wire: Payload): Profile {
+    if (this.version !== '2.1') return parseProfile(this.version, wire);
+    try {
+      return profileFrom21(wire);
+    } catch (e) {
+      // As parseProfile: a profile the model cannot read is a PropertyConstraintViolation (errata 3.38).
+      throw new CallErrorReply('PropertyConstraintViolation', (e as Error).message);
+    }
   }
 
   private onClearChargingProfile(p: Payload): Payload | Reply {
@@ -426,7 +448,7 @@ export class ReferenceStation extends EventEmitter {
 
   private remoteStartProfile(evseId: number, wire: Payload | undefined): boolean {
     if (!wire) return true;
-    const profile = parseProfile(this.version, wire);
+    const profile = this.parse(wire);
     return this.store.installRemoteStart(evseId, profile, wire).status === 'Accepted';
   }
 

@@ -5,6 +5,7 @@
  * the clean slate: ./cleanSlate.ts.
  */
 import { model, type CaseContext, type RunConfig } from '../../src/scenario';
+import { isV21, modelVersion, readProfile } from './version';
 
 type Payload = Record<string, unknown>;
 export type Purpose = 'Max' | 'TxDefault' | 'Tx' | 'External';
@@ -79,7 +80,7 @@ export class SmartCharging {
     this.unit = profileUnit(t.caps.rateUnits);
     // Said once per case, so the step titles (written in A) read right on a W-only device.
     if (this.unit === 'W') t.note.info(`the device supports only W: the case's limits in A are sent as W = A × ${t.caps.nominalVoltage} V × numberPhases (3 when absent)`, 'rules §5.5');
-    this.mirror = new model.ProfileStore(t.ocpp === '1.6' ? '1.6' : '2.0.1', {
+    this.mirror = new model.ProfileStore(modelVersion(t), {
       evses: t.caps.evses,
       maxStackLevel: t.caps.maxStackLevel,
       maxProfiles: t.caps.maxProfiles,
@@ -138,7 +139,7 @@ export class SmartCharging {
     const r = await this.t.tryCall<Payload>('SetChargingProfile', this.setPayload(evseId, profile), opts);
     if (!r.ok) return { errorCode: r.errorCode };
     if (r.payload.status === 'Accepted') {
-      const parsed = this.v16 ? model.profileFrom16(profile) : model.profileFrom201(profile);
+      const parsed = readProfile(this.t, profile);
       const m = this.mirror.install(evseId, parsed, profile, this.transactions());
       if (m.status !== 'Accepted') this.mirror.forceInstall(evseId, parsed, profile);
     }
@@ -272,7 +273,8 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
       if (sc.v16) t.note.warn(`numberPhases ${p.numberPhases} at ${ptr}/numberPhases is outside 1..3 (1.6 sets no range)`, '1.6 §7.14');
       else t.check.ok(false, 'numberPhases in 1..3', { frameSeq, rule: 'rules §2', pointer: `${ptr}/numberPhases`, actual: p.numberPhases });
     }
-    if (!sc.v16 && !model.atMostOneDecimal(p.limit)) t.note.warn(`limit ${p.limit} ${reportedUnit} at ${ptr}/limit has more than one decimal`, 'rules §8');
+    // rules §8: the 2.0.1 one-decimal rule; 2.1 drops it (station-reported values keep full resolution).
+    if (!sc.v16 && !isV21(t) && !model.atMostOneDecimal(p.limit)) t.note.warn(`limit ${p.limit} ${reportedUnit} at ${ptr}/limit has more than one decimal`, 'rules §8');
   });
   return { status, payload, frameSeq, scheduleStart: start, periods, unit: reportedUnit, duration: reportedDuration, ...(expected ? { expected: expected.result } : {}) };
 }
