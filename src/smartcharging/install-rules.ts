@@ -88,7 +88,7 @@ function check21Features(limits: DeviceLimits, p: Profile): InstallOutcome | und
     for (const [i, period] of s.periods.entries()) {
       const mode = period.operationMode ?? 'ChargingOnly';
       if (!supported.includes(mode)) {
-        return reject('OperationModeNotSupported', '2.1 ChargingSchedulePeriodType.operationMode', 'UnsupportedOperationMode', `period ${i}: operationMode ${mode} is not supported (${supported.join(', ')})`);
+        return reject('OperationModeNotSupported', '2.1 ChargingSchedulePeriodType.operationMode', 'UnsupportedOpMode', `period ${i}: operationMode ${mode} is not supported (${supported.join(', ')})`);
       }
     }
   }
