@@ -108,6 +108,18 @@ export const CSMS_FAULTS = {
 
 export type CsmsFault = keyof typeof CSMS_FAULTS;
 
+/**
+ * Reference-station faults that exist only on an OCPP 2.1 connection (issue #16). Kept apart from
+ * STATION_FAULTS, whose 1.6 / 2.0.1 mutation matrix runs every entry; `test/mutation/station-21.test.ts`
+ * shows each of these caught on 2.1.
+ */
+export const STATION_FAULTS_21 = {
+  'composite-limit-omitted-21':
+    '2.1: composite periods carry no limit although their operationMode (ChargingOnly) needs one (2.1 schema ChargingSchedulePeriodType.limit: optional only under setpoint/external/local modes)',
+} as const;
+
+export type StationFault21 = keyof typeof STATION_FAULTS_21;
+
 export class UnknownFaultError extends Error {
   constructor(name: string, known: readonly string[]) {
     super(`unknown fault "${name}"; known: ${known.join(', ')}`);

@@ -20,7 +20,7 @@ import {
   type ConfigurationKey,
 } from '../station/answers';
 import { CallErrorReply } from '../ocppj/errors';
-import { checkFaults, STATION_FAULTS, STATION_QUIRKS, type StationFault, type StationQuirk } from './faults';
+import { checkFaults, STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, type StationFault, type StationFault21, type StationQuirk } from './faults';
 import { notRebased, truncated } from './composite-faults';
 
 export interface ReferenceStationOptions {
@@ -63,7 +63,7 @@ export class ReferenceStation extends EventEmitter {
   readonly version: OcppVersion;
   readonly store: ProfileStore;
   readonly transactions: Transaction[] = [];
-  readonly faults: Set<StationFault>;
+  readonly faults: Set<StationFault | StationFault21>;
   readonly quirks: Set<StationQuirk>;
   private session: RpcSession | undefined;
   private stopped = false;
@@ -84,7 +84,7 @@ export class ReferenceStation extends EventEmitter {
     this.version = opts.version;
     this.evses = opts.evses ?? 2;
     this.pageSize = opts.pageSize ?? 2;
-    this.faults = checkFaults(opts.faults ?? [], STATION_FAULTS);
+    this.faults = checkFaults<StationFault | StationFault21>(opts.faults ?? [], { ...STATION_FAULTS, ...STATION_FAULTS_21 });
     this.quirks = checkFaults(opts.quirks ?? [], STATION_QUIRKS);
     this.heartbeatS = opts.heartbeatS;
     this.store = new ProfileStore(opts.version, {
@@ -351,6 +351,12 @@ export class ReferenceStation extends EventEmitter {
       const schedule = payload.chargingSchedule as Payload;
       const periods = (schedule.chargingSchedulePeriod as Payload[]).map((pp) => ({ ...pp, numberPhases: -1 }));
       payload = { ...payload, chargingSchedule: { ...schedule, chargingSchedulePeriod: periods } };
+    }
+    if (this.faults.has('composite-limit-omitted-21') && this.version === '2.1' && payload.status === 'Accepted') {
+      // Schema-valid in 2.1 (limit is optional there), wrong for ChargingOnly periods (issue #16).
+      const schedule = payload.schedule as Payload;
+      const periods = (schedule.chargingSchedulePeriod as Payload[]).map(({ limit: _limit, ...rest }) => rest);
+      payload = { ...payload, schedule: { ...schedule, chargingSchedulePeriod: periods } };
     }
     if (!this.faults.has('wrong-type') || payload.status !== 'Accepted') return payload;
     if (this.version === '1.6') return Reply.invalid({ ...payload, connectorId: String(payload.connectorId) });

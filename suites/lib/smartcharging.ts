@@ -193,6 +193,8 @@ export interface CompositeOutcome {
   expected?: model.CompositeResult;
 }
 
+const LIMIT_RULE_21 = '2.1 schema ChargingSchedulePeriodType.limit';
+
 /**
  * GetCompositeSchedule with the response audit of SC-X-06; returns what was reported. With `model: true`
  * the reference model is computed for the reported scheduleStart and the duration is judged against it
@@ -247,7 +249,16 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
   // The request's chargingRateUnit forces the unit (1.6 §5.7 GetCompositeSchedule.req; 2.0.1 K08.FR.02): no 2.0.1 id in 1.6.
   if (unit) t.check.equal(reportedUnit, unit, 'composite unit equals the requested unit', { frameSeq, rule: sc.v16 ? '1.6 §5.7' : 'K08.FR.02', pointer: `${base}/chargingRateUnit` });
   else t.check.ok(t.caps.rateUnits.includes(reportedUnit), 'composite unit is a supported unit', { frameSeq, rule: 'rules §5.6', pointer: `${base}/chargingRateUnit`, actual: reportedUnit });
-  let expected = opts.model ? modelComposite(sc, evseId, duration, unit ?? reportedUnit, start) : undefined;
+  // 2.1: `limit` is optional only under the operationModes that do not need it (2.1 schema field description
+  // of ChargingSchedulePeriodType.limit); a ChargingOnly period without one FAILS, a setpoint/external/local
+  // one is not judged (WARN). Either way the model comparison is left out: it needs every limit.
+  const limitless = isV21(t) ? periods.flatMap((p, i) => (typeof p.limit === 'number' ? [] : [{ p, i }])) : [];
+  for (const { p, i } of limitless) {
+    const mode = p.operationMode ?? 'ChargingOnly';
+    if (model.LIMIT_OPTIONAL_MODES.includes(mode)) t.note.warn(`composite period ${i} has no limit under operationMode ${mode}: not judged`, LIMIT_RULE_21);
+    else t.check.fail(`composite period ${i} has no limit, which operationMode ${mode} requires`, { frameSeq, rule: LIMIT_RULE_21, pointer: `${base}/chargingSchedulePeriod/${i}/limit` });
+  }
+  let expected = opts.model && limitless.length === 0 ? modelComposite(sc, evseId, duration, unit ?? reportedUnit, start) : undefined;
   if (expected?.result.leftOut) {
     // 2.1: a profile the model does not cover (2.1-only purpose or kind, operationMode other than
     // ChargingOnly) is installed; the composite is then not judged against the model (issue #16: WARN).

@@ -26,6 +26,8 @@ describe('OCPP 2.1 station suite (issue #16)', () => {
     ['composite-ignores-max', 'SC-201-12'],
     ['clear-or-instead-of-and', 'SC-201-24'],
     ['decimal-accepted-not-applied', 'SC-X-03'],
+    // 2.1 only (STATION_FAULTS_21): ChargingOnly composite periods without a limit.
+    ['composite-limit-omitted-21', 'SC-201-12'],
   ])('2.1: fault %s is caught by %s', async (fault, caseId) => {
     const r = await runBuiltin({ ocpp: '2.1', builtinFaults: [fault], grep: caseId });
     expect(r.exitCode).toBe(1);
