@@ -91,6 +91,16 @@ describe('OCPP 2.1 model differences (issue #16)', () => {
     expect(selectProfiles(store.list(), { chargingProfile: { chargingLimitSource: ['CSO'] } })).toEqual([]);
   });
 
+  test('K09 / K10 criteria: a 2.1-only purpose selects and clears only profiles of that purpose', () => {
+    const store = new ProfileStore('2.1', limits({ additionalPurposes: ['PriorityCharging'] }));
+    const prio = wire(13, [{ startPeriod: 0, limit: 10 }], { chargingProfilePurpose: 'PriorityCharging' });
+    const txDefault = wire(14, [{ startPeriod: 0, limit: 8 }]);
+    for (const w of [prio, txDefault]) expect(store.install(1, profileFrom21(w), w, [])).toEqual({ status: 'Accepted' });
+    expect(selectProfiles(store.list(), { chargingProfile: { chargingProfilePurpose: 'PriorityCharging' } }).map((i) => i.profile.id)).toEqual([13]);
+    expect(store.clear201({ chargingProfileCriteria: { chargingProfilePurpose: 'PriorityCharging' } })).toBe('Accepted');
+    expect(store.list().map((i) => i.profile.id)).toEqual([14]);
+  });
+
   test('install: 2.1-only purposes, Dynamic and other operationModes are taken only when the station advertises them', () => {
     const store = new ProfileStore('2.1', limits());
     const check = (over: Wire, periods: Wire[] = [{ startPeriod: 0, limit: 10 }]) => store.check(1, profileFrom21(wire(11, periods, over)), []);
