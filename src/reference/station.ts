@@ -84,7 +84,9 @@ export class ReferenceStation extends EventEmitter {
     this.version = opts.version;
     this.evses = opts.evses ?? 2;
     this.pageSize = opts.pageSize ?? 2;
-    this.faults = checkFaults<StationFault | StationFault21>(opts.faults ?? [], { ...STATION_FAULTS, ...STATION_FAULTS_21 });
+    // 2.1-only faults are unknown on 1.6 / 2.0.1 (they would be inert there, a silently passing self-test).
+    const known: Record<string, string> = opts.version === '2.1' ? { ...STATION_FAULTS, ...STATION_FAULTS_21 } : STATION_FAULTS;
+    this.faults = checkFaults(opts.faults ?? [], known) as Set<StationFault | StationFault21>;
     this.quirks = checkFaults(opts.quirks ?? [], STATION_QUIRKS);
     this.heartbeatS = opts.heartbeatS;
     this.store = new ProfileStore(opts.version, {

@@ -4,7 +4,7 @@
  * violation on either session fails the test).
  */
 import type { Payload } from '../../src/ocppj/messages';
-import { ReferenceCsms, ReferenceStation } from '../../src/reference';
+import { ReferenceCsms, ReferenceStation, UnknownFaultError } from '../../src/reference';
 import { fromEpochSeconds } from '../../src/smartcharging';
 import type { ProtocolViolation, RpcSession } from '../../src/transport';
 import { getValidator } from '../../src/validation';
@@ -81,6 +81,11 @@ describe('reference station on OCPP 2.1 (issue #16)', () => {
     expect(agg.profiles.map((p) => [p.evseId, p.chargingLimitSource, p.chargingProfile.id])).toEqual([[0, 'CSO', 4], [1, 'CSO', 1]]);
     expect(await call('ClearChargingProfile', { chargingProfileCriteria: { chargingProfilePurpose: 'TxDefaultProfile' } })).toEqual({ status: 'Accepted' });
     expect(await call('GetChargingProfiles', { requestId: 22, chargingProfile: { chargingProfilePurpose: 'TxDefaultProfile' } })).toEqual({ status: 'NoProfiles' });
+  });
+
+  test('a 2.1-only fault is refused on another version (it would be inert there)', () => {
+    expect(() => new ReferenceStation({ version: '2.0.1', url: 'ws://127.0.0.1:9', identity: 'X', faults: ['composite-limit-omitted-21'] })).toThrow(UnknownFaultError);
+    expect(new ReferenceStation({ version: '2.1', url: 'ws://127.0.0.1:9', identity: 'X', faults: ['composite-limit-omitted-21'] }).faults.has('composite-limit-omitted-21')).toBe(true);
   });
 
   test('no protocol or schema violation on either side', () => {
