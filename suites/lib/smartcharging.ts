@@ -5,6 +5,8 @@
  * the clean slate: ./cleanSlate.ts.
  */
 import { model, type CaseContext, type RunConfig } from '../../src/scenario';
+
+// OCPP 2.1 adjustments (issue #16).
 import { isV21, modelVersion, readProfile } from './version';
 
 type Payload = Record<string, unknown>;
