@@ -65,7 +65,7 @@ describe('OCPP 2.1 model differences (issue #16)', () => {
     expect(profileFrom21(plain)).toEqual(profileFrom201(plain));
   });
 
-  test('composite: only ChargingOnly/absent operationMode profiles take part; the others are left out and named (WARN, never judged)', () => {
+  test('composite: only ChargingOnly/absent operationMode profiles take part; the others are left out and named (for the harness to WARN on)', () => {
     const store = installed('2.1', wire(7, [{ startPeriod: 0, limit: 10 }]));
     const setpoint = wire(8, [{ startPeriod: 0, limit: 4, operationMode: 'CentralSetpoint', setpoint: 3 }], { stackLevel: 1 });
     store.forceInstall(1, profileFrom21(setpoint), setpoint);
