@@ -97,6 +97,8 @@ export class ReferenceStation extends EventEmitter {
       // Quirks watt-only / amp-only (issue #12 item 1) override the configured units.
       rateUnits: this.quirks.has('watt-only') ? ['W'] : this.quirks.has('amp-only') ? ['A'] : (opts.limits?.rateUnits ?? ['A', 'W']),
       nominalVoltage: opts.limits?.nominalVoltage ?? 230,
+      // Quirk 'operation-modes-21' (issue #16): setpoint/external operationModes are taken (2.1 only on the wire).
+      ...(this.quirks.has('operation-modes-21') ? { operationModes: ['ChargingOnly', 'CentralSetpoint', 'ExternalSetpoint', 'ExternalLimits'] as const } : {}),
     });
   }
 

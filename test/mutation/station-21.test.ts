@@ -1,4 +1,10 @@
+import { join } from 'node:path';
 import { runBuiltin } from './run';
+import { mergeConfig } from '../../src/runner/config';
+import { runConformance } from '../../src/runner/runner';
+import { builtinPeers, stationRole } from '../../src/reference';
+import { defineCase, defineSuite } from '../../src/scenario';
+import { SmartCharging, expectComposite } from '../../suites/lib/smartcharging';
 
 /**
  * Issue #16 (stage 1): the carried-over station suite on OCPP 2.1 against the built-in reference station
@@ -37,5 +43,39 @@ describe('OCPP 2.1 station suite (issue #16)', () => {
     expect(failures.length).toBeGreaterThan(0);
     // Each failure names its rule (an FR id, a rules §, an OCTT id), as station-faults.ts requires.
     expect(failures.every((f) => /[A-Z]\d{2}\.FR\.\d+|§|schema|errata|TC_/.test(f.rule ?? ''))).toBe(true);
+  });
+
+  // Quirk operation-modes-21: the station takes a CentralSetpoint profile; the model does not cover it, so the
+  // composite over it is WARN and not compared (README "OCPP 2.1"), never a guessed pass or FAIL.
+  test('2.1: a composite over a profile with operationMode CentralSetpoint is WARN, not judged (quirk operation-modes-21)', async () => {
+    const period = (limit: number, extra: Record<string, unknown> = {}) => [{ startPeriod: 0, limit, ...extra }];
+    const suite = defineSuite({
+      name: 'operation-modes-21',
+      block: 'SmartCharging',
+      cases: [
+        defineCase({
+          id: 'T-21-OPMODE',
+          title: 'TxDefault ChargingOnly under a CentralSetpoint TxDefault, composite',
+          ocpp: ['2.1'],
+          as: 'csms',
+          async run(t) {
+            const sc = new SmartCharging(t);
+            const wire = (id: number, stackLevel: number, periods: unknown[]) => ({
+              id, stackLevel, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative',
+              chargingSchedule: [{ id: 1, chargingRateUnit: 'A', chargingSchedulePeriod: periods }],
+            });
+            await sc.install(1, wire(2101, 0, period(10)));
+            await sc.install(1, wire(2102, 1, period(4, { operationMode: 'CentralSetpoint', setpoint: 3 })));
+            await expectComposite(sc, 1, 300, 'A');
+          },
+        }),
+      ],
+    });
+    const config = mergeConfig({ timing: { callTimeoutMs: 4000, graceMs: 500, caseTimeoutMs: 30_000, connectTimeoutMs: 10_000 } }, { ocpp: '2.1', builtinQuirks: ['operation-modes-21'] });
+    const { exitCode, result } = await runConformance({ config, suites: [suite], reporter: { onRunEnd: () => undefined }, builtinPeers: builtinPeers(), stationRole, fixturesDir: join(__dirname, '..', '..', 'fixtures') });
+    const c = result.cases.find((x) => x.id === 'T-21-OPMODE')!;
+    expect([c.verdict, c.failures]).toEqual(['passed', []]);
+    expect(c.notes.filter((n) => n.level === 'warn').map((n) => n.message)).toEqual([expect.stringMatching(/composite not compared with the model: profile 2102: operationMode CentralSetpoint/)]);
+    expect(exitCode).toBe(0);
   });
 });
