@@ -36,7 +36,7 @@ export function addSimulateCommands(program: Command, io: { out: NodeJS.Writable
   sim
     .command('station')
     .description('reference Charging Station connecting to a CSMS')
-    .addOption(new Option('--ocpp <version>', 'OCPP version').choices(['1.6', '2.0.1']).default('2.0.1'))
+    .addOption(new Option('--ocpp <version>', 'OCPP version').choices(['1.6', '2.0.1', '2.1']).default('2.0.1'))
     .requiredOption('--url <ws-url>', 'CSMS base URL (the identity is appended)')
     .option('--identity <id>', 'station identity', 'CS-REFERENCE-1')
     .option('--password <pw>', 'HTTP Basic password')
@@ -44,7 +44,7 @@ export function addSimulateCommands(program: Command, io: { out: NodeJS.Writable
     .option('--page-size <n>', 'profiles per ReportChargingProfiles frame', '2')
     .option('--heartbeat <s>', 'heartbeat interval in seconds (default: from BootNotification)')
     .option('--fault <name>', 'inject a nonconformance (repeatable)', collect)
-    .action(async (o: { ocpp: '1.6' | '2.0.1'; url: string; identity: string; password?: string; evses: string; pageSize: string; heartbeat?: string; fault?: string[] }) => {
+    .action(async (o: { ocpp: '1.6' | '2.0.1' | '2.1'; url: string; identity: string; password?: string; evses: string; pageSize: string; heartbeat?: string; fault?: string[] }) => {
       const { ReferenceStation } = reference();
       const code = await serve(
         () =>

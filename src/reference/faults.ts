@@ -57,6 +57,8 @@ export type StationFault = keyof typeof STATION_FAULTS;
  * verdict on them — PASS, or ERROR/skip with the reason where a precondition cannot be reached.
  */
 export const STATION_QUIRKS = {
+  'operation-modes-21':
+    '2.1: takes profiles with operationMode CentralSetpoint / ExternalSetpoint / ExternalLimits (a V2X-capable station); the model leaves them out of the composite, so the harness WARNs and does not judge such composites',
   'no-ev': 'accepts a remote start and then waits for an EV that never comes: no transaction starts (1.6 §5.11 "will attempt"; the case cannot reach its subject)',
   'composite-start-schedule-16': '1.6: the composite chargingSchedule carries startSchedule (= scheduleStart); errata 3.57 says omit it — schema-valid, a WARN',
   'composite-phases-unknown-16': '1.6: every composite period carries numberPhases −1 (MicroOcpp\'s "unknown"); 1.6 §7.14 sets no range — a WARN, never a failure',
@@ -120,6 +122,18 @@ export const CSMS_FAULTS = {
 } as const;
 
 export type CsmsFault = keyof typeof CSMS_FAULTS;
+
+/**
+ * Reference-station faults that exist only on an OCPP 2.1 connection (issue #16). Kept apart from
+ * STATION_FAULTS, whose 1.6 / 2.0.1 mutation matrix runs every entry; `test/mutation/station-21.test.ts`
+ * shows each of these caught on 2.1.
+ */
+export const STATION_FAULTS_21 = {
+  'composite-limit-omitted-21':
+    '2.1: composite periods carry no limit although their operationMode (ChargingOnly) needs one (2.1 schema ChargingSchedulePeriodType.limit: optional only under setpoint/external/local modes)',
+} as const;
+
+export type StationFault21 = keyof typeof STATION_FAULTS_21;
 
 export class UnknownFaultError extends Error {
   constructor(name: string, known: readonly string[]) {

@@ -9,13 +9,12 @@ export { ReferenceStation, type ReferenceStationOptions } from './station';
 export { ReferenceCsms, type ReferenceCsmsOptions, type AggregatedReport } from './csms';
 export { CSMS_API_FAULTS, CSMS_QUIRKS, REST_MODULES, restTriggers, type CsmsApiStyle, type CsmsQuirk } from './csmsRest';
 export { CSMS_V16_FAULTS, type CsmsV16Fault } from './csms-v16-faults';
-export { STATION_FAULTS, STATION_QUIRKS, CSMS_FAULTS, UnknownFaultError, type StationFault, type CsmsFault } from './faults';
+export { STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, CSMS_FAULTS, UnknownFaultError, type StationFault, type StationFault21, type CsmsFault } from './faults';
 
 /** The in-process reference peers `run` tests when neither --listen nor --url is given. */
 export function builtinPeers(): BuiltinPeers {
   return {
     async startStation({ url, identity, config }) {
-      if (config.ocpp === '2.1') throw new Error('the reference station speaks OCPP 1.6 and 2.0.1');
       const station = new ReferenceStation({
         version: config.ocpp,
         url,

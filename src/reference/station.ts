@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { OcppVersion } from '../ocpp/version';
 import type { Payload } from '../ocppj/messages';
 import { connectStation, Reply, type HandlerContext, type RpcSession, type TlsFiles, type CallHandler } from '../transport';
-import { ProfileStore, atMostOneDecimal, fromEpochSeconds, type CompositeContext, type DeviceLimits, type Installed, type Profile, type Transaction } from '../smartcharging';
+import { ProfileStore, atMostOneDecimal, fromEpochSeconds, profileFrom21, type CompositeContext, type DeviceLimits, type Installed, type Profile, type Transaction } from '../smartcharging';
 import {
   answerCompositeSchedule,
   answerSetChargingProfile,
@@ -20,11 +20,12 @@ import {
   type ConfigurationKey,
 } from '../station/answers';
 import { CallErrorReply } from '../ocppj/errors';
-import { checkFaults, STATION_FAULTS, STATION_QUIRKS, type StationFault, type StationQuirk } from './faults';
+import { checkFaults, STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, type StationFault, type StationFault21, type StationQuirk } from './faults';
 import { notRebased, truncated } from './composite-faults';
 
 export interface ReferenceStationOptions {
-  version: Exclude<OcppVersion, '2.1'>;
+  /** 2.1: the 2.0.1 behaviour plus what 2.1 changes on the wire (profileFrom21; six-decimal composites). */
+  version: OcppVersion;
   url: string;
   identity: string;
   password?: string;
@@ -59,10 +60,10 @@ const iso = (s: number) => fromEpochSeconds(s);
  * Events: 'session' (RpcSession), 'booted', 'disconnected'.
  */
 export class ReferenceStation extends EventEmitter {
-  readonly version: Exclude<OcppVersion, '2.1'>;
+  readonly version: OcppVersion;
   readonly store: ProfileStore;
   readonly transactions: Transaction[] = [];
-  readonly faults: Set<StationFault>;
+  readonly faults: Set<StationFault | StationFault21>;
   readonly quirks: Set<StationQuirk>;
   private session: RpcSession | undefined;
   private stopped = false;
@@ -83,7 +84,9 @@ export class ReferenceStation extends EventEmitter {
     this.version = opts.version;
     this.evses = opts.evses ?? 2;
     this.pageSize = opts.pageSize ?? 2;
-    this.faults = checkFaults(opts.faults ?? [], STATION_FAULTS);
+    // 2.1-only faults are unknown on 1.6 / 2.0.1 (they would be inert there, a silently passing self-test).
+    const known: Record<string, string> = opts.version === '2.1' ? { ...STATION_FAULTS, ...STATION_FAULTS_21 } : STATION_FAULTS;
+    this.faults = checkFaults(opts.faults ?? [], known) as Set<StationFault | StationFault21>;
     this.quirks = checkFaults(opts.quirks ?? [], STATION_QUIRKS);
     this.heartbeatS = opts.heartbeatS;
     this.store = new ProfileStore(opts.version, {
@@ -94,6 +97,8 @@ export class ReferenceStation extends EventEmitter {
       // Quirks watt-only / amp-only (issue #12 item 1) override the configured units.
       rateUnits: this.quirks.has('watt-only') ? ['W'] : this.quirks.has('amp-only') ? ['A'] : (opts.limits?.rateUnits ?? ['A', 'W']),
       nominalVoltage: opts.limits?.nominalVoltage ?? 230,
+      // Quirk 'operation-modes-21' (issue #16): setpoint/external operationModes are taken (2.1 only on the wire).
+      ...(this.quirks.has('operation-modes-21') ? { operationModes: ['ChargingOnly', 'CentralSetpoint', 'ExternalSetpoint', 'ExternalLimits'] as const } : {}),
     });
   }
 
@@ -245,7 +250,7 @@ export class ReferenceStation extends EventEmitter {
   private onSetChargingProfile(p: Payload, ctx: HandlerContext): Payload | Reply {
     const { evseId, wire } = setChargingProfileRequest(this.version, p);
     const before = this.faults.has('replace-by-id-same-evse-only') && this.version !== '1.6' ? this.store.list() : [];
-    const answer = answerSetChargingProfile(this.version, this.store, evseId, wire, this.transactions);
+    const answer = this.version === '2.1' ? this.answerSet21(evseId, wire) : answerSetChargingProfile(this.version, this.store, evseId, wire, this.transactions);
     const { outcome, profile } = answer;
     if (outcome.status === 'Accepted' && before.length) {
       // Fault: K01.FR.05 replacement applied only within one EVSE and purpose; same-id profiles elsewhere stay.
@@ -266,6 +271,27 @@ export class ReferenceStation extends EventEmitter {
     if (this.faults.has('extra-property')) return Reply.invalid({ ...payload, note: 'vendor extension' });
     if (this.faults.has('wrong-message-id')) return Reply.raw(JSON.stringify([3, `x${ctx.messageId}`.slice(0, 36), payload]));
     return payload;
+  }
+
+  /**
+   * 2.1 SetChargingProfile: as `answerSetChargingProfile` (src/station/answers.ts, shared with the
+   * harness-as-station role, which speaks 1.6 and 2.0.1), with the 2.1 profile reader.
+   */
+  private answerSet21(evseId: number, wire: Payload): ReturnType<typeof answerSetChargingProfile> {
+    const profile = this.parse(wire);
+    const outcome = this.store.install(evseId, profile, wire, this.transactions);
+    return { payload: setChargingProfilePayload(this.version, outcome), outcome, profile };
+  }
+
+  /** A wire profile as the model's Profile for this station's version (2.1: profileFrom21). */
+  private parse(wire: Payload): Profile {
+    if (this.version !== '2.1') return parseProfile(this.version, wire);
+    try {
+      return profileFrom21(wire);
+    } catch (e) {
+      // As parseProfile: a profile the model cannot read is a PropertyConstraintViolation (errata 3.38).
+      throw new CallErrorReply('PropertyConstraintViolation', (e as Error).message);
+    }
   }
 
   private onClearChargingProfile(p: Payload): Payload | Reply {
@@ -329,6 +355,12 @@ export class ReferenceStation extends EventEmitter {
       const schedule = payload.chargingSchedule as Payload;
       const periods = (schedule.chargingSchedulePeriod as Payload[]).map((pp) => ({ ...pp, numberPhases: -1 }));
       payload = { ...payload, chargingSchedule: { ...schedule, chargingSchedulePeriod: periods } };
+    }
+    if (this.faults.has('composite-limit-omitted-21') && this.version === '2.1' && payload.status === 'Accepted') {
+      // Schema-valid in 2.1 (limit is optional there), wrong for ChargingOnly periods (issue #16).
+      const schedule = payload.schedule as Payload;
+      const periods = (schedule.chargingSchedulePeriod as Payload[]).map(({ limit: _limit, ...rest }) => rest);
+      payload = { ...payload, schedule: { ...schedule, chargingSchedulePeriod: periods } };
     }
     if (!this.faults.has('wrong-type') || payload.status !== 'Accepted') return payload;
     if (this.version === '1.6') return Reply.invalid({ ...payload, connectorId: String(payload.connectorId) });
@@ -426,7 +458,7 @@ export class ReferenceStation extends EventEmitter {
 
   private remoteStartProfile(evseId: number, wire: Payload | undefined): boolean {
     if (!wire) return true;
-    const profile = parseProfile(this.version, wire);
+    const profile = this.parse(wire);
     return this.store.installRemoteStart(evseId, profile, wire).status === 'Accepted';
   }
 

@@ -60,7 +60,8 @@ export function clear201(installed: readonly Installed[], req: Clear201Request):
     return split(installed, (i) => clearable(i) && i.profile.id === req.chargingProfileId);
   }
   const c = req.chargingProfileCriteria ?? {};
-  const purpose = c.chargingProfilePurpose === undefined ? undefined : normalisePurpose('2.0.1', c.chargingProfilePurpose);
+  // The 2.1 purpose list is a superset of 2.0.1's; a 2.0.1 frame cannot carry the 2.1-only ones (schema enum).
+  const purpose = c.chargingProfilePurpose === undefined ? undefined : normalisePurpose('2.1', c.chargingProfilePurpose);
   return split(
     installed,
     (i) =>

@@ -37,6 +37,13 @@ export interface CompositeResult {
   duration: number;
   /** contiguous, cover [0,duration), equal neighbours merged */
   intervals: Interval[];
+  /**
+   * Decimal places a station reports limits with (rules §8): absent = 1, for 1.6 and 2.0.1 ("at most one
+   * digit fraction"); 6 for 2.1, which drops the one-decimal rule (Part 2 §2.1.4: at most six decimals).
+   */
+  decimals?: number;
+  /** 2.1: installed profiles the model left out (Profile.outsideComposite), with the reason. */
+  leftOut?: { id: number; evseId: number; reason: string }[];
 }
 
 export const DAILY_S = 86400;
@@ -98,7 +105,15 @@ export function compositeSchedule(req: CompositeRequest, ctx: CompositeContext):
   const unit: RateUnit = req.unit ?? ctx.rateUnits[0] ?? 'A';
   const S = req.start;
   const E = S + req.duration;
-  if (req.duration === 0) return { unit, duration: 0, intervals: [] };
+  const decimals = ctx.version === '2.1' ? { decimals: 6 } : {};
+  // 2.1: profiles whose meaning the model does not cover (2.1-only purposes, Dynamic, operationModes
+  // other than ChargingOnly) are left out and named, so a caller can WARN rather than judge.
+  const leftOut = ctx.installed
+    .filter((i) => i.profile.outsideComposite !== undefined)
+    .map((i) => ({ id: i.profile.id, evseId: i.evseId, reason: i.profile.outsideComposite! }));
+  if (leftOut.length > 0) ctx = { ...ctx, installed: ctx.installed.filter((i) => i.profile.outsideComposite === undefined) };
+  const extra = leftOut.length > 0 ? { leftOut } : {};
+  if (req.duration === 0) return { unit, duration: 0, intervals: [], ...decimals, ...extra };
 
   const toTerm = (p: Piece | undefined): Term | undefined => {
     if (!p) return undefined;
@@ -171,7 +186,7 @@ export function compositeSchedule(req: CompositeRequest, ctx: CompositeContext):
     if (result?.numberPhases !== undefined) iv.numberPhases = result.numberPhases;
     intervals.push(iv);
   }
-  return { unit, duration: req.duration, intervals: mergeIntervals(intervals) };
+  return { unit, duration: req.duration, intervals: mergeIntervals(intervals), ...decimals, ...extra };
 }
 
 /** Minimum over terms; numberPhases = lowest among the contributing terms (errata 2025-01 §2.28). */

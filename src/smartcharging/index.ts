@@ -1,10 +1,11 @@
 /**
- * SmartCharging reference model (OCPP 1.6 and 2.0.1): pure TypeScript, no I/O. The only public face of
+ * SmartCharging reference model (OCPP 1.6, 2.0.1 and what 2.1 shares with 2.0.1): pure TypeScript, no I/O. The only public face of
  * src/smartcharging; everything else in the folder is internal.
  */
 export type {
   ChargingLimitSource,
   ModelVersion,
+  OperationMode,
   Period,
   Profile,
   ProfileKind,
@@ -15,12 +16,16 @@ export type {
 } from './profile';
 export {
   CHARGING_LIMIT_SOURCES,
+  LIMIT_OPTIONAL_MODES,
+  OPERATION_MODES,
   PURPOSES,
+  PURPOSES_21_ONLY,
   deepCopy,
   fromEpochSeconds,
   normalisePurpose,
   profileFrom16,
   profileFrom201,
+  profileFrom21,
   profileToWire16,
   profileToWire201,
   toEpochSeconds,
@@ -41,5 +46,5 @@ export { compareComposite } from './compare';
 export type { CompareFailureKind, CompareOptions, CompareOutcome } from './compare';
 export { judgeCompositeDuration, profilesApplyingAt } from './duration';
 export type { DurationFinding, DurationInput } from './duration';
-export { DEFAULT_LIMIT, DEFAULT_NOMINAL_VOLTAGE, DEFAULT_NUMBER_PHASES, atMostOneDecimal, convertLimit, round1 } from './units';
+export { DEFAULT_LIMIT, DEFAULT_NOMINAL_VOLTAGE, DEFAULT_NUMBER_PHASES, atMostDecimals, atMostOneDecimal, convertLimit, round1, roundTo } from './units';
 export { CompositeRequestError, ModelArgumentError, ProfileFormatError, SmartChargingError } from './errors';

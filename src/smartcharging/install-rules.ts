@@ -4,7 +4,7 @@
  * order where it has one (EVSE, schedules, purpose placement, transaction), so a reasonCode comparison
  * with a libocpp-based station is meaningful (INFO only, rules §3.2).
  */
-import { toEpochSeconds } from './profile';
+import { PURPOSES_21_ONLY, toEpochSeconds } from './profile';
 import type { ChargingLimitSource, ModelVersion, Profile } from './profile';
 import type { DeviceLimits, InstallOutcome, Installed, RejectionCheck, Transaction } from './types';
 
@@ -67,6 +67,32 @@ export function conflicts201(installed: readonly Installed[], evseId: number, pr
     if (profile.purpose === 'TxProfile') return o.transactionId === profile.transactionId; // K01.FR.39
     return i.evseId === evseId && from(o) < to(profile) && from(profile) < to(o); // K01.FR.06
   });
+}
+
+/**
+ * 2.1-only features a station takes only when it advertises them (rules §9: SmartChargingCtrlr
+ * `SupportedAdditionalPurposes`, `SupportsFeature[DynamicProfiles]`; operationModes other than
+ * ChargingOnly need V2X / setpoint control). A station that does not support one rejects the profile;
+ * which FR requires the rejection could not be established from the 2.1 text available here, so these
+ * outcomes are for the reference station only and no case judges them as a FAIL.
+ */
+function check21Features(limits: DeviceLimits, p: Profile): InstallOutcome | undefined {
+  if (PURPOSES_21_ONLY.includes(p.purpose) && !(limits.additionalPurposes ?? []).includes(p.purpose)) {
+    return reject('PurposeNotSupported', '2.1 SmartChargingCtrlr.SupportedAdditionalPurposes', 'UnsupportedPurpose', `purpose ${p.purpose} is not in SupportedAdditionalPurposes`);
+  }
+  if (p.kind === 'Dynamic' && !limits.dynamicProfiles) {
+    return reject('KindNotSupported', '2.1 SmartChargingCtrlr.SupportsFeature[DynamicProfiles]', 'UnsupportedKind', 'chargingProfileKind Dynamic while DynamicProfiles is not supported');
+  }
+  const supported = limits.operationModes ?? ['ChargingOnly'];
+  for (const s of p.schedules) {
+    for (const [i, period] of s.periods.entries()) {
+      const mode = period.operationMode ?? 'ChargingOnly';
+      if (!supported.includes(mode)) {
+        return reject('OperationModeNotSupported', '2.1 ChargingSchedulePeriodType.operationMode', 'UnsupportedOpMode', `period ${i}: operationMode ${mode} is not supported (${supported.join(', ')})`);
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Check a Set without changing anything. */
@@ -147,6 +173,10 @@ function check201(ctx: InstallContext, evseId: number, p: Profile): InstallOutco
   // K01.FR.28: unknown evseId → Rejected (TC_K_14_CS uses #EVSE + 1). libocpp reasonCode InvalidValue.
   if (!Number.isInteger(evseId) || evseId < 0 || evseId > limits.evses) {
     return reject('UnknownEvse', 'K01.FR.28', 'InvalidValue', `evseId ${evseId} does not exist (${limits.evses} EVSEs)`);
+  }
+  if (ctx.version === '2.1') {
+    const unsupported = check21Features(ctx.limits, p);
+    if (unsupported) return unsupported;
   }
   // K01.FR.22: ExternalConstraints "cannot be set by the CSMS"; other sources (EMS, SO, Other) may install them.
   if (p.purpose === 'ChargingStationExternalConstraints' && ctx.source === 'CSO') {

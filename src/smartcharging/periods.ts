@@ -1,10 +1,11 @@
 /**
  * What a conforming station would send as `chargingSchedulePeriod` for a composite (rules §5.2 step 8):
- * periods from 0, strictly increasing, equal neighbours merged, limits with at most one decimal (§8).
+ * periods from 0, strictly increasing, equal neighbours merged, limits with at most one decimal (§8;
+ * 2.1: at most six, `CompositeResult.decimals`).
  */
 import type { CompositeResult } from './composite';
 import type { Period } from './profile';
-import { DEFAULT_LIMIT, round1 } from './units';
+import { DEFAULT_LIMIT, roundTo } from './units';
 
 /**
  * Unvalidated intervals (no profile applies) are filled with `defaultLimit`, by default libocpp's
@@ -15,7 +16,7 @@ export function toPeriods(result: CompositeResult, defaultLimit?: number): Perio
   const fill = defaultLimit ?? DEFAULT_LIMIT[result.unit];
   const out: Period[] = [];
   for (const iv of result.intervals) {
-    const limit = round1(iv.limit ?? fill);
+    const limit = roundTo(iv.limit ?? fill, result.decimals ?? 1);
     const last = out[out.length - 1];
     if (last && last.limit === limit && last.numberPhases === iv.numberPhases) continue;
     const p: Period = { startPeriod: iv.from, limit };

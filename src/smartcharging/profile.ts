@@ -1,27 +1,54 @@
 /**
- * Normalised charging-profile types shared by both OCPP versions, and the adapters between them and the
+ * Normalised charging-profile types shared by the OCPP versions, and the adapters between them and the
  * wire objects (plain JSON as in the OCA schemas, rules §2). The model works on the 2.0.1 names; 1.6
- * `ChargePointMaxProfile` is mapped to `ChargingStationMaxProfile` and back.
+ * `ChargePointMaxProfile` is mapped to `ChargingStationMaxProfile` and back. 2.1 profiles are read with
+ * the 2.0.1 reader plus what 2.1 changes (see `profileFrom21`).
  */
 import { ProfileFormatError } from './errors';
 
-export type ModelVersion = '1.6' | '2.0.1';
-/** Normalised purposes (2.0.1 names). 1.6 'ChargePointMaxProfile' <-> 'ChargingStationMaxProfile'. */
+export type ModelVersion = '1.6' | '2.0.1' | '2.1';
+/**
+ * Normalised purposes (2.0.1 names). 1.6 'ChargePointMaxProfile' <-> 'ChargingStationMaxProfile'.
+ * 'PriorityCharging' and 'LocalGeneration' exist only in 2.1 (2.1 ChargingProfilePurposeEnumType).
+ */
 export type Purpose =
   | 'ChargingStationMaxProfile'
   | 'TxDefaultProfile'
   | 'TxProfile'
-  | 'ChargingStationExternalConstraints';
+  | 'ChargingStationExternalConstraints'
+  | 'PriorityCharging'
+  | 'LocalGeneration';
 export type RateUnit = 'A' | 'W';
-export type ChargingLimitSource = 'EMS' | 'Other' | 'SO' | 'CSO';
-export type ProfileKind = 'Absolute' | 'Recurring' | 'Relative';
+/**
+ * 1.6 has no source; 2.0.1 ChargingLimitSourceEnumType is EMS/Other/SO/CSO; 2.1 makes it a string of at
+ * most 20 characters ("ChargingLimitSourceEnumStringType", 2.1 ReportChargingProfilesRequest), so any
+ * string is kept as received.
+ */
+export type ChargingLimitSource = 'EMS' | 'Other' | 'SO' | 'CSO' | (string & {});
+/** 'Dynamic' exists only in 2.1 (2.1 ChargingProfileKindEnumType). */
+export type ProfileKind = 'Absolute' | 'Recurring' | 'Relative' | 'Dynamic';
 export type RecurrencyKind = 'Daily' | 'Weekly';
+/** 2.1 OperationModeEnumType; absent means ChargingOnly (2.1 ChargingSchedulePeriodType.operationMode). */
+export type OperationMode =
+  | 'Idle'
+  | 'ChargingOnly'
+  | 'CentralSetpoint'
+  | 'ExternalSetpoint'
+  | 'ExternalLimits'
+  | 'CentralFrequency'
+  | 'LocalFrequency'
+  | 'LocalLoadBalancing';
 
 export interface Period {
   startPeriod: number;
+  /** Always a number for 1.6/2.0.1. 2.1: 0 when `limitAbsent` (never used then, see `outsideComposite`). */
   limit: number;
   numberPhases?: number;
   phaseToUse?: number;
+  /** 2.1 only: the period's operationMode as sent (absent = ChargingOnly). */
+  operationMode?: OperationMode;
+  /** 2.1 only: `limit` was absent on the wire, which the operationMode allows; written back without it. */
+  limitAbsent?: true;
 }
 export interface Schedule {
   id?: number;
@@ -41,6 +68,11 @@ export interface Profile {
   validTo?: string;
   transactionId?: string;
   schedules: Schedule[];
+  /**
+   * 2.1 only: why the composite model leaves this profile out (a 2.1-only purpose or kind, or an
+   * operationMode other than ChargingOnly). The harness WARNs instead of judging such composites.
+   */
+  outsideComposite?: string;
 }
 
 export const PURPOSES: readonly Purpose[] = [
@@ -49,8 +81,27 @@ export const PURPOSES: readonly Purpose[] = [
   'TxProfile',
   'ChargingStationExternalConstraints',
 ];
+/** Purposes 2.1 adds (2.1 ChargingProfilePurposeEnumType; a station lists those it supports in SupportedAdditionalPurposes). */
+export const PURPOSES_21_ONLY: readonly Purpose[] = ['PriorityCharging', 'LocalGeneration'];
 export const CHARGING_LIMIT_SOURCES: readonly ChargingLimitSource[] = ['CSO', 'EMS', 'Other', 'SO'];
 const KINDS: readonly ProfileKind[] = ['Absolute', 'Recurring', 'Relative'];
+const KINDS_21: readonly ProfileKind[] = [...KINDS, 'Dynamic'];
+export const OPERATION_MODES: readonly OperationMode[] = [
+  'Idle',
+  'ChargingOnly',
+  'CentralSetpoint',
+  'ExternalSetpoint',
+  'ExternalLimits',
+  'CentralFrequency',
+  'LocalFrequency',
+  'LocalLoadBalancing',
+];
+/**
+ * The operationModes under which `limit` may be absent: 2.1 ChargingSchedulePeriodType.limit, "Optional
+ * only when not required by the operationMode, as in CentralSetpoint, ExternalSetpoint, ExternalLimits,
+ * LocalFrequency, LocalLoadBalancing" (OCA 2.1 schema field description).
+ */
+export const LIMIT_OPTIONAL_MODES: readonly OperationMode[] = ['CentralSetpoint', 'ExternalSetpoint', 'ExternalLimits', 'LocalFrequency', 'LocalLoadBalancing'];
 const RECURRENCY: readonly RecurrencyKind[] = ['Daily', 'Weekly'];
 const UNITS: readonly RateUnit[] = ['A', 'W'];
 
@@ -67,7 +118,8 @@ export function normalisePurpose(version: ModelVersion, wire: unknown): Purpose 
     if (wire === 'ChargePointMaxProfile') return 'ChargingStationMaxProfile';
     return (PURPOSES_16 as readonly string[]).includes(wire) ? (wire as Purpose) : undefined;
   }
-  return (PURPOSES as readonly string[]).includes(wire) ? (wire as Purpose) : undefined;
+  const known = version === '2.1' ? [...PURPOSES, ...PURPOSES_21_ONLY] : PURPOSES;
+  return (known as readonly string[]).includes(wire) ? (wire as Purpose) : undefined;
 }
 
 /** Wire name of a normalised purpose for a version. */
@@ -140,15 +192,22 @@ function optDate(o: Obj, key: string, ptr: string): string | undefined {
   return v;
 }
 
-function readPeriods(v: unknown, ptr: string, withPhaseToUse: boolean): Period[] {
+function readPeriods(v: unknown, ptr: string, version: ModelVersion): Period[] {
   if (!Array.isArray(v)) throw new ProfileFormatError(ptr, 'expected an array');
   return v.map((item, i) => {
     const p = `${ptr}/${i}`;
     const o = obj(item, p);
-    const period: Period = { startPeriod: int(o, 'startPeriod', p), limit: num(o, 'limit', p) };
+    const period: Period = { startPeriod: int(o, 'startPeriod', p), limit: 0 };
+    if (version === '2.1' && o.operationMode !== undefined) period.operationMode = oneOf(o, 'operationMode', OPERATION_MODES, p);
+    // 2.1: limit optional only under the operationModes that do not need it (LIMIT_OPTIONAL_MODES).
+    if (o.limit === undefined && version === '2.1' && period.operationMode && LIMIT_OPTIONAL_MODES.includes(period.operationMode)) {
+      period.limitAbsent = true;
+    } else {
+      period.limit = num(o, 'limit', p);
+    }
     const numberPhases = optInt(o, 'numberPhases', p);
     if (numberPhases !== undefined) period.numberPhases = numberPhases;
-    if (withPhaseToUse) {
+    if (version !== '1.6') {
       const phaseToUse = optInt(o, 'phaseToUse', p);
       if (phaseToUse !== undefined) period.phaseToUse = phaseToUse;
     }
@@ -160,9 +219,9 @@ function readSchedule(v: unknown, ptr: string, version: ModelVersion): Schedule 
   const o = obj(v, ptr);
   const s: Schedule = {
     chargingRateUnit: oneOf(o, 'chargingRateUnit', UNITS, ptr),
-    periods: readPeriods(o.chargingSchedulePeriod, `${ptr}/chargingSchedulePeriod`, version !== '1.6'),
+    periods: readPeriods(o.chargingSchedulePeriod, `${ptr}/chargingSchedulePeriod`, version),
   };
-  // 2.0.1 ChargingScheduleType requires `id`; 1.6 has none.
+  // 2.0.1 and 2.1 ChargingScheduleType require `id`; 1.6 has none.
   if (version !== '1.6') s.id = int(o, 'id', ptr);
   const startSchedule = optDate(o, 'startSchedule', ptr);
   if (startSchedule !== undefined) s.startSchedule = startSchedule;
@@ -182,7 +241,7 @@ function readCommon(o: Obj, version: ModelVersion, id: number, schedules: Schedu
     id,
     stackLevel: int(o, 'stackLevel', ''),
     purpose,
-    kind: oneOf(o, 'chargingProfileKind', KINDS, ''),
+    kind: oneOf(o, 'chargingProfileKind', version === '2.1' ? KINDS_21 : KINDS, ''),
     schedules,
   };
   if (o.recurrencyKind !== undefined) profile.recurrencyKind = oneOf(o, 'recurrencyKind', RECURRENCY, '');
@@ -208,24 +267,53 @@ export function profileFrom16(csChargingProfiles: Record<string, unknown>): Prof
   return profile;
 }
 
-/** 2.0.1 `chargingProfile` (SetChargingProfileRequest, RequestStartTransactionRequest) → Profile. */
-export function profileFrom201(chargingProfile: Record<string, unknown>): Profile {
+/**
+ * 2.0.1 `chargingProfile` (SetChargingProfileRequest, RequestStartTransactionRequest) → Profile.
+ * With `version` '2.1' it reads a 2.1 profile (`profileFrom21`).
+ */
+export function profileFrom201(chargingProfile: Record<string, unknown>, version: '2.0.1' | '2.1' = '2.0.1'): Profile {
   const o = obj(chargingProfile, '');
   const list = o.chargingSchedule;
   if (!Array.isArray(list) || list.length === 0) {
-    throw new ProfileFormatError('/chargingSchedule', 'expected a non-empty array (2.0.1 chargingSchedule[1..3])');
+    throw new ProfileFormatError('/chargingSchedule', `expected a non-empty array (${version} chargingSchedule[1..3])`);
   }
   const profile = readCommon(
     o,
-    '2.0.1',
+    version,
     int(o, 'id', ''),
-    list.map((s, i) => readSchedule(s, `/chargingSchedule/${i}`, '2.0.1')),
+    list.map((s, i) => readSchedule(s, `/chargingSchedule/${i}`, version)),
   );
   if (o.transactionId !== undefined) {
     if (typeof o.transactionId !== 'string') throw new ProfileFormatError('/transactionId', 'expected a string');
     profile.transactionId = o.transactionId;
   }
+  if (version === '2.1') {
+    const why = outsideCompositeReason(profile);
+    if (why !== undefined) profile.outsideComposite = why;
+  }
   return profile;
+}
+
+/**
+ * 2.1 `chargingProfile` → Profile. What 2.1 shares with 2.0.1 is read the same way (ids, schedules,
+ * periods, transactionId). 2.1 differences (OCA 2.1 schemas, `schemas/ocpp2.1`): purposes
+ * PriorityCharging / LocalGeneration and kind Dynamic are known; `limit` may be absent under the
+ * operationModes of LIMIT_OPTIONAL_MODES; numbers have no one-decimal rule. The 2.1-only fields
+ * (setpoints, discharge limits, dynUpdate*, maxOfflineDuration, price schedules) stay in the raw wire
+ * object the store keeps; the profile is marked `outsideComposite` when they change what it means.
+ */
+export function profileFrom21(chargingProfile: Record<string, unknown>): Profile {
+  return profileFrom201(chargingProfile, '2.1');
+}
+
+/** Why a 2.1 profile is not (yet) part of the composite model; undefined for a 2.0.1-equivalent profile. */
+function outsideCompositeReason(p: Profile): string | undefined {
+  if (PURPOSES_21_ONLY.includes(p.purpose)) return `purpose ${p.purpose} is a 2.1-only purpose the composite model does not cover yet`;
+  if (p.kind === 'Dynamic') return 'chargingProfileKind Dynamic (2.1) is not covered by the composite model yet';
+  const modes = new Set(p.schedules.flatMap((s) => s.periods.map((x) => x.operationMode ?? 'ChargingOnly')));
+  modes.delete('ChargingOnly');
+  if (modes.size > 0) return `operationMode ${[...modes].join(', ')} (2.1) is not covered by the composite model yet; only ChargingOnly is`;
+  return undefined;
 }
 
 function scheduleToWire(s: Schedule, version: ModelVersion): Record<string, unknown> {
@@ -235,9 +323,11 @@ function scheduleToWire(s: Schedule, version: ModelVersion): Record<string, unkn
   if (s.duration !== undefined) w.duration = s.duration;
   w.chargingRateUnit = s.chargingRateUnit;
   w.chargingSchedulePeriod = s.periods.map((p) => {
-    const wp: Record<string, unknown> = { startPeriod: p.startPeriod, limit: p.limit };
+    const wp: Record<string, unknown> = { startPeriod: p.startPeriod };
+    if (!(version === '2.1' && p.limitAbsent)) wp.limit = p.limit;
     if (p.numberPhases !== undefined) wp.numberPhases = p.numberPhases;
     if (version !== '1.6' && p.phaseToUse !== undefined) wp.phaseToUse = p.phaseToUse;
+    if (version === '2.1' && p.operationMode !== undefined) wp.operationMode = p.operationMode;
     return wp;
   });
   if (s.minChargingRate !== undefined) w.minChargingRate = s.minChargingRate;
@@ -266,8 +356,11 @@ export function profileToWire16(p: Profile): Record<string, unknown> {
   return w;
 }
 
-/** Profile → 2.0.1 `chargingProfile` (schedule ids default to 1, 2, … when absent). */
-export function profileToWire201(p: Profile): Record<string, unknown> {
+/**
+ * Profile → 2.0.1 `chargingProfile` (schedule ids default to 1, 2, … when absent). With `version` '2.1'
+ * the 2.1 period fields the model keeps (operationMode, an absent limit) are written too.
+ */
+export function profileToWire201(p: Profile, version: '2.0.1' | '2.1' = '2.0.1'): Record<string, unknown> {
   const w: Record<string, unknown> = {
     id: p.id,
     stackLevel: p.stackLevel,
@@ -278,7 +371,7 @@ export function profileToWire201(p: Profile): Record<string, unknown> {
   if (p.validFrom !== undefined) w.validFrom = p.validFrom;
   if (p.validTo !== undefined) w.validTo = p.validTo;
   if (p.transactionId !== undefined) w.transactionId = p.transactionId;
-  w.chargingSchedule = p.schedules.map((s, i) => scheduleToWire({ ...s, id: s.id ?? i + 1 }, '2.0.1'));
+  w.chargingSchedule = p.schedules.map((s, i) => scheduleToWire({ ...s, id: s.id ?? i + 1 }, version));
   return w;
 }
 

@@ -35,7 +35,8 @@ export function selectProfiles(installed: readonly Installed[], req: SelectReque
   if (ids) {
     match = (i) => ids.includes(i.profile.id);
   } else {
-    const purpose = c.chargingProfilePurpose === undefined ? undefined : normalisePurpose('2.0.1', c.chargingProfilePurpose);
+    // The 2.1 purpose list is a superset of 2.0.1's; a 2.0.1 frame cannot carry the 2.1-only ones (schema enum).
+    const purpose = c.chargingProfilePurpose === undefined ? undefined : normalisePurpose('2.1', c.chargingProfilePurpose);
     const sources = c.chargingLimitSource && c.chargingLimitSource.length > 0 ? c.chargingLimitSource : undefined;
     match = (i) =>
       (c.stackLevel === undefined || i.profile.stackLevel === c.stackLevel) &&

@@ -1,5 +1,5 @@
 /** Model-wide types that are not wire-profile shapes (those live in profile.ts). */
-import type { ChargingLimitSource, Profile, RateUnit } from './profile';
+import type { ChargingLimitSource, OperationMode, Profile, Purpose, RateUnit } from './profile';
 
 /** One installed profile as the station holds it. */
 export interface Installed {
@@ -28,6 +28,12 @@ export interface DeviceLimits {
   nominalVoltage: number;
   /** 2.0.1 ACPhaseSwitchingSupported (K01.FR.20); absent = false. */
   acPhaseSwitchingSupported?: boolean;
+  /** 2.1 SupportedAdditionalPurposes (PriorityCharging, LocalGeneration); absent = none. */
+  additionalPurposes?: readonly Purpose[];
+  /** 2.1 SupportsFeature[DynamicProfiles]; absent = false. */
+  dynamicProfiles?: boolean;
+  /** 2.1 operationModes the station executes; absent = ChargingOnly only. */
+  operationModes?: readonly OperationMode[];
 }
 
 /** A running transaction. 1.6 integer transaction ids are carried as decimal strings. */
@@ -77,4 +83,7 @@ export type RejectionCheck =
   | 'NegativeStackLevel'
   | 'StackLevelAboveMax'
   | 'TooManyPeriods'
-  | 'CapacityExceeded';
+  | 'CapacityExceeded'
+  | 'PurposeNotSupported'
+  | 'KindNotSupported'
+  | 'OperationModeNotSupported';

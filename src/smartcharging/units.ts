@@ -36,6 +36,22 @@ export function round1(v: number): number {
   return Math.round(v * 10 + (v >= 0 ? 1e-9 : -1e-9)) / 10;
 }
 
+/**
+ * Round to `decimals` places (1: rules §8 for 1.6/2.0.1; 6: 2.1 Part 2 §2.1.4, "SHALL NOT have more than
+ * six decimal places"), with the same integer step as `round1`.
+ */
+export function roundTo(v: number, decimals: number): number {
+  if (decimals === 1) return round1(v);
+  const f = 10 ** decimals;
+  return Math.round(v * f + (v >= 0 ? 1e-9 : -1e-9)) / f;
+}
+
+/** At most `decimals` decimal places, robust to binary floating point. */
+export function atMostDecimals(v: number, decimals: number): boolean {
+  const x = v * 10 ** decimals;
+  return Math.abs(x - Math.round(x)) < 1e-9 * Math.max(1, Math.abs(x));
+}
+
 /** At most one decimal (rules §8), robust to binary floating point (8.1 * 10 = 80.99999999999999). */
 export function atMostOneDecimal(v: number): boolean {
   return Math.abs(v * 10 - Math.round(v * 10)) < 1e-6 * Math.max(1, Math.abs(v));

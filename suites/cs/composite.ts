@@ -4,10 +4,11 @@
  * negatives (unknown EVSE/connector, unsupported unit) and the response shape (SC-X-06).
  */
 import { defineCase, type CaseContext, type CaseDefinition } from '../../src/scenario';
+import { ALL_VERSIONS, V2X } from '../lib/version';
 import { SmartCharging, expectComposite, getComposite, type CompositeOutcome } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
 import { startTx } from '../lib/transactions';
-import { BOTH, expectRejected, scheduleOf, valid } from './rejections';
+import { expectRejected, scheduleOf, valid } from './rejections';
 
 type Payload = Record<string, unknown>;
 const REMOTE = { features: ['remoteStart'] };
@@ -214,7 +215,7 @@ export const compositeCases: CaseDefinition[] = [
     octtId: 'TC_K_39_CS/TC_K_40_CS/TC_K_41_CS',
     octt: ['TC_K_39_CS', 'TC_K_40_CS', 'TC_K_41_CS'],
     title: 'Composite: no profiles, stacking (worked example B), combining (worked example A)',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K08.FR.02', 'K08.FR.03', 'K08.FR.04', 'K08.FR.06'],
     needs: { ...REMOTE, maxStackLevel: 1, maxProfiles: 3, periodsPerSchedule: 5 },
@@ -233,7 +234,7 @@ export const compositeCases: CaseDefinition[] = [
     octtId: 'TC_K_42_CS/TC_K_47_CS',
     octt: ['TC_K_42_CS', 'TC_K_47_CS'],
     title: 'Composite negatives: unsupported unit, unknown EVSE',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K08.FR.05', 'K08.FR.07'],
     async run(t) {
@@ -249,7 +250,7 @@ export const compositeCases: CaseDefinition[] = [
     octtId: 'TC_K_21_CS/TC_K_22_CS/TC_K_23_CS',
     octt: ['TC_K_21_CS', 'TC_K_22_CS', 'TC_K_23_CS'],
     title: 'validFrom, validTo (evse 0 = sum over EVSEs), startSchedule in the future',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K01.FR.30', 'K01.FR.36', 'K01.FR.37', 'rules §5.1'],
     async run(t) {
@@ -274,7 +275,7 @@ export const compositeCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-15',
     title: 'Phases and units: W → A without numberPhases, lowest numberPhases, phaseToUse rejections',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K01.FR.19', 'K01.FR.20', 'K01.FR.48', 'K01.FR.49', 'K01.FR.50', 'errata 2025-01 §2.28'],
     // stackLevel 1 in (c)/(d): a lower limit would reject them for the wrong reason.
@@ -312,7 +313,7 @@ export const compositeCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-20',
     title: 'Composite without chargingRateUnit (observe)',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     tags: ['observe'],
     requirements: ['rules §5.6'],
@@ -328,7 +329,7 @@ export const compositeCases: CaseDefinition[] = [
     octtId: 'TC_K_19_CS',
     octt: ['TC_K_19_CS'],
     title: 'Recurring daily and weekly; Recurring without startSchedule rejected',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K01.FR.40'],
     needs: { maxStackLevel: 3, maxProfiles: 2 },
@@ -339,7 +340,7 @@ export const compositeCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-27',
     title: 'Relative TxDefault anchored at the transaction start',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['rules §5.2'],
     needs: REMOTE,
@@ -350,7 +351,7 @@ export const compositeCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-X-06',
     title: 'Composite response shape: units, EVSE 0 and N, without unit, Rejected',
-    ocpp: [...BOTH],
+    ocpp: [...ALL_VERSIONS],
     as: 'csms',
     requirements: ['rules §5.6', '1.6 errata 3.51', '1.6 errata 3.57'],
     async run(t) {
@@ -384,7 +385,7 @@ export const compositeCases: CaseDefinition[] = [
     defineCase({
       id,
       title: 'Absolute profile started an hour ago: the window cuts inside its schedule',
-      ocpp: [v],
+      ocpp: v === '1.6' ? [v] : [...V2X],
       as: 'csms',
       requirements: [v === '1.6' ? '1.6 §5.7' : 'rules §5.2 step 8', 'rules §5.2 step 2'],
       needs: { maxProfiles: 2, periodsPerSchedule: 3 },
@@ -400,7 +401,7 @@ export const compositeCases: CaseDefinition[] = [
     defineCase({
       id,
       title: 'Recurring Daily profile started days ago: the current occurrence began before the query',
-      ocpp: [v],
+      ocpp: v === '1.6' ? [v] : [...V2X],
       as: 'csms',
       requirements: [v === '1.6' ? '1.6 §5.7' : 'rules §5.2 step 8', 'rules §5.2 step 2'],
       needs: { maxProfiles: 2, periodsPerSchedule: 3 },
@@ -416,7 +417,7 @@ export const compositeCases: CaseDefinition[] = [
     defineCase({
       id,
       title: 'Relative TxProfile in a transaction that started well before the query',
-      ocpp: [v],
+      ocpp: v === '1.6' ? [v] : [...V2X],
       as: 'csms',
       requirements: [v === '1.6' ? '1.6 §5.7' : 'rules §5.2 step 8', 'rules §5.2 step 2'],
       needs: { ...REMOTE, maxProfiles: 2, periodsPerSchedule: 3 },

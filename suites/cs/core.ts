@@ -1,16 +1,16 @@
 import { defineCase, type CaseDefinition } from '../../src/scenario';
+import { ALL_VERSIONS, V2X } from '../lib/version';
 import { SmartCharging, expectComposite } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
 import { startTx } from '../lib/transactions';
 import { workedExampleB } from './composite';
 
-const BOTH = ['1.6', '2.0.1'] as const;
 
 export const coreCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-X-02',
     title: 'Decimal-safe validation: one-decimal limits accepted',
-    ocpp: [...BOTH],
+    ocpp: [...ALL_VERSIONS],
     as: 'csms',
     requirements: ['1.6 §7.14', 'rules §8'],
     tags: ['decimals'],
@@ -41,7 +41,7 @@ export const coreCases: CaseDefinition[] = [
     id: 'SC-201-01',
     octt: ['TC_K_01_CS', 'TC_K_03_CS', 'TC_K_10_CS', 'TC_K_60_CS'],
     title: 'Set + Get round trip per purpose: TxDefault evse 1 and 0, Max evse 0, TxProfile in a transaction',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K01.FR.01', 'K01.FR.07', 'K01.FR.14', 'K01.FR.15', 'K09.FR.01', 'K09.FR.02'],
     tags: ['roundtrip'],
@@ -73,7 +73,7 @@ export const coreCases: CaseDefinition[] = [
     octtId: 'TC_K_29_CS',
     octt: ['TC_K_29_CS', 'TC_K_30_CS', 'TC_K_31_CS'],
     title: 'Bulk install and GetChargingProfiles pagination with tbc',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K09.FR.01', 'rules §6.2', 'K01.FR.01'],
     tags: ['pagination'],

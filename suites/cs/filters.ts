@@ -5,6 +5,7 @@
  * remaining set is read back (2.0.1 GetChargingProfiles; 1.6 composites and Clear(id) probes).
  */
 import { defineCase, type CaseDefinition } from '../../src/scenario';
+import { V2X } from '../lib/version';
 import { SmartCharging, expectComposite, type ProfileSpec } from '../lib/smartcharging';
 import { ReportReader } from '../lib/reports';
 import { startTransaction201 } from '../lib/transactions';
@@ -69,7 +70,7 @@ export const filterCases: CaseDefinition[] = [
     octtId: 'TC_K_29–36_CS',
     octt: ['TC_K_29_CS', 'TC_K_30_CS', 'TC_K_31_CS', 'TC_K_32_CS', 'TC_K_33_CS', 'TC_K_34_CS', 'TC_K_35_CS', 'TC_K_36_CS'],
     title: 'GetChargingProfiles criteria matrix: evseId × purpose, stackLevel, source, ids and their AND',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K09.FR.01', 'K09.FR.02', 'K09.FR.04', 'K09.FR.05', 'K09.FR.06', 'rules §6.1', 'rules §6.2'],
     tags: ['filters', 'pagination'],
@@ -117,7 +118,7 @@ export const filterCases: CaseDefinition[] = [
     octtId: 'TC_K_05/06/07/08/24_CS',
     octt: ['TC_K_05_CS', 'TC_K_06_CS', 'TC_K_07_CS', 'TC_K_08_CS', 'TC_K_24_CS'],
     title: 'Clear matrix: by id, by criteria across EVSEs, 0-valued criteria, unknown, ExternalConstraints, empty station, id + criteria',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K10.FR.01', 'K10.FR.03', 'K10.FR.04', 'K10.FR.06 (as cited by libocpp)', 'rules §7.2', 'rules §7.3'],
     tags: ['filters', 'clear'],
@@ -200,7 +201,7 @@ export const filterCases: CaseDefinition[] = [
     octtId: 'TC_K_06_CS',
     octt: ['TC_K_06_CS'],
     title: 'Clear matrix: each criterion alone and ANDed, reinstalled and read back per request',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K10.FR.01', 'K10.FR.03', 'K10.FR.04', 'rules §7.2', 'rules §7.3'],
     tags: ['filters', 'clear'],

@@ -4,6 +4,7 @@
  * stack levels, every install answered and validated; one more is rejected; replacement at capacity works.
  */
 import { defineCase, type CaseContext, type CaseDefinition } from '../../src/scenario';
+import { V2X } from '../lib/version';
 import { SmartCharging, expectComposite, getComposite, type ProfileSpec, type Purpose } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
 import { startTx } from '../lib/transactions';
@@ -144,7 +145,7 @@ export const installCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-25',
     title: 'Capacity: install Entries[ChargingProfiles] profiles, one more rejected, replacement at capacity',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['SmartChargingCtrlr.Entries[ChargingProfiles]', 'K01.FR.05', 'K09.FR.01', 'rules §4.1'],
     tags: ['capacity'],
@@ -157,7 +158,7 @@ export const installCases: CaseDefinition[] = [
     id: 'SC-201-05',
     octt: ['TC_K_04_CS'],
     title: 'Replace by id across EVSE and purpose: one profile with that id, the latest one',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K01.FR.05', 'K09.FR.02'],
     tags: ['replace'],

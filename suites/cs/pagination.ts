@@ -3,6 +3,7 @@
  * collector these cases use is suites/lib/reports.ts.
  */
 import { defineCase, type CaseContext, type CaseDefinition } from '../../src/scenario';
+import { V2X } from '../lib/version';
 import { SmartCharging } from '../lib/smartcharging';
 import { ReportReader, type QueryOutcome } from '../lib/reports';
 import { startTransaction201 } from '../lib/transactions';
@@ -19,7 +20,7 @@ export const paginationCases: CaseDefinition[] = [
     octtId: 'TC_K_29_CS',
     octt: ['TC_K_29_CS'],
     title: 'Pagination: every (evseId, source) group, split groups, transaction profile, one terminal frame',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K09.FR.01', 'K09.FR.02', 'K09.FR.04/.05/.06', 'rules §6.2'],
     tags: ['pagination'],
@@ -74,7 +75,7 @@ export const paginationCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-X-07',
     title: 'Sequential ReportChargingProfiles under a slow CSMS',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['Part 4 §4.1.1', 'K09.FR.01', 'rules §1.2', 'rules §6.2'],
     tags: ['pagination', 'framing'],

@@ -7,6 +7,7 @@
  * that refuses the Reset or does not come back ends ERROR (precondition), never FAIL.
  */
 import { defineCase, type CaseContext, type CaseDefinition } from '../../src/scenario';
+import { V2X } from '../lib/version';
 import type { DeviceCapabilities } from '../../src/runner/config';
 import { noStationActionHint } from '../../src/runner/stationActions';
 import { SmartCharging, expectComposite } from '../lib/smartcharging';
@@ -71,7 +72,7 @@ export const rebootCases: CaseDefinition[] = [
     octtId: 'TC_K_13_CS',
     octt: ['TC_K_13_CS'],
     title: 'Persistence across reboot: profiles reported and composite identical after Reset (or reboot action)',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K01.FR.27'],
     tags: ['reboot'],

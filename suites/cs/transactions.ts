@@ -4,6 +4,7 @@
  * lifetime after the transaction ends. Transactions are started with RemoteStart/RequestStart.
  */
 import { defineCase, type CaseDefinition } from '../../src/scenario';
+import { V2X } from '../lib/version';
 import { SmartCharging, expectComposite } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
 import { ID_TAG, startTx, stopTx, unknownTransactionId } from '../lib/transactions';
@@ -151,7 +152,7 @@ export const transactionCases: CaseDefinition[] = [
     octtId: 'TC_K_02_CS',
     octt: ['TC_K_02_CS', 'TC_K_11_CS', 'TC_K_16_CS'],
     title: 'TxProfile rejections: no transaction, evse 0, unknown transactionId, no transactionId',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K01.FR.03', 'K01.FR.04', 'K01.FR.09', 'K01.FR.16', 'K01.FR.33'],
     needs: REMOTE,
@@ -172,7 +173,7 @@ export const transactionCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-16',
     title: 'TxProfile lifetime: gone after the transaction ends',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     // Persistence over a reboot (K01.FR.27, TC_K_13_CS) is not checked yet: no reboot step exists.
     requirements: ['K02.FR.05'],
@@ -191,7 +192,7 @@ export const transactionCases: CaseDefinition[] = [
     octtId: 'TC_K_37_CS',
     octt: ['TC_K_37_CS'],
     title: 'RequestStartTransaction with a TxProfile: bound to the new transaction, replaceable by id',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K05.FR.03', 'E01.FR.02', 'F01.FR.10', 'F01.FR.13', 'K01.FR.05'],
     needs: REMOTE,
@@ -210,7 +211,7 @@ export const transactionCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-19',
     title: 'RequestStartTransaction with a TxDefaultProfile',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K05.FR.02'],
     needs: REMOTE,
@@ -231,7 +232,7 @@ export const transactionCases: CaseDefinition[] = [
     octtId: 'TC_K_28_CS',
     octt: ['TC_K_28_CS'],
     title: 'TxDefault set during an ongoing transaction applies at once',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K01.FR.32'],
     needs: REMOTE,
@@ -245,7 +246,7 @@ export const transactionCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-201-28',
     title: 'RequestStartTransaction with a TxProfile that already carries a transactionId',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K05.FR.03', 'K01.FR.03'],
     needs: REMOTE,
@@ -272,7 +273,7 @@ export const transactionCases: CaseDefinition[] = [
     id: 'SC-201-11',
     octt: ['TC_K_09_CS'],
     title: 'Clear TxDefault during a transaction: the composite leaves 6 A for the model (Max)',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'csms',
     requirements: ['K10.FR.07', 'K01.FR.32', 'K10.FR.03'],
     needs: { ...REMOTE, maxProfiles: 2 },

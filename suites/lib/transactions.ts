@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { model, type CaseContext } from '../../src/scenario';
 import type { SmartCharging } from './smartcharging';
 import { PLUG_IN_HINT, plugInIfConfigured } from './stationActions';
+import { readProfile } from './version';
 
 type Payload = Record<string, unknown>;
 export const ID_TAG = 'SCTEST0001';
@@ -103,7 +104,7 @@ async function sendStart(sc: SmartCharging, evseId: number, profile?: Payload, o
     : await t.call<Payload>('RequestStartTransaction', { evseId, remoteStartId: req.remoteStartId, idToken: { idToken: ID_TAG, type: 'Central' }, ...(profile ? { chargingProfile: profile } : {}) }, opts);
   const status = res.status as string;
   if (status === 'Accepted' && profile) {
-    const parsed = sc.v16 ? model.profileFrom16(profile) : model.profileFrom201(profile);
+    const parsed = readProfile(sc.t, profile);
     const m = sc.mirror.installRemoteStart(evseId, parsed, profile);
     if (m.status !== 'Accepted') sc.mirror.forceInstall(evseId, parsed, profile);
   }
