@@ -67,6 +67,7 @@ export function buildResultsJson(run: RunResult): string {
       as: run.as,
       interrupted: run.interrupted,
       capabilities: run.capabilities ?? null,
+      timing: run.timing ?? null,
     },
     device: run.device.endpoint === undefined ? run.device : { ...run.device, endpoint: redactUrl(run.device.endpoint) },
     cases: run.cases.map(caseJson),

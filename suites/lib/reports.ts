@@ -175,6 +175,8 @@ export class ReportReader {
       return out;
     }
 
+    // An owed frame, not a quiet period: the wait ends when the frame arrives, so only a device that never
+    // sends it pays the whole upper bound (timing.graceMs).
     const grace = t.config.timing.graceMs;
     // Per-frame defects are reported once per request, naming every frame that has them.
     const perFrame = new Map<string, { message: string; rule: string; pointer?: string; expected?: unknown; actual?: unknown; seqs: number[] }>();
@@ -315,9 +317,12 @@ export class ReportReader {
     return this.query({ chargingProfile: { chargingLimitSource: ['CSO'] }, label, rule, readBack: true });
   }
 
-  /** One grace period for the whole case: nothing may follow a terminal frame or a NoProfiles answer. */
+  /**
+   * One quiet period for the whole case (issue #14: one settle window for all its requests): nothing may
+   * follow a terminal frame or a NoProfiles answer. Its length follows the device's measured latency.
+   */
   async settle(): Promise<void> {
-    await this.t.quietFor('ReportChargingProfiles', this.t.config.timing.graceMs);
+    await this.t.quietFor('ReportChargingProfiles', this.t.quietMs());
     // Let a burst that started within the grace period land before it is attributed.
     await new Promise((r) => setTimeout(r, 50));
     this.sweep();
