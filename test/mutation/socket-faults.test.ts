@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { mergeConfig, type PartialConfig } from '../../src/runner/config';
-import { runConformance, type RunOutput } from '../../src/runner/runner';
-import { loadSuites } from '../../src/runner/loader';
+import type { RunOutput } from '../../src/runner/runner';
 import { ReferenceStation } from '../../src/reference';
+import { runWithStationOverSocket } from '../helpers/listen';
 import { TARGETS } from './targets';
 
 /**
@@ -13,9 +12,8 @@ import { TARGETS } from './targets';
  */
 const REPORT_CASES = 'SC-X-02|SC-201-07|SC-201-23|SC-X-07|SC-201-08';
 
-async function overSocket(partial: PartialConfig & { faults?: string[]; quirks?: string[] }): Promise<RunOutput> {
+function overSocket(partial: PartialConfig & { faults?: string[]; quirks?: string[] }): Promise<RunOutput> {
   const { faults = [], quirks = [], ...rest } = partial;
-  let station: ReferenceStation | undefined;
   const config = mergeConfig(
     {
       ocpp: '2.0.1',
@@ -27,22 +25,7 @@ async function overSocket(partial: PartialConfig & { faults?: string[]; quirks?:
     },
     rest,
   );
-  try {
-    return await runConformance({
-      config,
-      suites: loadSuites(['smartcharging']),
-      reporter: { onRunEnd: () => undefined },
-      fixturesDir: join(__dirname, '..', '..', 'fixtures'),
-      notice: (line) => {
-        const m = /waiting for a Charging Station on (ws:\/\/\S+)\/<identity>/.exec(line);
-        if (!m) return;
-        station = new ReferenceStation({ version: '2.0.1', url: m[1]!, identity: 'CS-SOCKET-1', callTimeoutMs: 10_000, faults, quirks });
-        void station.start().catch(() => undefined);
-      },
-    });
-  } finally {
-    await station?.stop();
-  }
+  return runWithStationOverSocket(config, (url) => new ReferenceStation({ version: '2.0.1', url, identity: 'CS-SOCKET-1', callTimeoutMs: 10_000, faults, quirks }));
 }
 
 const failed = (o: RunOutput) => o.result.cases.filter((c) => c.verdict === 'failed').map((c) => c.id);
