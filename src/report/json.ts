@@ -67,7 +67,8 @@ export function buildResultsJson(run: RunResult): string {
       as: run.as,
       interrupted: run.interrupted,
       capabilities: run.capabilities ?? null,
-      timing: run.timing ?? null,
+      // Quiet periods used (issue #14); absent from runs that did not record them.
+      ...(run.timing ? { timing: run.timing } : {}),
     },
     device: run.device.endpoint === undefined ? run.device : { ...run.device, endpoint: redactUrl(run.device.endpoint) },
     cases: run.cases.map(caseJson),
