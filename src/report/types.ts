@@ -122,6 +122,9 @@ export interface QuietTiming {
   /** Worst response latency and report-stream gap observed (ms; null before any sample). */
   worstLatencyMs: number | null;
   worstStreamGapMs: number | null;
+  /** Worst of the last `window` samples: what the quiet period follows now. */
+  recentWorstMs: number | null;
+  window: number;
   samples: number;
 }
 

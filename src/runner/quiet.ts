@@ -14,9 +14,13 @@ import type { Trace } from '../transport';
  *   stream, or our answer to the previous report) to the report.
  *
  * quiet = clamp(K × worst + C, lowerMs, upperMs); upperMs (timing.graceMs) before any measurement.
- * The WORST sample, not the average: a device whose latency grows mid-run raises the bound at once,
- * and a late extra frame sent within what the device's own slowest answer implies is still caught.
+ * The WORST of the last WINDOW samples, not the average: a device whose latency grows mid-run raises the
+ * bound at once, and a late extra frame sent within what the device's recent slowest answer implies is
+ * still caught. The window lets a one-off spike (the first use of an action, where both ends compile
+ * schemas and JIT; a scheduler stall on a loaded machine) age out instead of holding every later quiet
+ * period at the ceiling; a device that stays slow keeps producing slow samples and keeps the bound up.
  */
+export const QUIET_WINDOW = 32;
 export const QUIET_K = 4;
 /** Scheduling slack on top of K × latency: timers and event-loop turns on a loaded 2-core machine. */
 export const QUIET_C_MS = 100;
@@ -43,6 +47,8 @@ export class QuietPeriod {
   private prev: TraceFrame | undefined;
   private worstLatency: number | undefined;
   private worstGap: number | undefined;
+  /** The last QUIET_WINDOW samples (both kinds), oldest first. */
+  private readonly recent: number[] = [];
   private samples = 0;
   private min: number | undefined;
   private max: number | undefined;
@@ -93,14 +99,16 @@ export class QuietPeriod {
   private sample(kind: 'latency' | 'gap', ms: number): void {
     if (!(ms >= 0)) return;
     this.samples++;
+    this.recent.push(ms);
+    if (this.recent.length > QUIET_WINDOW) this.recent.shift();
     if (kind === 'latency') this.worstLatency = Math.max(this.worstLatency ?? 0, ms);
     else this.worstGap = Math.max(this.worstGap ?? 0, ms);
   }
 
   /** The quiet period now, without recording a use. */
   peek(): number {
-    if (this.worstLatency === undefined && this.worstGap === undefined) return this.upperMs;
-    const worst = Math.max(this.worstLatency ?? 0, this.worstGap ?? 0);
+    if (this.recent.length === 0) return this.upperMs;
+    const worst = Math.max(...this.recent);
     return Math.round(Math.min(this.upperMs, Math.max(this.lowerMs, QUIET_K * worst + QUIET_C_MS)));
   }
 
@@ -126,6 +134,8 @@ export class QuietPeriod {
       constantMs: QUIET_C_MS,
       worstLatencyMs: r(this.worstLatency),
       worstStreamGapMs: r(this.worstGap),
+      recentWorstMs: r(this.recent.length ? Math.max(...this.recent) : undefined),
+      window: QUIET_WINDOW,
       samples: this.samples,
     };
   }
@@ -136,7 +146,7 @@ export class QuietPeriod {
     const basis =
       s.samples === 0
         ? 'no answer measured yet: the upper bound'
-        : `worst latency ${s.worstLatencyMs ?? '–'} ms, worst report gap ${s.worstStreamGapMs ?? '–'} ms, ×${QUIET_K} + ${QUIET_C_MS} ms`;
+        : `worst of the last ${QUIET_WINDOW} latencies ${s.recentWorstMs} ms (run: answers ${s.worstLatencyMs ?? '–'} ms, report gaps ${s.worstStreamGapMs ?? '–'} ms), ×${QUIET_K} + ${QUIET_C_MS} ms`;
     return `quiet periods follow the device: ${ms} ms now (${basis}; bounds ${this.lowerMs}–${this.upperMs} ms, --grace sets the upper)`;
   }
 }
