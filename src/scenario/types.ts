@@ -63,6 +63,11 @@ export interface SuiteDefinition {
   cases: CaseDefinition[];
   /** Runs before every case of the suite, e.g. clear profiles and verify the clean slate. */
   beforeEach?: (t: CaseContext) => Promise<void>;
+  /**
+   * Runs after the body of every case that did not throw, in the case (its findings are the case's): e.g.
+   * one quiet period for all the reads of the case (issue #14).
+   */
+  afterEach?: (t: CaseContext) => Promise<void>;
 }
 
 export interface ReceivedCall {
