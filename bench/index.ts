@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: harness overhead measured against the physical baseline (issue #8). Not part of
- * `npm test`. Each part is bounded to about a minute on a 2-core machine; every figure is the median of
- * several runs with min and max. Prints a table and writes reports/bench.json.
+ * `npm run bench`: harness overhead measured against the physical baseline (issues #8, #14). Not part of
+ * `npm test`. Each part is bounded to about a minute on a 2-core machine (the suites part, one run at a
+ * time, about four); every figure is the median of several runs with min and max. Prints a table and
+ * writes reports/bench.json.
  *
  *   node dist/bench/index.js [--only validation,roundtrip,suite,startup] [--quick] [--out FILE]
  */
