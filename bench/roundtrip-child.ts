@@ -9,17 +9,23 @@
  *   direction) replayed through two bare `ws` sockets in lockstep, with no parsing and no validation.
  * - mode 'json': the same replay, but each frame is JSON.stringify'd from an object when sent and
  *   JSON.parse'd when received: the least any OCPP-J peer does, without validation or bookkeeping.
+ * - mode 'fair' (issue #14): ONE harness endpoint — the harness transport (CsmsServer + RpcSession: schema
+ *   validation both ways, trace, correlation) sending the same SetChargingProfile / GetChargingProfiles
+ *   CALLs — against a bare replay peer as the device (plain ws + JSON.parse of each frame, precomputed
+ *   answers from the captured frames, only the messageId filled in). Compared with 'bare', it is the
+ *   harness's own cost, not two harnesses' cost.
  */
 import fs from 'node:fs';
 import { WebSocketServer, WebSocket } from 'ws';
 import { ReferenceCsms, ReferenceStation } from '../src/reference';
+import { CsmsServer } from '../src/transport';
 import type { Payload } from '../src/ocppj/messages';
 import type { CallHandler, RpcSession } from '../src/transport/session';
 import { profile201 } from './frames';
 import { now } from './stats';
 
 export interface RoundTripJob {
-  mode: 'harness' | 'bare' | 'json';
+  mode: 'harness' | 'bare' | 'json' | 'fair';
   profiles: number;
   pageSize: number;
   warmupProfiles: number;
@@ -28,7 +34,7 @@ export interface RoundTripJob {
 }
 
 export interface RoundTripRun {
-  mode: 'harness' | 'bare' | 'json';
+  mode: 'harness' | 'bare' | 'json' | 'fair';
   /** Wall time of the measured run. */
   ms: number;
   /** CPU time (user + system) of the process during the measured run: less sensitive to a busy machine. */
@@ -249,9 +255,81 @@ async function bareRun(job: RoundTripJob): Promise<RoundTripRun> {
   };
 }
 
+/**
+ * The device side of mode 'fair': answers from the captured frames. A CALLRESULT of the script is sent with
+ * the messageId of the CALL just received (precomputed text after the id); the station's own CALLs
+ * (ReportChargingProfiles) are sent as captured, each after the harness answered the previous one.
+ */
+async function replayPeer(url: string, script: readonly ScriptFrame[]): Promise<{ done: Promise<void>; close: () => void }> {
+  const tails = script.map((f) => (f.dir === 'in' && f.raw.startsWith('[3,') ? f.raw.slice(f.raw.indexOf('"', 4) + 1) : undefined));
+  const ws = new WebSocket(`${url}/${IDENTITY}`, ['ocpp2.0.1'], { maxPayload: 10 * MiB });
+  await new Promise<void>((r, j) => {
+    ws.once('open', () => r());
+    ws.once('error', j);
+  });
+  let pos = 0;
+  let lastId = '';
+  const done = new Promise<void>((resolve) => {
+    ws.on('message', (data: Buffer) => {
+      const m = JSON.parse(data.toString('utf8')) as unknown[];
+      if (m[0] === 2) lastId = m[1] as string;
+      pos++;
+      while (pos < script.length && script[pos]!.dir === 'in') {
+        const tail = tails[pos];
+        ws.send(tail === undefined ? script[pos]!.raw : `[3,"${lastId}"${tail}`);
+        pos++;
+      }
+      if (pos >= script.length) resolve();
+    });
+  });
+  return { done, close: () => ws.close() };
+}
+
+async function fairRun(job: RoundTripJob): Promise<RoundTripRun> {
+  const script = JSON.parse(fs.readFileSync(job.script, 'utf8')) as ScriptFrame[];
+  const server = new CsmsServer({ versions: ['2.0.1'], maxPayload: 10 * MiB, callTimeoutMs: 60_000 });
+  await server.listen();
+  const payloads = installPayloads(1, job.profiles);
+  const once = async () => {
+    const sessionP = new Promise<RpcSession>((r) => server.once('session', (s: RpcSession) => r(s)));
+    const peer = await replayPeer(server.url, script);
+    const session = await sessionP;
+    session.handle('ReportChargingProfiles', () => ({}));
+    if (global.gc) global.gc();
+    const mem = rssSampler();
+    const c0 = process.cpuUsage();
+    const t0 = now();
+    for (const p of payloads) {
+      const r = await session.call<{ status: string }>('SetChargingProfile', p);
+      if (r.status !== 'Accepted') throw new Error(`SetChargingProfile: ${JSON.stringify(r)}`);
+    }
+    const g = await session.call<{ status: string }>('GetChargingProfiles', { requestId: 1, chargingProfile: { chargingLimitSource: ['CSO'] } });
+    if (g.status !== 'Accepted') throw new Error(`GetChargingProfiles: ${JSON.stringify(g)}`);
+    await peer.done;
+    const ms = now() - t0;
+    const cpu = process.cpuUsage(c0);
+    const peakRssMiB = mem.stop();
+    if (session.trace.lastSeq < script.length) throw new Error(`fair run: ${session.trace.lastSeq} frames traced, ${script.length} expected`);
+    peer.close();
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMiB };
+  };
+  await once(); // warm-up: schema compilation, JIT
+  const m = await once();
+  await server.close();
+  return {
+    mode: 'fair',
+    ...m,
+    frames: script.length,
+    bytes: script.reduce((n, f) => n + Buffer.byteLength(f.raw), 0),
+    reportFrames: script.filter((f) => f.dir === 'in' && f.raw.includes('"ReportChargingProfiles"')).length,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    heapUsedMiB: process.memoryUsage().heapUsed / MiB,
+  };
+}
+
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as RoundTripJob;
-  const run = job.mode === 'harness' ? await harnessRun(job) : await bareRun(job);
+  const run = job.mode === 'harness' ? await harnessRun(job) : job.mode === 'fair' ? await fairRun(job) : await bareRun(job);
   process.stdout.write(JSON.stringify(run) + '\n');
 }
 

@@ -29,6 +29,11 @@ export interface RoundTripResult {
   stationModel: Figure;
   /** (harness − station model) ÷ bare: the cost of the two harness endpoints alone. */
   ratioWithoutModel: Figure;
+  /** Issue #14, fair figure: one harness endpoint against a bare replay device ÷ two bare ws peers. */
+  fair: Figure;
+  fairRatio: Figure;
+  fairCpu: Figure;
+  fairCpuRatio: Figure;
   memory: { harnessPeakRss: Figure; harnessMaxRss: Figure; barePeakRss: Figure; harnessHeapUsed: Figure };
 }
 
@@ -53,13 +58,15 @@ export async function benchRoundTrips(opts: { samples: number; profiles: number;
   const h: RoundTripRun[] = [];
   const b: RoundTripRun[] = [];
   const j: RoundTripRun[] = [];
+  const fr: RoundTripRun[] = [];
   try {
     for (let i = 0; i < opts.samples; i++) {
       // Every harness run captures its frames; the bare run that follows replays exactly those.
       h.push(await runChild({ ...base, mode: 'harness' }));
       b.push(await runChild({ ...base, mode: 'bare' }));
       j.push(await runChild({ ...base, mode: 'json' }));
-      opts.log(`round trips ${i + 1}/${opts.samples}: harness ${h[i]!.ms.toFixed(0)} ms (station model ${h[i]!.stationModelMs!.toFixed(0)} ms), bare ws ${b[i]!.ms.toFixed(0)} ms, ws + JSON ${j[i]!.ms.toFixed(0)} ms`);
+      fr.push(await runChild({ ...base, mode: 'fair' }));
+      opts.log(`round trips ${i + 1}/${opts.samples}: harness ${h[i]!.ms.toFixed(0)} ms (station model ${h[i]!.stationModelMs!.toFixed(0)} ms), bare ws ${b[i]!.ms.toFixed(0)} ms, ws + JSON ${j[i]!.ms.toFixed(0)} ms, harness vs replay peer ${fr[i]!.ms.toFixed(0)} ms`);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -69,6 +76,8 @@ export async function benchRoundTrips(opts: { samples: number; profiles: number;
   const json = figure(j.map((r) => r.ms), 'ms');
   const harnessCpu = figure(h.map((r) => r.cpuMs), 'ms');
   const bareCpu = figure(b.map((r) => r.cpuMs), 'ms');
+  const fair = figure(fr.map((r) => r.ms), 'ms');
+  const fairCpu = figure(fr.map((r) => r.cpuMs), 'ms');
   const stationModel = figure(h.map((r) => r.stationModelMs ?? 0), 'ms');
   const withoutModel = figure(h.map((r) => r.ms - (r.stationModelMs ?? 0)), 'ms');
   return {
@@ -87,6 +96,10 @@ export async function benchRoundTrips(opts: { samples: number; profiles: number;
     cpuRatio: ratio(harnessCpu, bareCpu),
     stationModel,
     ratioWithoutModel: ratio(withoutModel, bare),
+    fair,
+    fairRatio: ratio(fair, bare),
+    fairCpu,
+    fairCpuRatio: ratio(fairCpu, bareCpu),
     memory: {
       harnessPeakRss: figure(h.map((r) => r.peakRssMiB), 'MiB'),
       harnessMaxRss: figure(h.map((r) => r.maxRssMiB), 'MiB'),

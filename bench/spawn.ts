@@ -1,5 +1,5 @@
 /** Spawning the CLI (and plain node) for wall-time measurements. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { now } from './stats';
@@ -18,7 +18,10 @@ export interface SpawnResult {
 export const CLI = (): string => path.join(projectRoot(), 'bin', 'ocpp-conformance.js');
 
 /** Run `node ...args` in the project root; wall time from spawn to exit. */
-export function timeNode(args: string[], opts: { rusageFile?: string; timeoutMs?: number } = {}): Promise<SpawnResult> {
+export function timeNode(
+  args: string[],
+  opts: { rusageFile?: string; timeoutMs?: number; onStderr?: (all: string) => void; onSpawn?: (child: ChildProcess) => void } = {},
+): Promise<SpawnResult> {
   const nodeArgs = opts.rusageFile ? ['-r', path.join(__dirname, 'rusage-preload.js'), ...args] : args;
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...(opts.rusageFile ? { OCPP_BENCH_RUSAGE: opts.rusageFile } : {}) };
   delete env.NODE_OPTIONS;
@@ -28,7 +31,11 @@ export function timeNode(args: string[], opts: { rusageFile?: string; timeoutMs?
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    opts.onSpawn?.(child);
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      opts.onStderr?.(stderr);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code) => {

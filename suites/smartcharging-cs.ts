@@ -4,6 +4,7 @@
  */
 import { defineSuite } from '../src/scenario';
 import { cleanSlate } from './lib/cleanSlate';
+import { settleReports } from './lib/reports';
 import { coreCases } from './cs/core';
 import { paginationCases } from './cs/pagination';
 import { filterCases } from './cs/filters';
@@ -17,5 +18,7 @@ export default defineSuite({
   name: 'smartcharging-cs',
   block: 'SmartCharging',
   beforeEach: cleanSlate,
+  // One quiet period after the case's last GetChargingProfiles read, not one per read (issue #14).
+  afterEach: settleReports,
   cases: [...coreCases, ...paginationCases, ...filterCases, ...installCases, ...compositeCases, ...rejectionCases, ...transactionCases, ...rebootCases],
 });

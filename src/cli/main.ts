@@ -23,6 +23,8 @@ const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').ma
 class UsageError extends Error {}
 
 interface RunFlags {
+  grace?: string;
+  connectTimeout?: string;
   config?: string;
   ocpp?: string;
   as?: string;
@@ -74,6 +76,8 @@ export function buildProgram(io: { out: NodeJS.WritableStream; err: NodeJS.Writa
     .option('--reporter <list>', 'reporters: console,junit,json,html,github', collect)
     .option('--out <dir>', 'report directory (default reports/)')
     .option('--timeout <ms>', 'per-case timeout in ms')
+    .option('--grace <ms>', 'upper bound of the quiet periods ("nothing more arrives"), in ms (timing.graceMs)')
+    .option('--connect-timeout <ms>', 'how long to wait for the device connection, in ms (timing.connectTimeoutMs)')
     .option('--bail', 'stop after the first failed or errored case')
     .option('--include-slow', 'also run slow cases and steps (those waiting for the peer\'s own call timeout)')
     .option('--fail-on-skip', 'CI gate: exit 2 when any selected case is skipped (same as --max-skipped 0)')
@@ -106,11 +110,14 @@ function flagsToConfig(flags: RunFlags): PartialConfig {
   if (flags.grep) p.grep = flags.grep;
   if (flags.reporter?.length) p.reporters = flags.reporter as RunConfig['reporters'];
   if (flags.out) p.out = flags.out;
-  if (flags.timeout) {
-    const ms = Number(flags.timeout);
-    if (!Number.isInteger(ms) || ms <= 0) throw new UsageError(`--timeout ${flags.timeout}: expected a positive integer (ms)`);
-    p.timing = { caseTimeoutMs: ms };
-  }
+  const ms = (flag: string, v: string, min: number) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} ${v}: expected a ${min === 0 ? 'non-negative' : 'positive'} integer (ms)`);
+    return n;
+  };
+  if (flags.timeout) p.timing = { ...p.timing, caseTimeoutMs: ms('--timeout', flags.timeout, 1) };
+  if (flags.grace !== undefined) p.timing = { ...p.timing, graceMs: ms('--grace', flags.grace, 0) };
+  if (flags.connectTimeout !== undefined) p.timing = { ...p.timing, connectTimeoutMs: ms('--connect-timeout', flags.connectTimeout, 1) };
   if (flags.bail) p.bail = true;
   if (flags.includeSlow) p.includeSlow = true;
   if (flags.maxSkipped !== undefined) {

@@ -18,6 +18,7 @@ export const STATION_FAULTS = {
   'get-profiles-not-implemented': 'GetChargingProfiles is answered with CALLERROR NotImplemented although SmartCharging is advertised (K09.FR.02)',
   'reports-never-sent': 'GetChargingProfiles is always answered Accepted and no ReportChargingProfiles ever follows (K09.FR.01, K09.FR.02)',
   'report-stream-stops': 'GetChargingProfiles is always answered Accepted; one ReportChargingProfiles with tbc=true follows, then nothing (K09.FR.01)',
+  'late-extra-report': 'an extra ReportChargingProfiles follows the terminal frame 80 ms after its answer (rules §6.2; caught within the quiet period however fast the station, issue #14)',
   // rejections
   'accept-txprofile-without-transaction': 'a TxProfile without a running transaction is accepted (K01.FR.09, 1.6 §3.13.1)',
   'accept-max-on-evse': 'a station-max profile on an EVSE/connector > 0 is accepted (1.6 §3.13.1, K01 placement)',
@@ -73,6 +74,9 @@ export const STATION_QUIRKS = {
   'large-transaction-ids': '1.6: the harness as CSMS assigns transactionIds from 2^31−201 up to the schema integer limit; 2.0.1: ids are decimal strings near 2^31−1',
   'finishing-after-stop': 'the connector stays Finishing (2.0.1 Occupied) for 2.5 s after a transaction and rejects remote starts meanwhile',
   'own-transactions': 'every other remote start: the station starts a transaction of its own on that connector (idTag OWNTAG0001) just before the requested one, and ends it locally just after',
+  // timing (issue #14)
+  'short-message-timeout':
+    '2.0.1: reports OCPPCommCtrlr.MessageTimeout = 2 s and gives up on a ReportChargingProfiles not answered within 2 s (the rest of the report is not sent): SC-X-07 must hold its answers less than that',
   // device profile (issue #12 item 7)
   'unreported-limits':
     'does not report its SmartCharging limits (SAP 1.6: the four keys unknown; MicroOcpp/VCP 2.0.1: SmartChargingCtrlr variables unknown): 2.0.1 WARN in SC-X-01 (rules §9.2); 1.6 misses keys §9.4 requires — ONE failure in SC-X-01, no case judged against a default',

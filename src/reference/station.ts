@@ -23,6 +23,12 @@ import { CallErrorReply } from '../ocppj/errors';
 import { checkFaults, STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, type StationFault, type StationFault21, type StationQuirk } from './faults';
 import { notRebased, truncated } from './composite-faults';
 
+/** Quirk 'short-message-timeout': the station's CALL timeout, reported as OCPPCommCtrlr.MessageTimeout. */
+const SHORT_MESSAGE_TIMEOUT_S = 2;
+
+/** 'late-extra-report': delay after the terminal frame's answer. */
+export const LATE_EXTRA_REPORT_MS = 80;
+
 export interface ReferenceStationOptions {
   /** 2.1: the 2.0.1 behaviour plus what 2.1 changes on the wire (profileFrom21; six-decimal composites). */
   version: OcppVersion;
@@ -396,7 +402,16 @@ export class ReferenceStation extends EventEmitter {
       for (const f of frames) session.sendRaw(JSON.stringify([2, randomUUID(), 'ReportChargingProfiles', f]));
       return;
     }
-    await sendReportsSequentially(session, frames, (line) => this.log(line));
+    // Quirk: a short CALL timeout of its own (OCPPCommCtrlr.MessageTimeout), applied to the reports.
+    const timeoutMs = this.quirks.has('short-message-timeout') ? SHORT_MESSAGE_TIMEOUT_S * 1000 : undefined;
+    const caller = timeoutMs ? { call: <T>(a: string, p: Payload) => session.call<T>(a, p, { timeoutMs }) } : session;
+    await sendReportsSequentially(caller, frames, (line) => this.log(line));
+    if (this.faults.has('late-extra-report') && frames.length) {
+      // Fault: one more frame after the terminal one. 80 ms is below the quiet period's constant term
+      // (src/runner/quiet.ts), so it must be caught whatever latency the harness measured (issue #14).
+      await new Promise((r) => setTimeout(r, LATE_EXTRA_REPORT_MS));
+      await session.call('ReportChargingProfiles', frames[frames.length - 1]!).catch(() => undefined);
+    }
   }
 
   // --- configuration ----------------------------------------------------------------------------
@@ -426,6 +441,7 @@ export class ReferenceStation extends EventEmitter {
 
   /** Actual values only: this station answers every GetVariables attributeType with the Actual value. */
   private variable(component: string, name: string, instance?: string): string | undefined {
+    if (this.quirks.has('short-message-timeout') && component === 'OCPPCommCtrlr' && name === 'MessageTimeout' && (instance ?? 'Default') === 'Default') return String(SHORT_MESSAGE_TIMEOUT_S);
     if (component !== SMART_CHARGING_CTRLR) return undefined;
     // Quirk: the limit variables are unknown (MicroOcpp 2.0.1 / VCP); Available/Enabled are still there.
     if (this.quirks.has('unreported-limits') && ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'].includes(name)) return undefined;

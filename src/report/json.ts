@@ -77,6 +77,8 @@ export function buildResultsJson(run: RunResult, opts: { traceFiles?: TraceFiles
       as: run.as,
       interrupted: run.interrupted,
       capabilities: run.capabilities ?? null,
+      // Quiet periods used (issue #14); absent from runs that did not record them.
+      ...(run.timing ? { timing: run.timing } : {}),
     },
     device: run.device.endpoint === undefined ? run.device : { ...run.device, endpoint: redactUrl(run.device.endpoint) },
     cases: run.cases.map((c) => caseJson(c, opts.traceFiles?.get(c))),

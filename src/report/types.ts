@@ -165,6 +165,25 @@ export interface DeviceInfo {
   builtin?: boolean;
 }
 
+/** The quiet periods of a run (issue #14; src/runner/quiet.ts). */
+export interface QuietTiming {
+  /** Smallest and largest quiet period handed out (null: none used). */
+  minMs: number | null;
+  maxMs: number | null;
+  uses: number;
+  lowerMs: number;
+  upperMs: number;
+  k: number;
+  constantMs: number;
+  /** Worst response latency and report-stream gap observed (ms; null before any sample). */
+  worstLatencyMs: number | null;
+  worstStreamGapMs: number | null;
+  /** Worst of the last `window` samples: what the quiet period follows now. */
+  recentWorstMs: number | null;
+  window: number;
+  samples: number;
+}
+
 export interface RunResult {
   startedAt: string;
   finishedAt: string;
@@ -176,6 +195,8 @@ export interface RunResult {
   device: DeviceInfo;
   /** Capabilities declared and discovered, and mismatches found at run start. */
   capabilities?: Record<string, unknown>;
+  /** Quiet periods used (issue #14): min/max handed out, bounds and the latency they followed. */
+  timing?: { quietMs: QuietTiming };
   interrupted: boolean;
   cases: CaseResult[];
   /** OCTT SmartCharging coverage of this version and side for this device (issue #15 §3; src/octt). */

@@ -167,6 +167,10 @@ export class CaseRun implements CaseContext {
     return this.inbox.filter((c) => !action || c.action === action);
   }
 
+  quietMs(): number {
+    return this.rt.quiet.take();
+  }
+
   async quietFor(action: string, ms: number, match?: (p: Payload) => boolean): Promise<ReceivedCall | undefined> {
     this.ensureOpen();
     return new Promise((resolve) => {

@@ -66,8 +66,17 @@ export interface RunConfig {
     toleranceS: number;
     callTimeoutMs: number;
     caseTimeoutMs: number;
-    /** g: quiet period for "no further frame" checks. */
+    /**
+     * g: upper bound of the quiet periods for "no further frame" checks (issue #14: the quiet period used
+     * follows the device's measured latency, src/runner/quiet.ts; this is the ceiling and the first value).
+     */
     graceMs: number;
+    /**
+     * SC-X-07 (slow CSMS): how long the harness holds each ReportChargingProfiles answer (default 5000, the
+     * catalogue value); never more than half the station's own CALL timeout when it reports one
+     * (OCPPCommCtrlr.MessageTimeout).
+     */
+    slowAnswerMs?: number;
     /** How long to wait for the device to connect (as csms) or the connection to open (as station). */
     connectTimeoutMs: number;
     /** How long a station gets to reconnect and boot again after a reboot (Reset or the reboot action). */
@@ -218,6 +227,7 @@ export const CONFIG_SCHEMA = {
         caseTimeoutMs: { type: 'integer', minimum: 1 },
         graceMs: { type: 'integer', minimum: 0 },
         connectTimeoutMs: { type: 'integer', minimum: 1 },
+        slowAnswerMs: { type: 'integer', minimum: 0 },
         rebootTimeoutMs: { type: 'integer', minimum: 1 },
       },
     },

@@ -15,6 +15,7 @@ import { HARNESS } from './harness';
 import { CONNECTION_CASE, OutsideCollector } from './outside';
 import { exitCodeOf, skippedCount } from './verdict';
 import { certificationCoverage } from '../octt';
+import { QuietPeriod } from './quiet';
 import type { RunContext, RunInput } from './phases/context';
 import { connectPhase } from './phases/connect';
 import { bootAndDiscoveryPhase } from './phases/boot';
@@ -64,6 +65,7 @@ export async function runConformance(input: RunInput): Promise<RunOutput> {
       reporter.onCaseEnd?.(r);
     }
   } finally {
+    ctx.rt.quiet.detach();
     for (const c of ctx.cleanups.reverse()) await c().catch(() => undefined);
   }
   const result = runResult(ctx, started, results);
@@ -87,10 +89,16 @@ function trailingQuiet(ctx: RunContext): Promise<void> {
       ctx.signal.removeEventListener('abort', done);
       resolve();
     };
-    const t = setTimeout(done, Math.min(ctx.config.timing.graceMs, TRAILING_QUIET_MS));
+    const t = setTimeout(done, Math.min(ctx.rt.quiet.take(), TRAILING_QUIET_MS));
     ctx.signal.addEventListener('abort', done);
   });
 }
+
+/**
+ * Request-driven report streams (2.0.1 K09 ReportChargingProfiles, B07 NotifyReport, N02/N04 monitoring and
+ * customer information, O04 display messages): the gap before each report is the device's latency too.
+ */
+const STREAM_ACTIONS = ['ReportChargingProfiles', 'NotifyReport', 'NotifyMonitoringReport', 'NotifyCustomerInformation', 'NotifyDisplayMessages'];
 
 /** The shared state of one run, with the link routing inbound CALLs and violations to the running case. */
 function createContext(input: RunInput): RunContext {
@@ -115,7 +123,8 @@ function createContext(input: RunInput): RunContext {
   });
   const caps: DeviceCapabilities = structuredClone(config.device);
   const callbacks = new CallbackServer();
-  const rt: RunRuntime = { config, caps, link, csmsState, builtin, fixturesDir: input.fixturesDir, input: input.input, promptOutput: input.promptOutput, callbacks };
+  const quiet = new QuietPeriod(link.trace, { upperMs: config.timing.graceMs, streams: STREAM_ACTIONS, onFirstUse: notice });
+  const rt: RunRuntime = { config, caps, link, csmsState, builtin, quiet, fixturesDir: input.fixturesDir, input: input.input, promptOutput: input.promptOutput, callbacks };
   const ctx: RunContext = {
     input,
     config,
@@ -171,6 +180,7 @@ function runResult(ctx: RunContext, started: Date, cases: CaseResult[]): RunResu
       builtin: ctx.builtin,
     },
     capabilities: ctx.capabilities,
+    timing: { quietMs: ctx.rt.quiet.summary() },
     interrupted: ctx.signal.aborted,
     cases,
     octtCoverage: certificationCoverage(ctx.config.ocpp, ctx.config.as, ctx.input.suites.flatMap((s) => s.cases), cases),

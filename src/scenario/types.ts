@@ -63,6 +63,11 @@ export interface SuiteDefinition {
   cases: CaseDefinition[];
   /** Runs before every case of the suite, e.g. clear profiles and verify the clean slate. */
   beforeEach?: (t: CaseContext) => Promise<void>;
+  /**
+   * Runs after the body of every case that did not throw, in the case (its findings are the case's): e.g.
+   * one quiet period for all the reads of the case (issue #14).
+   */
+  afterEach?: (t: CaseContext) => Promise<void>;
 }
 
 export interface ReceivedCall {
@@ -122,6 +127,12 @@ export interface CaseContext {
   received(action?: string): ReceivedCall[];
   /** Resolve with the first matching CALL within `ms`, or undefined if none arrives (grace-period checks). */
   quietFor(action: string, ms: number, match?: (p: Payload) => boolean): Promise<ReceivedCall | undefined>;
+  /**
+   * The quiet period for a "nothing more arrives" check starting now (issue #14): a small multiple of the
+   * device's worst measured latency on this link, within [250 ms, timing.graceMs]; graceMs before any
+   * measurement. Ask it once per settle window, not per request.
+   */
+  quietMs(): number;
   /** Answer inbound CALLs of `action` with this handler for the rest of the case. */
   handle(action: string, handler: (payload: Payload) => Payload | Reply | Promise<Payload | Reply>): void;
 

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type WebSocket from 'ws';
 import type { OcppVersion } from '../ocpp/version';
 import type { TraceFrame, TraceViolation } from '../report/types';
@@ -115,6 +116,8 @@ export class RpcSession extends EventEmitter {
   private readonly peerCallIds = new Set<string>();
   private readonly peerOutstanding = new Set<string>();
   private closeInfo: { code: number; reason: string } | undefined;
+  /** performance.now() at the arrival of the inbound frame being handled (undefined outside onMessage). */
+  private arrivedAt: number | undefined;
   readonly closed: Promise<{ code: number; reason: string }>;
 
   constructor(
@@ -225,6 +228,17 @@ export class RpcSession extends EventEmitter {
   // ----------------------------------------------------------------------------------------------
 
   private onMessage(data: Buffer, isBinary: boolean): void {
+    // Every inbound frame is recorded synchronously below, after decoding and validation: stamp it with
+    // its arrival so that latencies read from the trace are the peer's (issue #14 quiet periods).
+    this.arrivedAt = performance.now();
+    try {
+      this.onMessageAt(data, isBinary);
+    } finally {
+      this.arrivedAt = undefined;
+    }
+  }
+
+  private onMessageAt(data: Buffer, isBinary: boolean): void {
     // Decode the bytes to text once: the codec and the trace share it (bench: a second utf8 decode per frame).
     const raw = data.toString('utf8');
     const decoded = decode(this.version, raw, isBinary, { isKnownAction: (a) => this.validator.has(a, 'request') });
@@ -436,7 +450,7 @@ export class RpcSession extends EventEmitter {
       ...(tv ? { violations: tv } : {}),
       ...(framingError ? { framingError } : {}),
       ...(intentional ? { intentional: true } : {}),
-    });
+    }, dir === 'in' ? this.arrivedAt : undefined);
   }
 }
 

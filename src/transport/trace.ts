@@ -29,13 +29,17 @@ export class Trace extends EventEmitter {
     this.maxFrames = opts.maxFrames ?? 20_000;
   }
 
-  record(input: FrameInput): TraceFrame {
+  /**
+   * `at`: the performance.now() instant the frame arrived, when the caller validated it before recording
+   * (issue #14: `mono` is the arrival, so latency measured on the trace is the peer's, not our validation).
+   */
+  record(input: FrameInput, at?: number): TraceFrame {
     const rawLength = input.raw.length;
     const raw = rawLength > this.maxRawChars ? `${input.raw.slice(0, this.maxRawChars)}… [${rawLength - this.maxRawChars} more characters]` : input.raw;
     const frame: TraceFrame = {
       seq: ++this.seq,
       time: new Date().toISOString(),
-      mono: Math.round((performance.now() - this.t0) * 1000) / 1000,
+      mono: Math.round(((at ?? performance.now()) - this.t0) * 1000) / 1000,
       ...input,
       raw,
       rawLength,

@@ -8,10 +8,37 @@ import { SmartCharging } from '../lib/smartcharging';
 import { ReportReader, type QueryOutcome } from '../lib/reports';
 import { startTransaction201 } from '../lib/transactions';
 
+type Payload = Record<string, unknown>;
+
 /** INFO: how the station grouped and split the report (IMPL, rules §6.2). */
 function noteGrouping(t: CaseContext, out: QueryOutcome): void {
   const frames = out.frames.map((c) => `(evse ${String(c.payload.evseId)}, ${String(c.payload.chargingLimitSource)}, ${(c.payload.chargingProfile as unknown[] | undefined)?.length ?? 0} profile(s)${c.payload.tbc === true ? ', tbc' : ''})`);
   t.note.info(`[${out.label}] ${out.frames.length} report frame(s) for ${out.reported.length} profile(s): ${frames.join(' ')}`, 'rules §6.2');
+}
+
+/** Catalogue: each report answered after 5 s (timing.slowAnswerMs); the built-in station gets 250 ms. */
+const SLOW_ANSWER_MS = 5000;
+const BUILTIN_SLOW_ANSWER_MS = 250;
+
+/**
+ * SC-X-07's delay. A station gives up on a CALL after its own CALL timeout (2.0.1 OCPPCommCtrlr.MessageTimeout,
+ * B.3 / Part 4 §4.1.1 "timeout"); holding our answer longer than that would make a correct station time out and
+ * the case flag it. So the delay is timing.slowAnswerMs (catalogue 5 s), at most half the MessageTimeout the
+ * station reports; a station that reports none keeps the configured delay (README: set timing.slowAnswerMs
+ * below your station's CALL timeout).
+ */
+async function slowAnswerDelay(t: CaseContext): Promise<number> {
+  const configured = t.builtin ? BUILTIN_SLOW_ANSWER_MS : (t.config.timing.slowAnswerMs ?? SLOW_ANSWER_MS);
+  const r = await t.tryCall<Payload>('GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'MessageTimeout' }, attributeType: 'Actual' }] });
+  const res = r.ok ? ((r.payload.getVariableResult as Payload[] | undefined) ?? [])[0] : undefined;
+  const seconds = res?.attributeStatus === 'Accepted' ? Number(res.attributeValue) : NaN;
+  if (!(seconds > 0)) {
+    t.note.info(`the station did not report OCPPCommCtrlr.MessageTimeout: each report is answered after ${configured} ms (timing.slowAnswerMs)`);
+    return configured;
+  }
+  const delay = Math.min(configured, Math.floor((seconds * 1000) / 2));
+  if (delay < configured) t.note.info(`OCPPCommCtrlr.MessageTimeout is ${seconds} s: each report is answered after ${delay} ms (half of it) instead of ${configured} ms`);
+  return delay;
 }
 
 export const paginationCases: CaseDefinition[] = [
@@ -83,8 +110,7 @@ export const paginationCases: CaseDefinition[] = [
     async run(t) {
       const sc = new SmartCharging(t);
       const reader = new ReportReader(sc);
-      // Catalogue: 5 s per CALLRESULT; the built-in station gets a short delay to keep the run quick.
-      const delayMs = t.builtin ? 250 : 5000;
+      const delayMs = await t.step('how slow the CSMS may be (the station\'s CALL timeout)', () => slowAnswerDelay(t));
       await t.step('install six profiles', async () => {
         await sc.install(0, { id: 2401, purpose: 'Max', stackLevel: 0, periods: [[0, 32]], duration: 86400 });
         // EVSE-0 TxDefaults on levels the EVSE-level ones do not use (FR.52/.53, rules §4.2).

@@ -118,7 +118,8 @@ export const transactionCases: CaseDefinition[] = [
         // Only a start for the harness's idTag answers the rejected requests: the station's own sessions are
         // legal and not this case's subject (issue #12 item 2).
         const ours = (p: Payload) => p.idTag === ID_TAG && p.connectorId === 1;
-        await t.quietFor('StartTransaction', t.config.timing.graceMs, ours);
+        // A start would be the station's reaction to our CALL: the quiet period follows its latency (issue #14).
+        await t.quietFor('StartTransaction', t.quietMs(), ours);
         t.check.equal(t.received('StartTransaction').filter((c) => ours(c.payload)).length, 0, 'no transaction was started for the rejected remote starts', { rule: '1.6 §5.11' });
       });
       await verifyIds(sc, [2141, 2142], 'nothing installed');
@@ -263,7 +264,7 @@ export const transactionCases: CaseDefinition[] = [
           return g.status;
         });
         t.note.info(`GetChargingProfiles for the start profile after the lenient Accept: ${String(rep)}`);
-        await t.quietFor('ReportChargingProfiles', t.config.timing.graceMs);
+        await t.quietFor('ReportChargingProfiles', t.quietMs());
         return;
       } else t.check.equal(r.payload.status, 'Rejected', 'RequestStartTransaction status', { rule: 'K05.FR.03', pointer: '/status' });
       await verifyIds(sc, [2251], 'nothing installed');

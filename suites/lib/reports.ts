@@ -59,6 +59,9 @@ interface QueryRecord {
 
 const EVSE_RULE = 'K09.FR.04/.05/.06';
 
+/** Frames attributed so far in a case, shared by its readers (a case may read with several). */
+const caseConsumed = new WeakMap<CaseContext, Set<ReceivedCall>>();
+
 /** What the reference filter selects from the mirror for this request. */
 function selectedFor(sc: SmartCharging, q: ProfileQuery) {
   return sc.mirror.select({ evseId: q.evseId, chargingProfile: q.chargingProfile } as never);
@@ -75,12 +78,16 @@ function describe(q: ProfileQuery): string {
 export class ReportReader {
   readonly t: CaseContext;
   private readonly start: number;
-  private readonly consumed = new Set<ReceivedCall>();
+  /** Shared by every reader of the case: a frame is attributed (or flagged) once. */
+  private readonly consumed: Set<ReceivedCall>;
   private readonly queries: QueryRecord[] = [];
 
   constructor(readonly sc: SmartCharging) {
     this.t = sc.t;
     this.start = this.t.received('ReportChargingProfiles').length;
+    let consumed = caseConsumed.get(this.t);
+    if (!consumed) caseConsumed.set(this.t, (consumed = new Set()));
+    this.consumed = consumed;
   }
 
   private pending(): ReceivedCall[] {
@@ -175,6 +182,8 @@ export class ReportReader {
       return out;
     }
 
+    // An owed frame, not a quiet period: the wait ends when the frame arrives, so only a device that never
+    // sends it pays the whole upper bound (timing.graceMs).
     const grace = t.config.timing.graceMs;
     // Per-frame defects are reported once per request, naming every frame that has them.
     const perFrame = new Map<string, { message: string; rule: string; pointer?: string; expected?: unknown; actual?: unknown; seqs: number[] }>();
@@ -315,21 +324,41 @@ export class ReportReader {
     return this.query({ chargingProfile: { chargingLimitSource: ['CSO'] }, label, rule, readBack: true });
   }
 
-  /** One grace period for the whole case: nothing may follow a terminal frame or a NoProfiles answer. */
+  /**
+   * One quiet period for the whole case (issue #14: one settle window for all its requests): nothing may
+   * follow a terminal frame or a NoProfiles answer. Its length follows the device's measured latency.
+   */
   async settle(): Promise<void> {
-    await this.t.quietFor('ReportChargingProfiles', this.t.config.timing.graceMs);
+    await this.t.quietFor('ReportChargingProfiles', this.t.quietMs());
     // Let a burst that started within the grace period land before it is attributed.
     await new Promise((r) => setTimeout(r, 50));
     this.sweep();
   }
 }
 
-/** One GetChargingProfiles with every check of rules §6.2 / K09 and its own grace period afterwards. */
+/** The case's shared reader (issue #14: one quiet period per case, not one per read). */
+const caseReaders = new WeakMap<CaseContext, ReportReader>();
+
+/**
+ * One GetChargingProfiles with every check of rules §6.2 / K09. The reads of a case share one reader: a
+ * frame that names an earlier read is flagged when the next read starts, and the case's single quiet
+ * period (`settleReports`, the suite's afterEach) catches what follows the last one.
+ */
 export async function getProfiles(sc: SmartCharging, q: ProfileQuery): Promise<QueryOutcome> {
-  const reader = new ReportReader(sc);
-  const out = await reader.query(q);
+  let reader = caseReaders.get(sc.t);
+  if (!reader) {
+    reader = new ReportReader(sc);
+    caseReaders.set(sc.t, reader);
+  }
+  return reader.query(q);
+}
+
+/** The quiet period after the case's last getProfiles (suite afterEach); nothing when the case read none. */
+export async function settleReports(t: CaseContext): Promise<void> {
+  const reader = caseReaders.get(t);
+  if (!reader) return;
+  caseReaders.delete(t);
   await reader.settle();
-  return out;
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -168,8 +168,9 @@ export async function awaitStarted(sc: SmartCharging, reqOrEvse: StartRequest | 
   noteForeign(t, got);
   // The station knows a 1.6 transactionId only from StartTransaction.conf, which the harness sends as
   // soon as the CALL is handled; the station still has to read it before the next request (no protocol
-  // signal says when). A short pause keeps a following TxProfile from overtaking it at the station.
-  await new Promise((r) => setTimeout(r, 100));
+  // signal says when). A short pause keeps a following TxProfile from overtaking it at the station. 2.0.1
+  // needs none: the station chose the transactionId itself (E01/E02 TransactionEvent Started).
+  if (sc.v16) await new Promise((r) => setTimeout(r, 100));
   // Recorded synchronously by the harness's StartTransaction / TransactionEvent handler: the record of
   // this very start (1.6: idTag, connector and timestamp; 2.0.1: its transactionId).
   const p = got.payload;

@@ -94,6 +94,7 @@ async function runCase(ctx: RunContext, sel: SelectedCase): Promise<{ result: Ca
         }
       }
       await def.run(run);
+      if (suite.afterEach) await run.step('settle', () => suite.afterEach!(run));
     })();
     body.catch(() => undefined);
     await Promise.race([
