@@ -115,6 +115,27 @@ export async function relayedAnswer(outcome: TriggerOutcome | undefined): Promis
   return outcome.callback.catch(() => undefined);
 }
 
+/**
+ * The window in which more than one retry counts as a retry storm (catalogue SC-CSMS-04/07: 10 s; a WARN,
+ * never a failure). The default run observes 2 s, which catches the rapid storms that matter and keeps a
+ * CSMS suite fast (issue #14); --include-slow observes the catalogue's full 10 s. The built-in CSMS never
+ * retries: a short window keeps the self-test quick.
+ */
+export function stormWindowMs(t: CaseContext): number {
+  if (t.builtin) return Math.max(Math.min(t.config.timing.graceMs, 1000), 500);
+  return t.config.includeSlow ? 10_000 : 2_000;
+}
+
+/**
+ * How long the harness station holds an answer to see whether the CSMS sends another CALL meanwhile
+ * (Part 4 §4.1.1). It must stay below the CSMS's own call timeout, which the harness cannot read: after
+ * that timeout a next CALL is legal. 3 s is below any timeout seen in practice (timing.slowAnswerMs lowers it).
+ */
+export function holdAnswerMs(t: CaseContext): number {
+  if (t.builtin) return 1500;
+  return Math.min(t.config.timing.slowAnswerMs ?? 3000, 3000);
+}
+
 export function sleep(t: CaseContext, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);

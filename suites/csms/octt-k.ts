@@ -97,7 +97,7 @@ async function evSchedule(t: CaseContext, set: Payload, scale: number, rule: str
 /** End the transaction, then give a late reaction about it the grace period to arrive inside this case. */
 async function endAndSettle(t: CaseContext, tx: Transaction): Promise<void> {
   await t.step('station ends the transaction', () => station(t).stopTransaction(caller(t), tx));
-  await t.quietFor('SetChargingProfile', t.config.timing.graceMs, (p) => (p.chargingProfile as Payload | undefined)?.transactionId === tx.transactionId);
+  await t.quietFor('SetChargingProfile', t.quietMs(), (p) => (p.chargingProfile as Payload | undefined)?.transactionId === tx.transactionId);
 }
 
 interface Criteria {
@@ -192,7 +192,7 @@ export const octtKCases: CaseDefinition[] = [
         t.check.ok(sched.startSchedule !== undefined, 'the Absolute TxDefault carries a startSchedule', { rule: 'K01.FR.40 (TC_K_15_CSMS)' });
         await settled(t, done, t.config.timing.callTimeoutMs);
         // A CALLERROR is an answer (Part 4 §4.2.3): the CSMS goes on, no reconnect, no storm.
-        const again = await t.quietFor('SetChargingProfile', t.config.timing.graceMs, (p) => (p.chargingProfile as Payload).id === got.id);
+        const again = await t.quietFor('SetChargingProfile', t.quietMs(), (p) => (p.chargingProfile as Payload).id === got.id);
         t.check.ok(t.session.isOpen, 'the CSMS keeps the connection after CALLERROR NotSupported', { rule: 'Part 4 §4.2.3 (TC_K_15_CSMS)' });
         if (again) t.note.warn('the CSMS repeated the refused SetChargingProfile at once', 'TC_K_15_CSMS');
       });
@@ -273,7 +273,7 @@ export const octtKCases: CaseDefinition[] = [
           const status = await evSchedule(t, first, 1, 'K15.FR.11 (NotifyEVChargingSchedule answered; TC_K_53_CSMS)');
           if (status !== undefined) t.check.equal(status, 'Accepted', 'NotifyEVChargingSchedule within the limits is Accepted', { rule: 'K15.FR.11 (TC_K_53_CSMS)' });
           // The transcription of TC_K_53 has the tool expect no further SetChargingProfile "without cause"; no SHALL says so: WARN.
-          const extra = await callSince(t, 'SetChargingProfile', since, txProfileOn(tx.evseId), t.config.timing.graceMs);
+          const extra = await callSince(t, 'SetChargingProfile', since, txProfileOn(tx.evseId), t.quietMs());
           if (extra) t.note.warn('the CSMS sent another TxProfile right after accepting the EV schedule (renegotiation without cause)', 'TC_K_53_CSMS');
         });
         await t.step('TC_K_55: an EV schedule above the limits is Rejected and renegotiated', async () => {

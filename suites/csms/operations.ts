@@ -2,7 +2,7 @@
  * SC-CSMS-04..07: clear requests, composite handling, CSMS synchronicity and rejection handling.
  */
 import { CallErrorReply, Reply, defineCase, firstDifference, type CaseContext, type CaseDefinition, type ExpectCallOptions } from '../../src/scenario';
-import { BOTH, isV16, pid, profile, readBack, relayedAnswer, request, setPayload, settled, sleep, station, type Payload } from './lib';
+import { BOTH, holdAnswerMs, isV16, pid, profile, readBack, relayedAnswer, request, setPayload, settled, sleep, station, stormWindowMs, type Payload } from './lib';
 import { slowStep } from './steps';
 
 /** CALLs of `action` received after index `from` of the case inbox, within `ms`. */
@@ -11,11 +11,7 @@ async function retriesWithin(t: CaseContext, action: string, from: number, ms: n
   return t.received(action).length - from;
 }
 
-/**
- * Catalogue SC-CSMS-04/07: more than one retry within 10 s is a storm (WARN). The built-in CSMS never
- * retries, so against it the window is the (1 s) grace period to keep the self-run quick.
- */
-const stormWindow = (t: CaseContext) => (t.builtin ? Math.max(t.config.timing.graceMs, 500) : 10_000);
+const stormWindow = stormWindowMs;
 
 /** The limits of a composite in any shape a CSMS API may return: response, schedule, or the periods. */
 function limitsOf(x: unknown): number[] | undefined {
@@ -150,7 +146,7 @@ export const operationCases: CaseDefinition[] = [
       await t.step('answer Rejected without a schedule', async () => {
         const { done } = await request(t, 'GetCompositeSchedule', v16 ? { connectorId: 1, duration: 300 } : { evseId: 1, duration: 300 }, { evseId: 1, reply: { status: 'Rejected' } });
         await settled(t, done, t.config.timing.callTimeoutMs);
-        await sleep(t, Math.min(t.config.timing.graceMs, 1000));
+        await sleep(t, t.quietMs());
         t.check.ok(t.session.isOpen, 'the CSMS handles a Rejected composite and keeps the connection', { rule: 'rules §5.6' });
       });
     },
@@ -165,7 +161,7 @@ export const operationCases: CaseDefinition[] = [
     needs: { evses: 1, maxStackLevel: 5 },
     async run(t) {
       const v16 = isV16(t);
-      const delayMs = t.builtin ? 1500 : 10_000;
+      const delayMs = holdAnswerMs(t);
       t.handle('SetChargingProfile', async (p) => {
         await sleep(t, delayMs);
         return station(t).answer('SetChargingProfile', p);

@@ -151,7 +151,7 @@ export const reportCases: CaseDefinition[] = [
       await t.step('station ends the transaction', () => station(t).stopTransaction(caller(t), tx));
       // A reaction still on its way is judged by frame order (src/station/ended.ts): crossing our end is not
       // judged (WARN); sent after the CSMS answered the end, it is a K01.FR.03 failure of this case.
-      await t.quietFor('SetChargingProfile', t.config.timing.graceMs, (p) => (p.chargingProfile as Payload | undefined)?.transactionId === tx.transactionId);
+      await t.quietFor('SetChargingProfile', t.quietMs(), (p) => (p.chargingProfile as Payload | undefined)?.transactionId === tx.transactionId);
     },
   }),
 ];

@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { defineCase, firstDifference, type CaseContext, type CaseDefinition, type ReceivedCall } from '../../src/scenario';
 import type { Transaction } from '../../src/smartcharging';
 import { passesPayload } from '../../src/runner/triggers';
-import { caller, profile, relayedAnswer, request, settled, sleep, startTransaction, station, type Payload } from './lib';
+import { caller, profile, relayedAnswer, request, settled, sleep, startTransaction, station, stormWindowMs, type Payload } from './lib';
 
 /** A 1.6 case of the harness as station; every one is tagged csms and v16. */
 const case16 = (def: Omit<CaseDefinition, 'ocpp' | 'as'>): CaseDefinition => defineCase({ ...def, ocpp: ['1.6'], as: 'station', tags: ['csms', 'v16', ...(def.tags ?? [])] });
@@ -126,7 +126,7 @@ async function newTransaction(t: CaseContext, before: ReadonlySet<Transaction>):
 
 
 /** How long a retry storm after Rejected is watched: the grace period (bounded observation, issue #13 item 7). */
-const stormWindow = (t: CaseContext) => Math.max(t.config.timing.graceMs, 500);
+const stormWindow = stormWindowMs;
 
 export const v16Cases: CaseDefinition[] = [
   case16({
