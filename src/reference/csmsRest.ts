@@ -20,6 +20,8 @@ export type CsmsApiFault = keyof typeof CSMS_API_FAULTS;
 /** Legitimate variations of the built-in CSMS (`builtinQuirks` in `run --as station`). */
 export const CSMS_QUIRKS = {
   'rest-api': 'commands through the CitrineOS-like rest API (success rule, refusal text, async callback) instead of POST /trigger',
+  'refresh-profiles':
+    'CitrineOS-like refresh (2.0.1): its own GetChargingProfiles (own requestId, chargingLimitSource CSO) after each Accepted SetChargingProfile and before each GetChargingProfiles / GetCompositeSchedule it is asked to send; it answers the reports',
   'late-reaction': 'reacts to NotifyEVChargingNeeds 500 ms after answering it (issue #13 point 3: a legal late reaction must not become a K01.FR.03 failure)',
 } as const;
 export type CsmsQuirk = keyof typeof CSMS_QUIRKS;
