@@ -14,6 +14,7 @@ import type { Payload } from '../ocppj/messages';
 /** Faults of the command API, not of OCPP: the cases they meet end ERROR (refused command), never FAIL. */
 export const CSMS_API_FAULTS = {
   'refuse-command': 'the rest API refuses every command: HTTP 200 [{"success":false,"payload":"<reason>"}]',
+  'refuse-command-http-400': 'the rest API refuses every command with HTTP 400 and a schema error, as CitrineOS does for a body it rejects (citrine-run3: "limit must be multiple of 0.1")',
 } as const;
 export type CsmsApiFault = keyof typeof CSMS_API_FAULTS;
 
@@ -101,6 +102,9 @@ export function restCommand(req: IncomingMessage, url: URL, parts: string[], tex
   }
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return { status: 400, body: { error: 'body must be a JSON object' } };
   if (target.faults.has('refuse-command')) return refuse(`${Action} refused for ${identity}: command rejected by the operator policy`);
+  if (target.faults.has('refuse-command-http-400')) {
+    return { status: 400, body: { statusCode: 400, code: 'FST_ERR_VALIDATION', error: 'Bad Request', message: 'body/chargingProfile/chargingSchedule/0/chargingSchedulePeriod/0/limit must be multiple of 0.1' } };
+  }
   const spoken = target.versionOf(identity);
   if (!spoken) return refuse(`station ${identity} is not connected`);
   if (spoken !== version) return refuse(`station ${identity} speaks OCPP ${spoken}, not ${version}`);

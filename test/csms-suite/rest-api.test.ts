@@ -81,15 +81,19 @@ test('issue #13: the whole 2.0.1 CSMS suite passes through the rest API with the
   expect(rest.every((u) => /callbackUrl=http%3A%2F%2F127\.0\.0\.1%3A\d+%2Fcallback%2F/.test(u))).toBe(true);
 }, 120_000);
 
-test('issue #13: a CSMS refusing the command (HTTP 200, success:false) gives ERROR with its text at once, never FAIL', async () => {
-  await withRestCsms(['refuse-command'], async (csms) => {
+test.each([
+  ['refuse-command', 'HTTP 200, success:false', /^the CSMS refused the command: \w+ refused for CS-CONFORMANCE-1: command rejected by the operator policy \(\w+: POST .* answered HTTP 200; \/0\/success is false, not true\)/],
+  // citrine-run3 E: CitrineOS refuses a body its schema rejects with HTTP 400; not a HarnessError.
+  ['refuse-command-http-400', 'HTTP 400', /^the CSMS refused the command: HTTP 400: \{"statusCode":400,.*"message":".*limit must be multiple of 0.1"\} \(\w+: POST .*\)$/],
+] as const)('issue #13: a CSMS refusing the command (fault %s: %s) gives ERROR PreconditionFailed with its text at once, never FAIL', async (fault, _how, reason) => {
+  await withRestCsms([fault], async (csms) => {
     const { result, exitCode } = await runCsms(csmsConfig('2.0.1', { ...readmeExample(csms), grep: 'SC-CSMS-0[1-4]' }));
     const cases = result.cases.filter((c) => c.id.startsWith('SC-CSMS-'));
     expect(cases.length).toBeGreaterThanOrEqual(3);
     expect(result.cases.filter((c) => c.verdict === 'failed')).toEqual([]);
     for (const c of cases) {
       expect({ id: c.id, verdict: c.verdict, errorType: c.errorType }).toEqual({ id: c.id, verdict: 'error', errorType: 'PreconditionFailed' });
-      expect(c.reason).toMatch(/^the CSMS refused the command: \w+ refused for CS-CONFORMANCE-1: command rejected by the operator policy \(\w+: POST .* answered HTTP 200; \/0\/success is false, not true\)/);
+      expect(c.reason).toMatch(reason);
       // Recorded at once, not after the CALL timeout.
       expect(c.durationMs).toBeLessThan(CALL_TIMEOUT_MS);
     }

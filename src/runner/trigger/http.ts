@@ -99,6 +99,7 @@ async function send(cfg: HttpTriggerConfig, run: TriggerRun, r: Built, secrets: 
   const verdict = judgeAnswer(cfg.success, res.status, body);
   if (!verdict.ok && verdict.refused) {
     const said = refusalText(body, text, cfg.refusalPointer, clip);
+    if (res.status >= 400) throw new CommandRefused(secrets.redact(`the CSMS refused the command: HTTP ${res.status}: ${said} (${run.action}: ${shown})`));
     throw new CommandRefused(secrets.redact(`the CSMS refused the command: ${said} (${run.action}: ${shown} answered HTTP ${res.status}; ${verdict.why})`));
   }
   if (!verdict.ok) throw new TriggerFailed(secrets.redact(`trigger ${shown} for ${run.action} answered HTTP ${res.status}: ${clip(text)}`));
