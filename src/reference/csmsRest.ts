@@ -15,6 +15,7 @@ import type { Payload } from '../ocppj/messages';
 export const CSMS_API_FAULTS = {
   'refuse-command': 'the rest API refuses every command: HTTP 200 [{"success":false,"payload":"<reason>"}]',
   'refuse-command-http-400': 'the rest API refuses every command with HTTP 400 and a schema error, as CitrineOS does for a body it rejects (citrine-run3: "limit must be multiple of 0.1")',
+  'composite-callback-dropped': 'the rest API never calls back the result of GetCompositeSchedule, as CitrineOS drops a composite answer it finds invalid (citrine-run3 D)',
 } as const;
 export type CsmsApiFault = keyof typeof CSMS_API_FAULTS;
 
@@ -115,6 +116,7 @@ export function restCommand(req: IncomingMessage, url: URL, parts: string[], tex
     after: async () => {
       const r = await target.trigger(identity, Action, payload);
       if (!callbackUrl) return;
+      if (Action === 'GetCompositeSchedule' && target.faults.has('composite-callback-dropped')) return target.log(`${identity}: composite answer dropped, no callback`);
       // The station's answer (CALLRESULT payload), or what went wrong, as CitrineOS relays it.
       const result = r.status === 200 ? (r.body as { response: unknown }).response : r.body;
       try {

@@ -6,7 +6,7 @@
 import { CallErrorResponse, CallTimeoutError } from '../../src/ocppj/errors';
 import type { CaseContext, ExpectCallOptions, ReceivedCall } from '../../src/scenario';
 import { harnessStationFor, type HarnessStation } from '../../src/station';
-import { passesPayload, runReadBack, triggerWaitMs, type TriggerOutcome } from '../../src/runner/triggers';
+import { CallbackTimeout, passesPayload, runReadBack, triggerWaitMs, type TriggerOutcome } from '../../src/runner/triggers';
 import { isDeepStrictEqual } from 'node:util';
 import { SmartCharging, type ProfileSpec, type Purpose } from '../lib/smartcharging';
 
@@ -148,17 +148,27 @@ export async function settled(t: CaseContext, done: Promise<TriggerOutcome>, ms:
   return outcome;
 }
 
+/** What the CSMS relayed of the station's answer, or why nothing is seen (for the "could not check" WARN). */
+export type Relayed = { answer: unknown; unseen?: undefined } | { answer?: undefined; unseen: string };
+
 /**
  * The station's answer as the CSMS relays it: `{response}` in the trigger's answer (the built-in trigger
  * convention), else the body an asynchronous API posted to {callbackUrl} (CitrineOS posts the station's
- * answer payload; issue #13). undefined when the CSMS shows neither (the caller says "could not check").
+ * answer payload; issue #13). When neither shows it, `unseen` says why: the configured callback never came
+ * (citrine-run3 D: CitrineOS drops a response it finds invalid) or the trigger answer does not carry it.
  */
-export async function relayedAnswer(outcome: TriggerOutcome | undefined): Promise<unknown> {
+export async function relayedAnswer(outcome: TriggerOutcome | undefined): Promise<Relayed> {
   const body = outcome?.body;
   const direct = body && typeof body === 'object' && !Array.isArray(body) ? (body as Payload).response : undefined;
-  if (direct !== undefined || !outcome?.callback) return direct;
+  if (direct !== undefined) return { answer: direct };
+  if (!outcome?.callback) return { unseen: 'its trigger answer does not show them' };
   // Bounded by the trigger's callback.timeoutMs (the callback promise rejects then).
-  return outcome.callback.catch(() => undefined);
+  try {
+    return { answer: await outcome.callback };
+  } catch (e) {
+    if (e instanceof CallbackTimeout) return { unseen: `the CSMS did not call back within ${e.timeoutMs} ms` };
+    return { unseen: `its callback failed: ${(e as Error).message}` };
+  }
 }
 
 export function sleep(t: CaseContext, ms: number): Promise<void> {
