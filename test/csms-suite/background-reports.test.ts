@@ -9,7 +9,8 @@
  */
 import { loadSuites } from '../../src/runner/loader';
 import type { CaseResult, TraceFrame } from '../../src/report/types';
-import type { SuiteDefinition } from '../../src/scenario';
+import { defineCase, type SuiteDefinition } from '../../src/scenario';
+import { profile, request, setPayload } from '../../suites/csms/lib';
 import { csmsConfig, runCsms } from './helpers';
 
 const IDS = ['SC-CSMS-01', 'SC-CSMS-03', 'SC-CSMS-05', 'SC-CSMS-20', 'SC-CSMS-25'];
@@ -51,3 +52,27 @@ describe('background reports and the CSMS\'s own requests (issue #13 B/C), OCPP 
     expect(fault.exitCode).toBe(1);
   }, 120_000);
 });
+
+/** Ends as soon as the CSMS's SetChargingProfile arrives: the CSMS's refresh and its reports come after the case. */
+const setAndLeave = defineCase({
+  id: 'T-SET-AND-LEAVE',
+  title: 'a SetChargingProfile, then the case ends at once',
+  ocpp: ['2.0.1'],
+  as: 'station',
+  async run(t) {
+    await request(t, 'SetChargingProfile', setPayload(t, 1, profile(t, { purpose: 'TxDefault', stackLevel: 1, periods: [[0, 16]], startSchedule: t.now() }, 1)), { evseId: 1 });
+  },
+});
+
+test('rules §6.2: an answer to a background report that arrives outside any case is recorded in SC-X-99, never lost', async () => {
+  const s = loadSuites(['smartcharging-csms'])[0]!;
+  const suites: SuiteDefinition[] = [{ ...s, beforeEach: undefined, cases: [setAndLeave] }];
+  const { result, exitCode } = await runCsms(csmsConfig('2.0.1', { builtinFaults: ['refresh-report-callerror'] }), suites);
+  const context = summary(result.cases);
+  const byId = Object.fromEntries(result.cases.map((c) => [c.id, c]));
+  expect({ context, own: byId['T-SET-AND-LEAVE']!.verdict }).toEqual({ context, own: 'passed' });
+  const x99 = byId['SC-X-99']!;
+  expect({ context, verdict: x99.verdict }).toEqual({ context, verdict: 'failed' });
+  expect(x99.failures.some((f) => f.rule?.startsWith('rules §6.2') && /ReportChargingProfiles frame 1\/1 of requestId \d+.*CALLERROR RpcFrameworkError/.test(f.message))).toBe(true);
+  expect(exitCode).toBe(1);
+}, 30_000);
