@@ -10,7 +10,7 @@
 import { loadSuites } from '../../src/runner/loader';
 import type { CaseResult, TraceFrame } from '../../src/report/types';
 import { defineCase, type SuiteDefinition } from '../../src/scenario';
-import { profile, request, setPayload } from '../../suites/csms/lib';
+import { nextRequestId, profile, request, setPayload, station } from '../../suites/csms/lib';
 import { csmsConfig, runCsms } from './helpers';
 
 const IDS = ['SC-CSMS-01', 'SC-CSMS-03', 'SC-CSMS-05', 'SC-CSMS-20', 'SC-CSMS-25'];
@@ -75,4 +75,40 @@ test('rules §6.2: an answer to a background report that arrives outside any cas
   expect({ context, verdict: x99.verdict }).toEqual({ context, verdict: 'failed' });
   expect(x99.failures.some((f) => f.rule?.startsWith('rules §6.2') && /ReportChargingProfiles frame 1\/1 of requestId \d+.*CALLERROR RpcFrameworkError/.test(f.message))).toBe(true);
   expect(exitCode).toBe(1);
+}, 30_000);
+
+/** Installs four profiles, then has the CSMS ask for them (one report frame each) and ends on its CALL. */
+const reportAndLeave = defineCase({
+  id: 'T-REPORT-AND-LEAVE',
+  title: 'GetChargingProfiles answered by the station in the background, then the case ends at once',
+  ocpp: ['2.0.1'],
+  as: 'station',
+  async run(t) {
+    for (const level of [1, 2, 3, 4]) {
+      await request(t, 'SetChargingProfile', setPayload(t, 1, profile(t, { purpose: 'TxDefault', stackLevel: level, periods: [[0, 16]], startSchedule: t.now() }, 1)), { evseId: 1 });
+    }
+    station(t).pageSize = 1;
+    await request(t, 'GetChargingProfiles', { requestId: nextRequestId(), chargingProfile: { chargingLimitSource: ['CSO'] } });
+  },
+});
+
+const nextCase = defineCase({
+  id: 'T-NEXT',
+  title: 'the next case sends a Heartbeat first',
+  ocpp: ['2.0.1'],
+  as: 'station',
+  async run(t) {
+    await t.call('Heartbeat', {});
+  },
+});
+
+test('issue #13 H: isolation waits for the report frames of an earlier request; none spills into the next case body', async () => {
+  const s = loadSuites(['smartcharging-csms'])[0]!;
+  const { result } = await runCsms(csmsConfig('2.0.1'), [{ ...s, cases: [reportAndLeave, nextCase] }]);
+  const next = result.cases.find((c) => c.id === 'T-NEXT')!;
+  expect(next.verdict).toBe('passed');
+  const calls = next.frames.filter((f) => f.dir === 'out' && f.type === 'CALL').map((f) => f.action);
+  const heartbeat = calls.indexOf('Heartbeat');
+  expect({ calls, afterHeartbeat: calls.slice(heartbeat).filter((a) => a === 'ReportChargingProfiles').length }).toEqual({ calls, afterHeartbeat: 0 });
+  expect(next.notes.some((n) => /isolation: waited for \d+ report frame\(s\)/.test(n.message))).toBe(true);
 }, 30_000);
