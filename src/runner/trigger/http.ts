@@ -96,7 +96,7 @@ async function send(cfg: HttpTriggerConfig, run: TriggerRun, r: Built, secrets: 
     throw new TriggerFailed(secrets.redact(`trigger ${shown} for ${run.action}: reading the answer failed: ${(e as Error).message}`));
   }
   const body = parseMaybeJson(text);
-  const verdict = judgeAnswer(cfg.success, res.status, body);
+  const verdict = judgeAnswer(cfg.success, res.status, body, { statusRefusals: run.statusRefusals });
   if (!verdict.ok && verdict.refused) {
     const said = refusalText(body, text, cfg.refusalPointer, clip);
     if (res.status >= 400) throw new CommandRefused(secrets.redact(`the CSMS refused the command: HTTP ${res.status}: ${said} (${run.action}: ${shown})`));
