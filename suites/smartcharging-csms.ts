@@ -24,7 +24,8 @@ export default defineSuite({
    * Available — so what an earlier case left behind cannot decide this case's verdict.
    */
   async beforeEach(t) {
-    const { ended } = await station(t).reset(caller(t));
+    const { ended, reports } = await station(t).reset(caller(t));
+    if (reports) t.note.info(`isolation: waited for ${reports} report frame(s) the station was still sending for an earlier request (answers judged here)`);
     if (ended.length) t.note.info(`isolation: the station ended transaction(s) left open by an earlier case: ${ended.join(', ')}`);
   },
 });

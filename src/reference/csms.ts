@@ -61,6 +61,9 @@ export class ReferenceCsms {
   /** SmartCharging reactions per station (NotifyEVChargingNeeds, NotifyEVChargingSchedule, external limits). */
   readonly reactions = new Map<string, CsmsReactions>();
   private nextProfileId = 50_000;
+  /** requestIds of the GetChargingProfiles this CSMS sent on its own (refresh), per station. */
+  private readonly ownRequests = new Map<string, Set<number>>();
+  private nextOwnRequestId = 1;
 
   constructor(private readonly opts: ReferenceCsmsOptions) {
     this.faults = checkFaults(opts.faults ?? [], { ...CSMS_FAULTS, ...CSMS_API_FAULTS });
@@ -121,6 +124,9 @@ export class ReferenceCsms {
 
   private onReport(identity: string, p: Payload): Payload | Reply {
     if (this.faults.has('report-not-answered')) return Reply.none();
+    if (this.faults.has('refresh-report-callerror') && this.ownRequests.get(identity)?.has(p.requestId as number)) {
+      throw new CallErrorReply('RpcFrameworkError', 'Call already in progress');
+    }
     if (this.faults.has('report-answered-with-error')) throw new CallErrorReply('InternalError', 'report store unavailable');
     const byId = this.reports.get(identity) ?? new Map<number, AggregatedReport>();
     this.reports.set(identity, byId);
@@ -144,7 +150,9 @@ export class ReferenceCsms {
     try {
       // The limit this CSMS gives a transaction is what it judges the EV's schedule against (K15.FR.11/.12).
       if (action === 'SetChargingProfile') this.reactions.get(identity)?.sent(payload);
+      if (action === 'GetChargingProfiles' || action === 'GetCompositeSchedule') await this.refresh(session);
       const response = await session.call(action, payload, { intentionalInvalid: this.faults.has('invalid-payload') });
+      if (action === 'SetChargingProfile' && response.status === 'Accepted') void this.refresh(session);
       const refused = responseFault16(this.faults, session.version, action, response);
       if (refused) return refused;
       if (closesAfter16(this.faults, session.version, action, response)) session.close(1011, 'unexpected GetCompositeSchedule answer');
@@ -157,6 +165,21 @@ export class ReferenceCsms {
       if (e instanceof PayloadSchemaError) return { status: 502, body: { error: e.message } };
       return { status: 502, body: { error: (e as Error).message } };
     }
+  }
+
+  /**
+   * Quirk refresh-profiles (and fault refresh-report-callerror): like CitrineOS 1.8, which re-reads a
+   * station's profiles after installing one, this CSMS sends a GetChargingProfiles of its own (its own
+   * requestId, CSO profiles). The harness must tell it from the request it asked for (issue #13 C) and
+   * judge the answers to the station's reports of it (issue #13 B). Resolves once the station answered.
+   */
+  private async refresh(session: RpcSession): Promise<void> {
+    if (session.version !== '2.0.1' || !(this.quirks.has('refresh-profiles') || this.faults.has('refresh-report-callerror'))) return;
+    const requestId = this.nextOwnRequestId++;
+    const own = this.ownRequests.get(session.identity) ?? new Set<number>();
+    this.ownRequests.set(session.identity, own);
+    own.add(requestId);
+    await session.call('GetChargingProfiles', { requestId, chargingProfile: { chargingLimitSource: ['CSO'] } }).catch((e: Error) => this.log(`${session.identity}: refresh failed: ${e.message}`));
   }
 
   /** Faults that change what the CSMS puts on the wire. Returns a response when the fault sent raw frames. */

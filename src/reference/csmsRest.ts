@@ -14,12 +14,16 @@ import type { Payload } from '../ocppj/messages';
 /** Faults of the command API, not of OCPP: the cases they meet end ERROR (refused command), never FAIL. */
 export const CSMS_API_FAULTS = {
   'refuse-command': 'the rest API refuses every command: HTTP 200 [{"success":false,"payload":"<reason>"}]',
+  'refuse-command-http-400': 'the rest API refuses every command with HTTP 400 and a schema error, as CitrineOS does for a body it rejects (citrine-run3: "limit must be multiple of 0.1")',
+  'composite-callback-dropped': 'the rest API never calls back the result of GetCompositeSchedule, as CitrineOS drops a composite answer it finds invalid (citrine-run3 D)',
 } as const;
 export type CsmsApiFault = keyof typeof CSMS_API_FAULTS;
 
 /** Legitimate variations of the built-in CSMS (`builtinQuirks` in `run --as station`). */
 export const CSMS_QUIRKS = {
   'rest-api': 'commands through the CitrineOS-like rest API (success rule, refusal text, async callback) instead of POST /trigger',
+  'refresh-profiles':
+    'CitrineOS-like refresh (2.0.1): its own GetChargingProfiles (own requestId, chargingLimitSource CSO) after each Accepted SetChargingProfile and before each GetChargingProfiles / GetCompositeSchedule it is asked to send; it answers the reports',
   'late-reaction': 'reacts to NotifyEVChargingNeeds 500 ms after answering it (issue #13 point 3: a legal late reaction must not become a K01.FR.03 failure)',
 } as const;
 export type CsmsQuirk = keyof typeof CSMS_QUIRKS;
@@ -99,6 +103,9 @@ export function restCommand(req: IncomingMessage, url: URL, parts: string[], tex
   }
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return { status: 400, body: { error: 'body must be a JSON object' } };
   if (target.faults.has('refuse-command')) return refuse(`${Action} refused for ${identity}: command rejected by the operator policy`);
+  if (target.faults.has('refuse-command-http-400')) {
+    return { status: 400, body: { statusCode: 400, code: 'FST_ERR_VALIDATION', error: 'Bad Request', message: 'body/chargingProfile/chargingSchedule/0/chargingSchedulePeriod/0/limit must be multiple of 0.1' } };
+  }
   const spoken = target.versionOf(identity);
   if (!spoken) return refuse(`station ${identity} is not connected`);
   if (spoken !== version) return refuse(`station ${identity} speaks OCPP ${spoken}, not ${version}`);
@@ -109,6 +116,7 @@ export function restCommand(req: IncomingMessage, url: URL, parts: string[], tex
     after: async () => {
       const r = await target.trigger(identity, Action, payload);
       if (!callbackUrl) return;
+      if (Action === 'GetCompositeSchedule' && target.faults.has('composite-callback-dropped')) return target.log(`${identity}: composite answer dropped, no callback`);
       // The station's answer (CALLRESULT payload), or what went wrong, as CitrineOS relays it.
       const result = r.status === 200 ? (r.body as { response: unknown }).response : r.body;
       try {

@@ -122,6 +122,8 @@ export const CSMS_FAULTS = {
   'needs-reaction-wrong-transaction': 'the TxProfile sent in reaction to NotifyEVChargingNeeds names another transaction (K01.FR.03, TC_K_53_CSMS)',
   'needs-reaction-after-ended': 'the reaction to NotifyEVChargingNeeds is sent only after the CSMS answered the TransactionEvent(Ended) of that transaction (K01.FR.03)',
   'ev-schedule-always-accepted': 'NotifyEVChargingSchedule is answered Accepted even when the EV schedule exceeds the CSMS limits (K15.FR.12, TC_K_55_CSMS)',
+  // CitrineOS-like refresh (the refresh-profiles quirk, src/reference/csms.ts), answered wrongly (citrine-run3 B).
+  'refresh-report-callerror': 'refreshes like the refresh-profiles quirk, but answers the ReportChargingProfiles of its own GetChargingProfiles with CALLERROR RpcFrameworkError (rules §6.2: every report answered)',
   'no-renegotiation': 'after rejecting an EV schedule that exceeds its limits the CSMS starts no renegotiation (K15.FR.13, TC_K_55_CSMS)',
 } as const;
 

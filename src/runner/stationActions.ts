@@ -69,7 +69,7 @@ export async function runStationAction(
   if (!cfg) return undefined;
   const effective: TriggerConfig = cfg.type === 'manual' && !cfg.prompt ? { ...cfg, prompt: defaultPrompt(name, run.identity, run.vars) } : cfg;
   try {
-    return await runTrigger(effective, { ...run, action: name, timeoutMs: run.timeoutMs ?? stationActionTimeoutMs(config, name) });
+    return await runTrigger(effective, { ...run, action: name, timeoutMs: run.timeoutMs ?? stationActionTimeoutMs(config, name), statusRefusals: false });
   } catch (e) {
     if ((e as Error).name === 'TriggerFailed') throw new StationActionFailed(`station action ${(e as Error).message.replace(/^trigger /, '')}`);
     throw e;

@@ -67,6 +67,11 @@ export interface TriggerRun {
   callbacks?: CallbackServer;
   /** Where `${ENV:NAME}` is read (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Whether an HTTP 4xx/5xx answer is the peer refusing the command (CommandRefused, default) or a failed
+   * trigger; station actions (src/runner/stationActions.ts) keep it a failed action.
+   */
+  statusRefusals?: boolean;
 }
 
 /**
@@ -202,5 +207,6 @@ export async function runReadBack(
   const cfg = config.triggers.readBack;
   if (!cfg) return undefined;
   if (cfg.type === 'manual') return undefined;
-  return runTrigger(cfg, { identity: run.identity, action: 'readBack', vars: run.vars, timeoutMs: config.timing.callTimeoutMs, signal: run.signal });
+  // A read-back is a query, not a command: an HTTP error is a failed hook, not the CSMS refusing anything.
+  return runTrigger(cfg, { identity: run.identity, action: 'readBack', vars: run.vars, timeoutMs: config.timing.callTimeoutMs, signal: run.signal, statusRefusals: false });
 }

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Payload } from '../ocppj/messages';
-import { CallErrorReply } from '../ocppj/errors';
+import { CallErrorReply, CallErrorResponse, CallTimeoutError } from '../ocppj/errors';
 import type { CallHandler, ProtocolViolation, Reply, RpcSession } from '../transport';
 import type { RunConfig } from '../runner/config';
 import type { TraceFrame } from '../report/types';
@@ -21,7 +21,6 @@ import {
   getVariablesAnswer,
   parseProfile,
   reportFrames,
-  sendSequentially,
   setChargingProfileRequest,
   smartChargingVariable,
   SMART_CHARGING_CTRLR,
@@ -61,6 +60,10 @@ export class HarnessStation {
   private readonly pendingStarts = new Set<Promise<unknown>>();
   /** Report frames (ReportChargingProfiles, NotifyReport) being sent after their request's answer. */
   private reporting: Promise<void> = Promise.resolve();
+  /** Report frames queued and not yet answered (isolation waits for them, issue #13 H). */
+  private reportsPending = 0;
+  /** Transactions whose start (event + StatusNotification) is still being sent: a stop waits for it. */
+  private readonly starting = new Map<Transaction, Promise<void>>();
   /**
    * chargingSchedule ids of what the station reports (issue #13 item 5): distinct within and across runs,
    * never a fixed 1, so a CSMS storing schedules by (station, id) keeps them apart.
@@ -94,11 +97,50 @@ export class HarnessStation {
     return this.reporting;
   }
 
-  /** Send `frames` one at a time after the current CALLRESULT is written (rules §1.2; B07/B08, K09). */
-  private queueReports(action: string, frames: readonly Payload[]): void {
+  /** Report frames queued or in flight (not yet answered). */
+  get pendingReports(): number {
+    return this.reportsPending;
+  }
+
+  /**
+   * Send `frames` one at a time after the current CALLRESULT is written (rules §1.2; B07/B08, K09). These
+   * CALLs run in the background (no case step awaits them, and the request may be the CSMS's own, e.g.
+   * CitrineOS's refresh GetChargingProfiles), so the CSMS's answers are judged here: a CALLERROR or no
+   * answer becomes a violation of the peer, which the runner records in the case running when it is
+   * seen, else in SC-X-99 (issue #13 B) — never lost.
+   */
+  private queueReports(action: string, frames: readonly Payload[], requestId: number): void {
     const session = this.session;
     if (!session || !frames.length) return;
-    this.reporting = this.reporting.then(() => new Promise<void>((r) => setImmediate(r))).then(() => sendSequentially(session, action, frames));
+    this.reportsPending += frames.length;
+    const send = () => this.sendJudged(session, action, frames, requestId).finally(() => (this.reportsPending -= frames.length));
+    this.reporting = this.reporting.then(() => new Promise<void>((r) => setImmediate(r))).then(send);
+  }
+
+  /** Frames of one report, each after the previous was answered; stops at the first failure, judging it. */
+  private async sendJudged(session: RpcSession, action: string, frames: readonly Payload[], requestId: number): Promise<void> {
+    // rules §6.2 MUST-CSMS: the CSMS answers every ReportChargingProfiles (K09); NotifyReport (B07/B08) is
+    // a CALL like any other the CSMS must answer (Part 4).
+    const rule = action === 'ReportChargingProfiles' ? 'rules §6.2 (MUST-CSMS: answer every ReportChargingProfiles; K09)' : 'B07/B08, Part 4 (CSMS answers every CALL)';
+    for (const [i, f] of frames.entries()) {
+      const which = `${action} frame ${i + 1}/${frames.length} of requestId ${requestId} (sent by the station after answering the CSMS's request)`;
+      try {
+        await session.call(action, f);
+      } catch (e) {
+        if (e instanceof CallErrorResponse) {
+          const desc = e.errorDescription ? ` (${e.errorDescription})` : '';
+          this.violation(session, { rule, message: `${which}: the CSMS answered with CALLERROR ${e.errorCode}${desc}`, frameSeq: e.frameSeq, actual: e.errorCode });
+        } else if (e instanceof CallTimeoutError) {
+          this.violation(session, { rule, message: `${which}: the CSMS did not answer within ${e.timeoutMs} ms` });
+        }
+        // Schema violations of the answer are the session's own findings; a closed connection is judged by the runner.
+        return;
+      }
+    }
+  }
+
+  private violation(session: RpcSession, v: Pick<ProtocolViolation, 'rule' | 'message' | 'frameSeq' | 'actual'>): void {
+    session.emit('violation', { severity: 'fail', kind: 'AssertionFailure', ...v } satisfies ProtocolViolation);
   }
 
   get v16(): boolean {
@@ -191,7 +233,11 @@ export class HarnessStation {
    * later case pass vacuously (a busy EVSE refusing a remote start) nor satisfy a check meant for the
    * case's own transaction (K01.FR.03).
    */
-  async reset(call: StationCall): Promise<{ ended: string[] }> {
+  async reset(call: StationCall): Promise<{ ended: string[]; reports: number }> {
+    // Report frames of an earlier request (a case's, or the CSMS's own) finish first, so their answers are
+    // judged here, named as such, and never interleave with this case's frames (issue #13 H).
+    const reports = this.reportsPending;
+    await this.reporting;
     while (this.pendingStarts.size) await Promise.allSettled([...this.pendingStarts]);
     const ended: string[] = [];
     for (const tx of [...this.transactions]) {
@@ -200,7 +246,7 @@ export class HarnessStation {
     }
     this.store = new ProfileStore(this.version, this.limits);
     for (let e = this.v16 ? 0 : 1; e <= this.limits.evses; e++) await this.sendStatus(call, e, 'Available');
-    return { ended };
+    return { ended, reports };
   }
 
   // --- answers ------------------------------------------------------------------------------------
@@ -262,14 +308,14 @@ export class HarnessStation {
     const selected = this.store.select({ evseId: p.evseId as number | undefined, chargingProfile: p.chargingProfile as never });
     if (!selected.length) return { status: 'NoProfiles' };
     // The CALLRESULT is written when this handler returns; the reports follow, one at a time (rules §1.2).
-    this.queueReports('ReportChargingProfiles', reportFrames(selected, this.pageSize, p.requestId as number));
+    this.queueReports('ReportChargingProfiles', reportFrames(selected, this.pageSize, p.requestId as number), p.requestId as number);
     return { status: 'Accepted' };
   }
 
   /** B07/B08: Accepted, then the selection in NotifyReport frames; nothing selected is EmptyResultSet. */
   private onReport(requestId: number, selected: ModelVariable[]): Payload {
     if (!selected.length) return { status: 'EmptyResultSet' };
-    this.queueReports('NotifyReport', notifyReportFrames(selected, requestId, this.itemsPerMessage, iso(nowS())));
+    this.queueReports('NotifyReport', notifyReportFrames(selected, requestId, this.itemsPerMessage, iso(nowS())), requestId);
     return { status: 'Accepted' };
   }
 
@@ -343,11 +389,17 @@ export class HarnessStation {
       const res = await call<{ transactionId: number }>('StartTransaction', { connectorId: evseId, idTag: opts.idTag ?? 'CONFORMANCE', meterStart: 0, timestamp: startedAt });
       tx = { evseId, transactionId: String(res.transactionId), startedAt };
       this.transactions.push(tx);
-    } else {
-      const transactionId = opts.transactionId ?? this.newTransactionId();
-      tx = { evseId, transactionId, startedAt };
-      // Known before the event is answered: a CSMS may react to the event with a TxProfile at once.
-      this.transactions.push(tx);
+      this.store.startTransaction(tx);
+      await this.sendStatus(call, evseId, 'Charging');
+      return tx;
+    }
+    const transactionId = opts.transactionId ?? this.newTransactionId();
+    tx = { evseId, transactionId, startedAt };
+    // Known before the event is answered: a CSMS may react to the event with a TxProfile at once. A stop
+    // of it meanwhile waits for `starting`, so the station never reports the EVSE Occupied after the
+    // transaction's Ended event (citrine-run3 SC-CSMS-08 #159).
+    this.transactions.push(tx);
+    const started = (async () => {
       await call('TransactionEvent', {
         eventType: 'Started',
         timestamp: startedAt,
@@ -357,14 +409,21 @@ export class HarnessStation {
         evse: { id: evseId, connectorId: 1 },
         idToken: opts.idToken ?? { idToken: 'CONFORMANCE', type: 'Central' },
       });
+      this.store.startTransaction(tx);
+      await this.sendStatus(call, evseId, 'Charging');
+    })();
+    this.starting.set(tx, started.catch(() => undefined));
+    try {
+      await started;
+    } finally {
+      this.starting.delete(tx);
     }
-    this.store.startTransaction(tx);
-    await this.sendStatus(call, evseId, 'Charging');
     return tx;
   }
 
   /** End a transaction from the station side; its TxProfiles go with it (K02.FR.05). */
   async stopTransaction(call: StationCall, tx: Transaction, reason = 'Local', opts: { status?: boolean } = {}): Promise<void> {
+    await this.starting.get(tx);
     const i = this.transactions.indexOf(tx);
     if (i < 0) return;
     this.transactions.splice(i, 1);

@@ -6,7 +6,8 @@
 import { CallErrorResponse, CallTimeoutError } from '../../src/ocppj/errors';
 import type { CaseContext, ExpectCallOptions, ReceivedCall } from '../../src/scenario';
 import { harnessStationFor, type HarnessStation } from '../../src/station';
-import { runReadBack, triggerWaitMs, type TriggerOutcome } from '../../src/runner/triggers';
+import { CallbackTimeout, passesPayload, runReadBack, triggerWaitMs, type TriggerOutcome } from '../../src/runner/triggers';
+import { isDeepStrictEqual } from 'node:util';
 import { SmartCharging, type ProfileSpec, type Purpose } from '../lib/smartcharging';
 
 export type Payload = Record<string, unknown>;
@@ -51,9 +52,45 @@ export interface Requested {
 }
 
 /**
+ * Whether a CALL is the one the harness asked for, by the fields that identify the command (issue #13 C):
+ * a CSMS may send a request of the same action on its own meanwhile (CitrineOS re-reads the profiles with
+ * its own GetChargingProfiles after every SetChargingProfile), which must not take the case's place.
+ * undefined when the action has no such fields here (any CALL of the action is the one).
+ */
+export function askedCall(v16: boolean, action: string, asked: Payload): ((p: Payload) => boolean) | undefined {
+  const same = (a: unknown, b: unknown) => isDeepStrictEqual(a ?? null, b ?? null);
+  const target = (p: Payload) => (v16 ? p.connectorId : p.evseId);
+  switch (action) {
+    case 'GetChargingProfiles':
+      // K09.FR.01: the requestId names the request; the reports carry it.
+      return (p) => p.requestId === asked.requestId;
+    case 'GetCompositeSchedule':
+      return (p) => target(p) === target(asked) && p.duration === asked.duration;
+    case 'SetChargingProfile': {
+      const prof = (p: Payload) => ((v16 ? p.csChargingProfiles : p.chargingProfile) ?? {}) as Payload;
+      return (p) => target(p) === target(asked) && prof(p).chargingProfilePurpose === prof(asked).chargingProfilePurpose && prof(p).stackLevel === prof(asked).stackLevel;
+    }
+    case 'ClearChargingProfile': {
+      const id = v16 ? 'id' : 'chargingProfileId';
+      if (asked[id] !== undefined) return (p) => same(p[id], asked[id]);
+      if (v16) return (p) => p[id] === undefined && ['connectorId', 'chargingProfilePurpose', 'stackLevel'].every((k) => same(p[k], asked[k]));
+      return (p) => p[id] === undefined && same(p.chargingProfileCriteria, asked.chargingProfileCriteria);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
  * Trigger the CSMS to send `action` (the payload is what the harness asks for: the default http body),
  * and wait for the CALL. It is answered by `reply` when given, else by the case's handle() override or
  * the conforming station (the model). The station role checks the request as it arrives.
+ *
+ * When the trigger hands the payload to the CSMS (`passesPayload`), the CALL must carry the asked
+ * identifying fields (askedCall); other CALLs of the action are the CSMS's own, answered as a conforming
+ * station, and do not end the wait. Only when none carries them within the wait is the first other CALL
+ * after the trigger taken (noted), so a CSMS that alters what it was asked is still judged on it — except
+ * GetChargingProfiles, whose requestId alone names the request (K09.FR.01).
  */
 export async function request(
   t: CaseContext,
@@ -63,11 +100,13 @@ export async function request(
 ): Promise<Requested> {
   // Only a CALL that arrives after this trigger counts: a duplicate of an earlier request is not the answer.
   let triggered = false;
+  let since = Infinity;
+  const asked = passesPayload(t.config, action) ? askedCall(isV16(t), action, payload) : undefined;
   // A CALL that never comes after the trigger breaks no OCPP rule the harness can name (the CSMS's API may
   // have queued, refused or lost the command): the case cannot reach its subject (ERROR, issue #11).
   const expected = t.expectCall(action, {
     reply: opts.reply,
-    match: () => triggered,
+    match: (p) => triggered && (!asked || asked(p)),
     timeoutMs: opts.timeoutMs ?? triggerWaitMs(t.config, action),
     // What the trigger answered goes into the reason (CitrineOS: a queued command that never reaches the
     // station looks like success at the API), so the user sees both sides at once.
@@ -77,12 +116,19 @@ export async function request(
   let answered: string | undefined;
   expected.catch(() => undefined);
   triggered = true;
+  since = Date.now();
   // A trigger that fails (the CSMS's API refused the command, issue #13) closes the case, which ends
   // this wait at once with the trigger's error: the case is ERROR with the CSMS's text, not a timeout.
   const done = t.trigger(action, { evseId: opts.evseId, payload });
   done.then((o) => (answered = describeOutcome(o)), () => undefined);
-  const call = await expected;
-  return { call, done };
+  try {
+    return { call: await expected, done };
+  } catch (e) {
+    const other = asked && action !== 'GetChargingProfiles' && !t.signal.aborted ? t.received(action).find((c) => c.at >= since) : undefined;
+    if (!other) throw e;
+    t.note.info(`no ${action} carried the identifying fields asked for (${JSON.stringify(payload).slice(0, 160)}); judging the one the CSMS sent after the trigger (answered as a conforming station)`);
+    return { call: other, done };
+  }
 }
 
 function bounded<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
@@ -102,17 +148,27 @@ export async function settled(t: CaseContext, done: Promise<TriggerOutcome>, ms:
   return outcome;
 }
 
+/** What the CSMS relayed of the station's answer, or why nothing is seen (for the "could not check" WARN). */
+export type Relayed = { answer: unknown; unseen?: undefined } | { answer?: undefined; unseen: string };
+
 /**
  * The station's answer as the CSMS relays it: `{response}` in the trigger's answer (the built-in trigger
  * convention), else the body an asynchronous API posted to {callbackUrl} (CitrineOS posts the station's
- * answer payload; issue #13). undefined when the CSMS shows neither (the caller says "could not check").
+ * answer payload; issue #13). When neither shows it, `unseen` says why: the configured callback never came
+ * (citrine-run3 D: CitrineOS drops a response it finds invalid) or the trigger answer does not carry it.
  */
-export async function relayedAnswer(outcome: TriggerOutcome | undefined): Promise<unknown> {
+export async function relayedAnswer(outcome: TriggerOutcome | undefined): Promise<Relayed> {
   const body = outcome?.body;
   const direct = body && typeof body === 'object' && !Array.isArray(body) ? (body as Payload).response : undefined;
-  if (direct !== undefined || !outcome?.callback) return direct;
+  if (direct !== undefined) return { answer: direct };
+  if (!outcome?.callback) return { unseen: 'its trigger answer does not show them' };
   // Bounded by the trigger's callback.timeoutMs (the callback promise rejects then).
-  return outcome.callback.catch(() => undefined);
+  try {
+    return { answer: await outcome.callback };
+  } catch (e) {
+    if (e instanceof CallbackTimeout) return { unseen: `the CSMS did not call back within ${e.timeoutMs} ms` };
+    return { unseen: `its callback failed: ${(e as Error).message}` };
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
  * SC-CSMS-04..07: clear requests, composite handling, CSMS synchronicity and rejection handling.
  */
 import { CallErrorReply, Reply, defineCase, firstDifference, type CaseContext, type CaseDefinition, type ExpectCallOptions } from '../../src/scenario';
-import { BOTH, holdAnswerMs, isV16, pid, profile, readBack, relayedAnswer, request, setPayload, settled, sleep, station, stormWindowMs, type Payload } from './lib';
+import { BOTH, holdAnswerMs, isV16, pid, profile, readBack, relayedAnswer, request, setPayload, settled, sleep, station, stormWindowMs, type Payload, type Relayed } from './lib';
 import { slowStep } from './steps';
 
 /** CALLs of `action` received after index `from` of the case inbox, within `ms`. */
@@ -31,12 +31,12 @@ function limitsOf(x: unknown): number[] | undefined {
  * (triggers.readBack, {what}=composite, {key}/{evseId}) says it holds. Neither available: a WARN naming
  * the hook — "could not check" is never a silent pass (issue #13 item 4).
  */
-async function judgeKeptComposite(t: CaseContext, reply: Payload, relayed: unknown, evseId: number): Promise<void> {
+async function judgeKeptComposite(t: CaseContext, reply: Payload, relayed: Relayed, evseId: number): Promise<void> {
   const rule = 'rules §8 (mobilityhouse #217 class)';
   const sent = limitsOf(reply)!;
   let checked = false;
-  if (relayed !== undefined) {
-    const d = firstDifference(relayed, reply);
+  if (relayed.answer !== undefined) {
+    const d = firstDifference(relayed.answer, reply);
     t.check.ok(!d, `the CSMS's API relays the composite values unchanged${d ? ` (at ${d.pointer}: ${JSON.stringify(d.actual)} instead of ${JSON.stringify(d.expected)})` : ''}`, { rule });
     checked = true;
   }
@@ -48,7 +48,7 @@ async function judgeKeptComposite(t: CaseContext, reply: Payload, relayed: unkno
     return;
   }
   if (!back) {
-    if (!checked) t.note.warn('could not check that the CSMS keeps the composite values: its trigger answer does not show them; configure triggers.readBack (placeholders {what}=composite, {key}/{evseId}) to read back the composite it holds', rule);
+    if (!checked) t.note.warn(`could not check that the CSMS keeps the composite values: ${relayed.unseen}; configure triggers.readBack (placeholders {what}=composite, {key}/{evseId}) to read back the composite it holds`, rule);
     return;
   }
   const body = back.body;

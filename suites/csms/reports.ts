@@ -70,8 +70,10 @@ export const reportCases: CaseDefinition[] = [
       const held = heldProfiles(t);
       for (const split of SPLITS) {
         await t.step(split.name, async () => {
-          const requestId = nextRequestId();
-          await request(t, 'GetChargingProfiles', { requestId, chargingProfile: { chargingLimitSource: ['CSO', 'EMS', 'SO'] } }, { reply: { status: 'Accepted' } });
+          const asked = nextRequestId();
+          const { call } = await request(t, 'GetChargingProfiles', { requestId: asked, chargingProfile: { chargingLimitSource: ['CSO', 'EMS', 'SO'] } }, { reply: { status: 'Accepted' } });
+          // K09.FR.01: the reports carry the requestId of the CALL answered (a trigger may not pass the harness's).
+          const requestId = call.payload.requestId as number;
           const frames = split.frames(held);
           for (const [i, group] of frames.entries()) {
             const last = i === frames.length - 1;

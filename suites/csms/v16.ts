@@ -283,9 +283,9 @@ export const v16Cases: CaseDefinition[] = [
           t.check.fail(`the CSMS reported an error after the station's valid composite answer with one-decimal limits: ${outcome.lateError}`, { rule: '1.6 §7.14 (one fractional digit is legal; rules §8 multipleOf trap)' });
           return;
         }
-        const got = await relayedAnswer(outcome);
+        const { answer: got, unseen } = await relayedAnswer(outcome);
         if (got === undefined) {
-          return t.note.warn('could not check: the trigger answer does not show what the CSMS made of the composite (a trigger that returns the station response, e.g. the built-in convention {"response": ...}, makes this checkable)', '1.6 §7.14');
+          return t.note.warn(`could not check what the CSMS made of the composite: ${unseen} (a trigger that returns the station response, e.g. the built-in convention {"response": ...}, or an API callback makes this checkable)`, '1.6 §7.14');
         }
         const d = firstDifference(got, reply);
         t.check.ok(!d, `the CSMS keeps the composite values unchanged${d ? ` (at ${d.pointer}: ${show(d.actual)} instead of ${show(d.expected)})` : ''}`, { rule: '1.6 §7.14 (one fractional digit is legal)' });

@@ -45,3 +45,21 @@ test('SC-CSMS-03 (rules §6.2): without read-back the union is a WARN naming tri
   expect(w.verdict).toBe('passed');
   expect(warns(w).filter((m) => /could not check/.test(m) && m.includes('triggers.readBack'))).toHaveLength(2);
 }, 60_000);
+
+describe.each([
+  ['2.0.1', 'SC-CSMS-05'],
+  ['1.6', 'SC-CSMS-16-07'],
+] as const)('citrine-run3 D: a callback that never comes, OCPP %s', (ocpp, id) => {
+  test(`${id}: the CSMS that never calls back the composite result is a WARN "could not check … did not call back within N ms", not "its trigger answer does not show them"`, async () => {
+    const config = csmsConfig(ocpp, { grep: id, ...noReadBack, timing: { callTimeoutMs: 2000 }, builtinQuirks: ['rest-api'], builtinFaults: ['composite-callback-dropped'] });
+    const { result } = await runCsms(config);
+    const c = one(result.cases, id);
+    expect(c.verdict).toBe('passed');
+    const missing = warns(c).filter((m) => /^could not check/.test(m));
+    expect(missing.length).toBeGreaterThan(0);
+    for (const m of missing) {
+      expect(m).toContain(`the CSMS did not call back within ${config.timing.callTimeoutMs} ms`);
+      expect(m).not.toMatch(/trigger answer does not show/);
+    }
+  }, 60_000);
+});

@@ -43,6 +43,8 @@ const EXPECT: Record<Exclude<keyof typeof CSMS_FAULTS, CsmsV16Fault>, Expectatio
   'needs-reaction-after-ended': { versions: ['2.0.1'], cases: ['SC-CSMS-09', 'SC-CSMS-23'], rule: { '1.6': '', '2.0.1': 'K01.FR.03' } },
   'ev-schedule-always-accepted': { versions: ['2.0.1'], cases: ['SC-CSMS-23'], rule: { '1.6': '', '2.0.1': 'K15.FR.12' } },
   'no-renegotiation': { versions: ['2.0.1'], cases: ['SC-CSMS-23'], rule: { '1.6': '', '2.0.1': 'K15.FR.13' } },
+  // citrine-run3 B: the answers to the station's background reports (the CSMS's own refresh) are judged.
+  'refresh-report-callerror': { versions: ['2.0.1'], cases: ['SC-CSMS-01', 'SC-CSMS-02'], rule: { '1.6': '', '2.0.1': 'rules §6.2' } },
 };
 
 const EXPECTED_IDS: Record<Version, string[]> = {

@@ -23,14 +23,22 @@ import { csmsConfig, ROOT, runCsms } from './helpers';
 const TOKEN = 'rest-api-T0ken+secret/1';
 const CALL_TIMEOUT_MS = 4000;
 
-/** The JSON example of README "Testing a CSMS with a REST API", pointed at `csms`. */
-function readmeExample(csms: ReferenceCsms): PartialConfig {
+/**
+ * The JSON example of README "Testing a CSMS with a REST API", pointed at `csms`; with `auth` the README's
+ * bearer-header snippet (its second JSON block) merged into the default, as the README says.
+ */
+function readmeExample(csms: ReferenceCsms, opts: { auth?: boolean } = { auth: true }): PartialConfig {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### Testing a CSMS with a REST API'));
-  const json = /```json\n([\s\S]*?)\n```/.exec(section)![1]!;
-  const text = json.split('http://127.0.0.1:8080').join(csms.httpUrl).split('ws://127.0.0.1:8081').join(csms.url);
-  const example = validateConfig(JSON.parse(text), 'README example');
-  // Short loopback timings (the example says 30 s).
+  const [json, header] = [...section.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
+  const text = json!.split('http://127.0.0.1:8080').join(csms.httpUrl).split('ws://127.0.0.1:8081').join(csms.url);
+  const raw = JSON.parse(text);
+  // citrine-run3: the main example has no header (a local CitrineOS needs none; an unset variable stops the run).
+  expect(raw.triggers.default.headers).toBeUndefined();
+  if (opts.auth) raw.triggers.default.headers = JSON.parse(header!).triggers.default.headers;
+  const example = validateConfig(raw, 'README example');
+  expect((example.triggers!.default as { callback: { timeoutMs: number } }).callback.timeoutMs).toBe(5000);
+  // Short loopback timings.
   (example.triggers!.default as { callback: { timeoutMs: number } }).callback.timeoutMs = CALL_TIMEOUT_MS;
   return example;
 }
@@ -81,15 +89,19 @@ test('issue #13: the whole 2.0.1 CSMS suite passes through the rest API with the
   expect(rest.every((u) => /callbackUrl=http%3A%2F%2F127\.0\.0\.1%3A\d+%2Fcallback%2F/.test(u))).toBe(true);
 }, 120_000);
 
-test('issue #13: a CSMS refusing the command (HTTP 200, success:false) gives ERROR with its text at once, never FAIL', async () => {
-  await withRestCsms(['refuse-command'], async (csms) => {
+test.each([
+  ['refuse-command', 'HTTP 200, success:false', /^the CSMS refused the command: \w+ refused for CS-CONFORMANCE-1: command rejected by the operator policy \(\w+: POST .* answered HTTP 200; \/0\/success is false, not true\)/],
+  // citrine-run3 E: CitrineOS refuses a body its schema rejects with HTTP 400; not a HarnessError.
+  ['refuse-command-http-400', 'HTTP 400', /^the CSMS refused the command: HTTP 400: \{"statusCode":400,.*"message":".*limit must be multiple of 0.1"\} \(\w+: POST .*\)$/],
+] as const)('issue #13: a CSMS refusing the command (fault %s: %s) gives ERROR PreconditionFailed with its text at once, never FAIL', async (fault, _how, reason) => {
+  await withRestCsms([fault], async (csms) => {
     const { result, exitCode } = await runCsms(csmsConfig('2.0.1', { ...readmeExample(csms), grep: 'SC-CSMS-0[1-4]' }));
     const cases = result.cases.filter((c) => c.id.startsWith('SC-CSMS-'));
     expect(cases.length).toBeGreaterThanOrEqual(3);
     expect(result.cases.filter((c) => c.verdict === 'failed')).toEqual([]);
     for (const c of cases) {
       expect({ id: c.id, verdict: c.verdict, errorType: c.errorType }).toEqual({ id: c.id, verdict: 'error', errorType: 'PreconditionFailed' });
-      expect(c.reason).toMatch(/^the CSMS refused the command: \w+ refused for CS-CONFORMANCE-1: command rejected by the operator policy \(\w+: POST .* answered HTTP 200; \/0\/success is false, not true\)/);
+      expect(c.reason).toMatch(reason);
       // Recorded at once, not after the CALL timeout.
       expect(c.durationMs).toBeLessThan(CALL_TIMEOUT_MS);
     }
@@ -178,3 +190,19 @@ test('issue #13: reference CSMS rest API — token, routes per module, refusals,
     }
   });
 }, 30_000);
+
+test('citrine-run3 (README): the example as written, without a header, against an API without authentication; the read-back snippet is a valid config', async () => {
+  const csms = new ReferenceCsms({ versions: ['2.0.1'], host: '127.0.0.1', port: 0, api: 'rest', callTimeoutMs: CALL_TIMEOUT_MS });
+  await csms.start();
+  try {
+    const { result, exitCode } = await runCsms(csmsConfig('2.0.1', { ...readmeExample(csms, { auth: false }), grep: 'SC-CSMS-01' }));
+    expect(summary(result.cases.filter((c) => c.verdict !== 'passed'))).toBe('');
+    expect(exitCode).toBe(0);
+  } finally {
+    await csms.stop();
+  }
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Testing a CSMS with a REST API'));
+  const readBack = [...section.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!)).find((j) => j.triggers?.readBack);
+  expect(validateConfig(readBack, 'README read-back example').triggers?.readBack).toMatchObject({ type: 'command', command: expect.stringContaining('{what} {key} {identity}') });
+}, 60_000);

@@ -102,7 +102,10 @@ test('issue #13: a per-action entry without type overrides the http default (url
 
 test('issue #13: success rule — status list, JSON pointer, refusal text at refusalPointer', async () => {
   expect(judgeAnswer(undefined, 204, undefined)).toEqual({ ok: true });
-  expect(judgeAnswer(undefined, 500, undefined)).toMatchObject({ ok: false, refused: false });
+  // citrine-run3 E: a 4xx/5xx is the CSMS refusing the command; only other statuses (3xx) are plain failures.
+  expect(judgeAnswer(undefined, 500, undefined)).toMatchObject({ ok: false, refused: true });
+  expect(judgeAnswer({ status: [200, 201] }, 400, {})).toMatchObject({ ok: false, refused: true });
+  expect(judgeAnswer(undefined, 302, undefined)).toMatchObject({ ok: false, refused: false });
   expect(judgeAnswer({ status: [201] }, 200, {})).toMatchObject({ ok: false, refused: true });
   expect(judgeAnswer({ pointer: '/0/success' }, 200, [{ success: true }])).toEqual({ ok: true });
   expect(judgeAnswer({ pointer: '/0/success', equals: true }, 200, [{ success: false }])).toMatchObject({ ok: false, refused: true, why: '/0/success is false, not true' });
@@ -110,7 +113,13 @@ test('issue #13: success rule — status list, JSON pointer, refusal text at ref
   expect(jsonPointer([1], '/x')).toBeUndefined();
 
   const api = await apiServer((url) =>
-    url.includes('ok') ? { status: 200, body: [{ success: true }] } : url.includes('boom') ? { status: 503, body: 'down' } : { status: 200, body: [{ success: false, payload: 'Charging station CS 1 not found' }] },
+    url.includes('ok')
+      ? { status: 200, body: [{ success: true }] }
+      : url.includes('boom')
+        ? { status: 503, body: 'down' }
+        : url.includes('invalid')
+          ? { status: 400, body: { statusCode: 400, error: 'Bad Request', message: 'body/chargingProfile/chargingSchedule/0/chargingSchedulePeriod/0/limit must be multiple of 0.1' } }
+          : { status: 200, body: [{ success: false, payload: 'Charging station CS 1 not found' }] },
   );
   const cfg = { type: 'http' as const, success: { status: [200, 201], pointer: '/0/success', equals: true }, refusalPointer: '/0/payload' };
   try {
@@ -120,10 +129,18 @@ test('issue #13: success rule — status list, JSON pointer, refusal text at ref
     await expect(refused).rejects.toThrow(/^the CSMS refused the command: Charging station CS 1 not found \(SetChargingProfile: POST .*\/no\/setChargingProfile answered HTTP 200; \/0\/success is false, not true\)$/);
     // Without refusalPointer the body (clipped) is the text.
     await expect(runTrigger({ ...cfg, refusalPointer: undefined, url: `${api.base}/no/{action}` }, run)).rejects.toThrow(/refused the command: \[\{"success":false,"payload":"Charging station CS 1 not found"\}\]/);
-    // A non-2xx outside the list is a failed trigger, not a refusal.
+    // citrine-run3 E: an HTTP 4xx/5xx answer is the CSMS refusing the command (PreconditionFailed), with its text.
     const down = runTrigger({ ...cfg, url: `${api.base}/boom/{action}` }, run);
-    await expect(down).rejects.toThrow(/answered HTTP 503: down/);
-    await expect(down).rejects.not.toBeInstanceOf(CommandRefused);
+    await expect(down).rejects.toThrow(/^the CSMS refused the command: HTTP 503: down \(SetChargingProfile: POST .*\/boom\/setChargingProfile\)$/);
+    await expect(down).rejects.toMatchObject({ errorType: 'PreconditionFailed' });
+    const invalid = runTrigger({ ...cfg, url: `${api.base}/invalid/{action}` }, run);
+    await expect(invalid).rejects.toThrow(/^the CSMS refused the command: HTTP 400: \{"statusCode":400,"error":"Bad Request","message":"body\/chargingProfile\/chargingSchedule\/0\/chargingSchedulePeriod\/0\/limit must be multiple of 0.1"\}/);
+    await expect(invalid).rejects.toBeInstanceOf(CommandRefused);
+    // A network error stays a harness-side TriggerFailed (HarnessError).
+    const unreachable = runTrigger({ ...cfg, url: 'http://127.0.0.1:1/{action}' }, run);
+    await expect(unreachable).rejects.toThrow(/failed: /);
+    await expect(unreachable).rejects.not.toBeInstanceOf(CommandRefused);
+    await expect(unreachable).rejects.toMatchObject({ errorType: 'HarnessError' });
   } finally {
     await api.close();
   }

@@ -12,8 +12,8 @@ export class TriggerFailed extends ManualActionUnavailable {
 }
 
 /**
- * The CSMS's API understood the command and refused it (a 2xx answer that breaks the success rule,
- * issue #13): the case cannot reach its subject. ERROR with the CSMS's own text, recorded at once —
+ * The CSMS's API understood the command and refused it (a 2xx answer that breaks the success rule, or
+ * an HTTP 4xx/5xx answer, issue #13): the case cannot reach its subject. ERROR with the CSMS's own text, recorded at once —
  * not a FAIL (no OCPP message was exchanged) and not a CALL timeout.
  */
 export class CommandRefused extends TriggerFailed {

@@ -96,9 +96,10 @@ async function send(cfg: HttpTriggerConfig, run: TriggerRun, r: Built, secrets: 
     throw new TriggerFailed(secrets.redact(`trigger ${shown} for ${run.action}: reading the answer failed: ${(e as Error).message}`));
   }
   const body = parseMaybeJson(text);
-  const verdict = judgeAnswer(cfg.success, res.status, body);
+  const verdict = judgeAnswer(cfg.success, res.status, body, { statusRefusals: run.statusRefusals });
   if (!verdict.ok && verdict.refused) {
     const said = refusalText(body, text, cfg.refusalPointer, clip);
+    if (res.status >= 400) throw new CommandRefused(secrets.redact(`the CSMS refused the command: HTTP ${res.status}: ${said} (${run.action}: ${shown})`));
     throw new CommandRefused(secrets.redact(`the CSMS refused the command: ${said} (${run.action}: ${shown} answered HTTP ${res.status}; ${verdict.why})`));
   }
   if (!verdict.ok) throw new TriggerFailed(secrets.redact(`trigger ${shown} for ${run.action} answered HTTP ${res.status}: ${clip(text)}`));

@@ -38,13 +38,15 @@ export function jsonPointer(doc: unknown, pointer: string): unknown {
 export type Judgement = { ok: true } | { ok: false; refused: boolean; why: string };
 
 /**
- * Judge an answer: ok; a refusal (2xx that breaks the rule: the CSMS understood and said no); or a plain
- * failure (a status outside 2xx and outside the rule).
+ * Judge an answer: ok; a refusal (a 2xx that breaks the rule, or a 4xx/5xx: the CSMS understood and said
+ * no); or a plain failure (any other status outside the rule, e.g. a 3xx).
  */
-export function judgeAnswer(rule: SuccessRule | undefined, status: number, body: unknown): Judgement {
+export function judgeAnswer(rule: SuccessRule | undefined, status: number, body: unknown, opts: { statusRefusals?: boolean } = {}): Judgement {
   const is2xx = status >= 200 && status <= 299;
   const statusOk = rule?.status ? rule.status.includes(status) : is2xx;
-  if (!statusOk) return { ok: false, refused: is2xx, why: `HTTP ${status} is not one of ${rule?.status ? rule.status.join(', ') : '2xx'}` };
+  // A 4xx/5xx answer is the CSMS refusing the command too (CitrineOS: HTTP 400 for a body its schema
+  // rejects, 500 for a command it fails on; citrine-run3 E): the API understood the request and said no.
+  if (!statusOk) return { ok: false, refused: is2xx || (opts.statusRefusals !== false && status >= 400 && status <= 599), why: `HTTP ${status} is not one of ${rule?.status ? rule.status.join(', ') : '2xx'}` };
   if (rule?.pointer === undefined) return { ok: true };
   const expected = rule.equals === undefined ? true : rule.equals;
   const actual = jsonPointer(body, rule.pointer);
