@@ -39,6 +39,9 @@ export interface RecordedFinding extends Finding {
 }
 
 /** Sends a CALL as the station (a case's `t.call`, or the session directly). */
+/** chargingSchedule ids the station reports step by this, leaving room for a CSMS's own "highest + 1" ids. */
+const SCHEDULE_ID_STRIDE = 10;
+
 export type StationCall = <T = Payload>(action: string, payload: Payload) => Promise<T>;
 
 export class HarnessStation {
@@ -87,9 +90,25 @@ export class HarnessStation {
     this.store = new ProfileStore(this.version, this.limits);
   }
 
-  /** A fresh chargingSchedule id for a schedule the station reports. */
+  /**
+   * A fresh chargingSchedule id for a schedule the station reports. Ids go in steps of SCHEDULE_ID_STRIDE
+   * and skip past every id the CSMS used (noteScheduleIds): a CSMS that numbers its own schedules "highest
+   * stored + 1" (CitrineOS, unique per station) would otherwise hand out the id the station reports next
+   * (seen as InternalError / HTTP 500 on a valid report, issue #13 run 4).
+   */
   nextScheduleId(): number {
-    return ++this.scheduleIds;
+    this.scheduleIds += SCHEDULE_ID_STRIDE;
+    return this.scheduleIds;
+  }
+
+  /** Keep the station's next schedule ids above every chargingSchedule id found in a CSMS request. */
+  private noteScheduleIds(payload: Payload): void {
+    const profile = (payload.chargingProfile ?? payload.csChargingProfiles) as Payload | undefined;
+    const schedules = profile?.chargingSchedule;
+    for (const s of Array.isArray(schedules) ? schedules : schedules ? [schedules] : []) {
+      const id = (s as Payload).id;
+      if (typeof id === 'number' && Number.isSafeInteger(id) && id >= this.scheduleIds) this.scheduleIds = id - (id % SCHEDULE_ID_STRIDE);
+    }
   }
 
   /** Resolves when the report frames queued so far were sent (or their sending failed). */
@@ -175,6 +194,7 @@ export class HarnessStation {
   /** Run the checks on one CSMS request; findings become violations of the peer (→ the running case). */
   inspect(session: RpcSession | undefined, action: string, payload: Payload, frame?: TraceFrame): RecordedFinding[] {
     if (typeof payload !== 'object' || payload === null) return [];
+    this.noteScheduleIds(payload);
     const found = checkCsmsRequest(action, payload, {
       version: this.version,
       limits: this.limits,

@@ -280,11 +280,17 @@ export const octtKCases: CaseDefinition[] = [
           const since = t.received('SetChargingProfile').length;
           const status = await evSchedule(t, first, 2, 'K15.FR.12 (NotifyEVChargingSchedule answered; TC_K_55_CSMS)');
           if (status === undefined) return;
-          t.check.equal(status, 'Rejected', 'NotifyEVChargingSchedule above the CSMS limits is Rejected', { rule: 'K15.FR.12 (TC_K_55_CSMS)' });
-          if (status !== 'Rejected') return;
+          // K15.FR.12 says Rejected, but the 2.0.1 NotifyEVChargingScheduleResponse schema says the status
+          // "does not imply any approval of the charging schedule" (CitrineOS answers Accepted and then
+          // renegotiates): the text contradicts itself, so another status is a WARN, and the renegotiation
+          // is awaited either way.
+          const rejected = status === 'Rejected';
+          if (!rejected) t.note.warn(`NotifyEVChargingSchedule above the CSMS limits answered ${status}, not Rejected (K15.FR.12; the schema says the status does not imply approval)`, 'K15.FR.12 (TC_K_55_CSMS)');
           const again = await callSince(t, 'SetChargingProfile', since, txProfileOn(tx.evseId), t.config.timing.callTimeoutMs);
           if (!again) {
-            t.check.fail(`no renegotiation (SetChargingProfile TxProfile) within ${t.config.timing.callTimeoutMs} ms after rejecting the EV schedule`, { rule: 'K15.FR.13 (TC_K_55_CSMS)', kind: 'Timeout' });
+            // K15.FR.13 (renegotiate) has K15.FR.12 (Rejected) as its precondition.
+            if (rejected) t.check.fail(`no renegotiation (SetChargingProfile TxProfile) within ${t.config.timing.callTimeoutMs} ms after rejecting the EV schedule`, { rule: 'K15.FR.13 (TC_K_55_CSMS)', kind: 'Timeout' });
+            else t.note.warn(`no renegotiation within ${t.config.timing.callTimeoutMs} ms after the EV schedule above the limits`, 'K15.FR.13 (TC_K_55_CSMS)');
             return;
           }
           t.check.equal((again.payload.chargingProfile as Payload).transactionId, tx.transactionId, 'the renegotiated TxProfile targets the running transaction', { rule: 'K01.FR.03 (TC_K_55_CSMS)' });

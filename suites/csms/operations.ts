@@ -1,7 +1,7 @@
 /**
  * SC-CSMS-04..07: clear requests, composite handling, CSMS synchronicity and rejection handling.
  */
-import { CallErrorReply, Reply, defineCase, firstDifference, type CaseContext, type CaseDefinition, type ExpectCallOptions } from '../../src/scenario';
+import { CallErrorReply, defineCase, firstDifference, type CaseContext, type CaseDefinition, type ExpectCallOptions } from '../../src/scenario';
 import { BOTH, holdAnswerMs, isV16, pid, profile, readBack, relayedAnswer, request, setPayload, settled, sleep, station, stormWindowMs, type Payload, type Relayed } from './lib';
 import { slowStep } from './steps';
 
@@ -208,7 +208,18 @@ export const operationCases: CaseDefinition[] = [
       );
       // The CSMS must wait for its own timeout before its next CALL; allow it that long, plus grace.
       // That wait is the CSMS's to decide (often 30–60 s): opt-in with --include-slow (issue #13 item 7).
-      await slowStep(t, 'let one request time out', () => observe('no answer', Reply.none(), wait + 2 * t.config.timing.graceMs));
+      // Afterwards the station answers late, so a CSMS still holding that CALL (its timeout longer than the
+      // harness's wait; CitrineOS: 30 s) is released and the next case does not start blocked behind it.
+      // A CSMS that already gave up ignores the late CALLRESULT (OCPP-J: unknown messageId).
+      let release: (p: Payload) => void = () => undefined;
+      const late = new Promise<Payload>((r) => (release = r));
+      await slowStep(t, 'let one request time out', async () => {
+        try {
+          await observe('no answer', () => late, wait + 2 * t.config.timing.graceMs);
+        } finally {
+          release(v16 ? { status: 'Rejected' } : { status: 'Rejected', statusInfo: { reasonCode: 'Timeout', additionalInfo: 'late answer after the observation' } });
+        }
+      });
     },
   }),
 ];

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main';
 import { slowMarker, slowReason } from '../../src/runner/select';
 import { defineCase, type SuiteDefinition } from '../../src/scenario';
+import { ReferenceCsms } from '../../src/reference';
 import { csmsConfig, runCsms } from './helpers';
 
 test('slowReason / slowMarker: slow cases are skipped unless includeSlow; a slow step does not skip its case', () => {
@@ -54,3 +55,28 @@ test('run --as station --list marks SC-CSMS-07 "(slow step)"; --include-slow is 
   expect(line).toContain('(slow step)');
   expect(out.split('\n').filter((l) => l.includes('(slow')).map((l) => l.split('\t')[0])).toEqual(['SC-CSMS-07']);
 });
+
+/**
+ * CitrineOS run 4: a CSMS whose own call timeout (30 s) outlasts the "no answer" observation kept holding
+ * that CALL, and the next case's CALL waited behind it. The station now answers late after the
+ * observation, which releases such a CSMS; the next case starts unblocked.
+ */
+test('SC-CSMS-07 --include-slow: a CSMS with a call timeout longer than the observation is released; SC-CSMS-08 passes after it', async () => {
+  const csms = new ReferenceCsms({ versions: ['2.0.1'], host: '127.0.0.1', port: 0, callTimeoutMs: 20_000 });
+  const url = await csms.start();
+  try {
+    const config = csmsConfig('2.0.1', {
+      url: `${url}/ocpp`,
+      grep: 'SC-CSMS-0[78]',
+      includeSlow: true,
+      triggers: { default: { type: 'http', url: csms.httpUrl } },
+      // --include-slow also widens the retry-storm window to the catalogue's 10 s (three observations).
+      timing: { callTimeoutMs: 2000, caseTimeoutMs: 60_000, graceMs: 200, connectTimeoutMs: 5000, toleranceS: 4 },
+    });
+    const { result } = await runCsms(config);
+    const verdicts = Object.fromEntries(result.cases.map((c) => [c.id, `${c.verdict}${c.reason ? ` (${c.reason})` : ''}`]));
+    expect({ sc07: verdicts['SC-CSMS-07'], sc08: verdicts['SC-CSMS-08'] }).toEqual({ sc07: 'passed', sc08: 'passed' });
+  } finally {
+    await csms.stop();
+  }
+}, 120_000);
