@@ -91,7 +91,14 @@ export const reportCases: CaseDefinition[] = [
               await mustAnswer(t, 'StatusNotification', { timestamp: t.now().toISOString().replace('.000Z', 'Z'), connectorStatus: 'Available', evseId: 1, connectorId: 1 }, 'Part 4 (CSMS answers every CALL)');
             }
           }
-          const back = await readBack(t, { what: 'reports', key: requestId, requestId });
+          let back;
+          try {
+            back = await readBack(t, { what: 'reports', key: requestId, requestId });
+          } catch (e) {
+            // A hook that cannot read this (e.g. a database script for composites only) leaves the point unchecked: WARN, not ERROR.
+            t.note.warn(`could not check that the CSMS holds the union of all frames: the read-back hook failed (${(e as Error).message}); it is called with {what}=reports and {key}/{requestId}=${requestId}`, 'rules §6.2');
+            return;
+          }
           if (!back) {
             // Could not check (issue #13 item 4): a WARN naming what would make it checkable, never a silent pass.
             t.note.warn(`could not check that the CSMS holds the union of all frames: configure triggers.readBack (placeholders {what}=reports, {requestId}) to read back the profiles it stored for request ${requestId}`, 'rules §6.2');

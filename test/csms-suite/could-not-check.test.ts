@@ -46,6 +46,15 @@ test('SC-CSMS-03 (rules §6.2): without read-back the union is a WARN naming tri
   expect(warns(w).filter((m) => /could not check/.test(m) && m.includes('triggers.readBack'))).toHaveLength(2);
 }, 60_000);
 
+// CitrineOS run 4: a database read-back script for composites only fails for {what}=reports.
+test('SC-CSMS-03 (rules §6.2): a read-back hook that fails is a WARN with its message, never an ERROR', async () => {
+  const failing = { triggers: { readBack: { type: 'command' as const, command: 'echo "no read-back for {what}" >&2; exit 1' } } };
+  const { result } = await runCsms(csmsConfig('2.0.1', { grep: 'SC-CSMS-03', ...failing }));
+  const c = one(result.cases, 'SC-CSMS-03');
+  expect(c.verdict).toBe('passed');
+  expect(warns(c).filter((m) => /could not check .*the read-back hook failed .*no read-back for '?reports/.test(m)).length).toBeGreaterThan(0);
+}, 60_000);
+
 describe.each([
   ['2.0.1', 'SC-CSMS-05'],
   ['1.6', 'SC-CSMS-16-07'],
