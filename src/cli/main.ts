@@ -156,13 +156,25 @@ async function runCommand(flags: RunFlags, io: { out: NodeJS.WritableStream; err
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  watchParent(() => onSignal('the parent process going away'));
+  // A deliberately detached run (nohup, a lab bench script that outlives its shell) sets
+  // OCPP_CONFORMANCE_DETACHED=1: a hangup or the parent going away then does not stop it (README).
+  if (!detached()) {
+    process.on('SIGHUP', onSignal);
+    watchParent(() => onSignal('the parent process going away'));
+  } else {
+    // A listener replaces the default (terminate) action: the hangup is noted and the run goes on.
+    process.on('SIGHUP', () => say('SIGHUP ignored (OCPP_CONFORMANCE_DETACHED is set)'));
+  }
   try {
     return await runPrepared(flags, io, say, ac);
   } finally {
     finished = true;
   }
+}
+
+/** OCPP_CONFORMANCE_DETACHED=1 (or true/yes): the run is meant to outlive its parent and terminal. */
+function detached(): boolean {
+  return /^(1|true|yes)$/i.test(process.env.OCPP_CONFORMANCE_DETACHED ?? '');
 }
 
 /**

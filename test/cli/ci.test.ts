@@ -206,6 +206,27 @@ describe('CLI polish (issue #15 §4)', () => {
     expect(doc.cases.map((c: { errorType: string }) => c.errorType)).toEqual(['Interrupted', 'Interrupted', 'Interrupted']);
   }, 30_000);
 
+  // nohup / a bench script that outlives its shell: OCPP_CONFORMANCE_DETACHED=1 keeps the run going on SIGHUP.
+  test('SIGHUP stops a run (exit 130, reports written) unless OCPP_CONFORMANCE_DETACHED=1 (then the run ends on its own terms)', async () => {
+    const run = (env: NodeJS.ProcessEnv, out: string) =>
+      cli(['run', '--listen', '127.0.0.1:0', '--connect-timeout', '2000', '--suite', MINI, '--grep', 'MINI-01', '--reporter', 'json', '--out', out], {
+        cwd: tmp,
+        env,
+        onStderr: (text, child) => {
+          if (/waiting for a Charging Station/.test(text) && !(child as { hupSent?: boolean }).hupSent) {
+            (child as { hupSent?: boolean }).hupSent = true;
+            child.kill('SIGHUP');
+          }
+        },
+      });
+    const [hup, kept] = await Promise.all([run({}, path.join(tmp, 'hup')), run({ OCPP_CONFORMANCE_DETACHED: '1' }, path.join(tmp, 'kept'))]);
+    expect(hup.code).toBe(130);
+    expect(readJson(path.join(tmp, 'hup', 'results.json')).run.interrupted).toBe(true);
+    // Detached: the hangup is ignored; nobody connects, so the run ends after --connect-timeout (exit 2).
+    expect(kept.code).toBe(2);
+    expect(readJson(path.join(tmp, 'kept', 'results.json')).run.interrupted).toBeFalsy();
+  }, 30_000);
+
   test('process exit while a report is being written leaves no .tmp file (second Ctrl-C)', async () => {
     const dir = path.join(tmp, 'out');
     const script = `
