@@ -99,14 +99,13 @@ export async function request(
   opts: { evseId?: number; reply?: ExpectCallOptions['reply']; timeoutMs?: number } = {},
 ): Promise<Requested> {
   // Only a CALL that arrives after this trigger counts: a duplicate of an earlier request is not the answer.
-  let triggered = false;
   let since = Infinity;
   const asked = passesPayload(t.config, action) ? askedCall(isV16(t), action, payload) : undefined;
   // A CALL that never comes after the trigger breaks no OCPP rule the harness can name (the CSMS's API may
   // have queued, refused or lost the command): the case cannot reach its subject (ERROR, issue #11).
   const expected = t.expectCall(action, {
     reply: opts.reply,
-    match: (p) => triggered && (!asked || asked(p)),
+    match: (p) => since !== Infinity && (!asked || asked(p)),
     timeoutMs: opts.timeoutMs ?? triggerWaitMs(t.config, action),
     // What the trigger answered goes into the reason (CitrineOS: a queued command that never reaches the
     // station looks like success at the API), so the user sees both sides at once.
@@ -115,7 +114,6 @@ export async function request(
   });
   let answered: string | undefined;
   expected.catch(() => undefined);
-  triggered = true;
   since = Date.now();
   // A trigger that fails (the CSMS's API refused the command, issue #13) closes the case, which ends
   // this wait at once with the trigger's error: the case is ERROR with the CSMS's text, not a timeout.
