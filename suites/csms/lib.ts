@@ -49,6 +49,13 @@ export interface Requested {
    * CSMS posts back, e.g. the station's answer as the CSMS relays it (issue #13).
    */
   done: Promise<TriggerOutcome>;
+  /**
+   * The CALL got the answer the case asked for (`reply`, or the conforming station's when none was given).
+   * false when only a CALL with altered identifying fields came (the fallback of request()): it was
+   * answered as a conforming station, so a check of the CSMS's reaction to the case's answer would judge
+   * the CSMS on an answer it never received — such checks are skipped (request() said so in a WARN).
+   */
+  replied: boolean;
 }
 
 /**
@@ -120,13 +127,33 @@ export async function request(
   const done = t.trigger(action, { evseId: opts.evseId, payload });
   done.then((o) => (answered = describeOutcome(o)), () => undefined);
   try {
-    return { call: await expected, done };
+    return { call: await expected, done, replied: true };
   } catch (e) {
     const other = asked && action !== 'GetChargingProfiles' && !t.signal.aborted ? t.received(action).find((c) => c.at >= since) : undefined;
     if (!other) throw e;
-    t.note.info(`no ${action} carried the identifying fields asked for (${JSON.stringify(payload).slice(0, 160)}); judging the one the CSMS sent after the trigger (answered as a conforming station)`);
-    return { call: other, done };
+    const altered = alteredFields(payload, other.payload);
+    if (opts.reply === undefined) {
+      t.note.info(`no ${action} carried the identifying fields asked for (${altered}); judging the one the CSMS sent after the trigger (answered as a conforming station)`);
+      return { call: other, done, replied: true };
+    }
+    // The case wanted to answer with its own payload (a Rejected, an Unknown, chosen decimals), but the CALL
+    // that came was answered before anything could tell it was the case's: what it carries is still judged,
+    // the CSMS's reaction to the case's answer cannot be (it never received that answer).
+    t.note.warn(
+      `could not check the CSMS's reaction to the case's answer: no ${action} carried the identifying fields asked for (${altered}), so the one it sent after the trigger was answered as a conforming station instead`,
+      'issue #13 (the CALL the harness asked for)',
+    );
+    return { call: other, done, replied: false };
   }
+}
+
+/** Which asked top-level fields the CALL carries differently, e.g. `duration 86400 instead of 300`. */
+function alteredFields(asked: Payload, sent: Payload): string {
+  const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v).slice(0, 60));
+  const diff = Object.keys(asked)
+    .filter((k) => !isDeepStrictEqual(asked[k], sent[k]))
+    .map((k) => `${k} ${show(sent[k])} instead of ${show(asked[k])}`);
+  return diff.length ? diff.join(', ') : `asked ${JSON.stringify(asked).slice(0, 160)}`;
 }
 
 function bounded<T>(p: Promise<T>, ms: number): Promise<T | undefined> {

@@ -275,8 +275,10 @@ export const v16Cases: CaseDefinition[] = [
         chargingSchedule: { duration: 300, chargingRateUnit: unit, chargingSchedulePeriod: [9.1, 8.1, 15.2].map((limit, i) => ({ startPeriod: i * 100, limit })) },
       };
       await t.step(`answer Accepted with limits 9.1, 8.1, 15.2 ${unit}`, async () => {
-        const { done } = await request(t, 'GetCompositeSchedule', { connectorId: 1, duration: 300, chargingRateUnit: unit }, { evseId: 1, reply });
+        const { done, replied } = await request(t, 'GetCompositeSchedule', { connectorId: 1, duration: 300, chargingRateUnit: unit }, { evseId: 1, reply });
         const outcome = await settled(t, done, t.config.timing.callTimeoutMs);
+        // Answered as a conforming station, not with these limits (request() WARNed): nothing to compare.
+        if (!replied) return;
         if (!outcome) return t.note.warn(`could not check: the trigger had not finished ${t.config.timing.callTimeoutMs} ms after the answer, so what the CSMS made of the one-decimal limits is unknown`, '1.6 §7.14');
         // The station's answer is schema-valid (the harness validates its own frames): an error now is the CSMS refusing legal values.
         if (outcome.lateError) {
