@@ -279,7 +279,8 @@ export class ReferenceStation extends EventEmitter {
         (this.faults.has('accept-txprofile-without-transaction') && ['TxProfileNoTransaction', 'TxProfileWithoutTransactionId', 'TxProfileUnknownTransaction'].includes(outcome.check)) ||
         (this.faults.has('accept-max-on-evse') && outcome.check === 'MaxProfileNotStationLevel') ||
         (this.faults.has('accept-first-period-nonzero') && outcome.check === 'FirstPeriodNotZero') ||
-        (this.faults.has('decimal-accepted-not-applied') && overPrecise(profile));
+        (this.faults.has('decimal-accepted-not-applied') && overPrecise(profile)) ||
+        (this.faults.has('dynamic-shape-unchecked') && ['DynamicNotSinglePeriod', 'DynUpdateOnNonDynamic'].includes(outcome.check));
       if (forced) {
         this.store.forceInstall(evseId, profile, wire);
         payload = setChargingProfilePayload(this.version, { status: 'Accepted' });

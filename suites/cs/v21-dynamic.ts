@@ -16,6 +16,7 @@
 import { defineCase, type CaseContext, type CaseDefinition, type DeviceCapabilities } from '../../src/scenario';
 import { SmartCharging, expectComposite, scenarioLimitInW } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
+import { expectRejected } from './rejections';
 
 type Payload = Record<string, unknown>;
 
@@ -186,6 +187,27 @@ export const dynamicCases: CaseDefinition[] = [
       // A pull names a profile to update; once cleared there is none. No text read here says so in as many
       // words, so this is a WARN.
       if (late) t.note.warn(`PullDynamicScheduleUpdate for profile ${id} after it was cleared (frame #${late.frame.seq})`, 'K28.FR.10');
+    },
+  }),
+  defineCase({
+    id: 'SC-21-06',
+    title: 'Dynamic profile shape: two periods, and dynUpdateInterval on a non-Dynamic profile, are Rejected',
+    ocpp: OCPP_21,
+    as: 'csms',
+    requirements: ['K28.FR.01', 'K01.FR.122'],
+    tags: ['dynamic', 'rejection'],
+    needs: { maxStackLevel: 1, periodsPerSchedule: 2 },
+    applies: dynamicProfiles,
+    async run(t) {
+      const sc = new SmartCharging(t);
+      const twoPeriods = dynamicProfile(sc, 2810, 10);
+      (twoPeriods.chargingSchedule as Payload[])[0]!.chargingSchedulePeriod = [
+        { startPeriod: 0, limit: limitOf(sc, 10) },
+        { startPeriod: 60, limit: limitOf(sc, 8) },
+      ];
+      await t.step('Set a Dynamic TxDefault with two periods → Rejected', () => expectRejected(sc, 1, twoPeriods, { label: 'Dynamic profile with two periods', rule: 'K28.FR.01' }));
+      const absolute = { ...sc.profile({ id: 2811, purpose: 'TxDefault', stackLevel: 1, periods: [[0, 10]] }), dynUpdateInterval: INTERVAL_S };
+      await t.step('Set an Absolute TxDefault with dynUpdateInterval → Rejected', () => expectRejected(sc, 1, absolute, { label: 'Absolute profile with dynUpdateInterval', rule: 'K01.FR.122' }));
     },
   }),
 ];

@@ -2,7 +2,7 @@ import { runBuiltin } from './run';
 import { STATION_FAULTS_21 } from '../../src/reference/faults';
 
 /**
- * Issue #16: OCPP 2.1 Dynamic profiles (SC-21-01…05) against the built-in reference station, which
+ * Issue #16: OCPP 2.1 Dynamic profiles (SC-21-01…06) against the built-in reference station, which
  * advertises SupportsFeature[DynamicProfiles]. The correct station passes every case with the 2.1-only
  * messages really exchanged (UpdateDynamicSchedule, PullDynamicScheduleUpdate); each Dynamic fault of
  * STATION_FAULTS_21 is caught by the case that targets it.
@@ -10,15 +10,15 @@ import { STATION_FAULTS_21 } from '../../src/reference/faults';
 jest.setTimeout(120_000);
 
 const DEVICE = { device: { features: { smartCharging: true, remoteStart: true, dynamicProfiles: true } } };
-const GREP = 'SC-21-0[1-5]';
+const GREP = 'SC-21-0[1-6]';
 
 describe('OCPP 2.1 Dynamic profiles, station under test (K28, issue #16)', () => {
-  test('SC-21-01…05: the correct reference station passes them all, exchanging UpdateDynamicSchedule and PullDynamicScheduleUpdate', async () => {
+  test('SC-21-01…06: the correct reference station passes them all, exchanging UpdateDynamicSchedule and PullDynamicScheduleUpdate', async () => {
     const r = await runBuiltin({ ocpp: '2.1', grep: GREP, ...DEVICE });
     const bad = r.result.cases.filter((c) => c.verdict !== 'passed').map((c) => `${c.id} ${c.verdict}: ${c.reason ?? ''} ${c.failures.map((f) => f.message).join(' | ')}`);
     expect(bad).toEqual([]);
     // SC-X-01 (discovery) and SC-X-99 (outside cases) run with every selection.
-    expect(r.result.cases.map((c) => c.id).filter((id) => id.startsWith('SC-21'))).toEqual(['SC-21-01', 'SC-21-02', 'SC-21-03', 'SC-21-04', 'SC-21-05']);
+    expect(r.result.cases.map((c) => c.id).filter((id) => id.startsWith('SC-21'))).toEqual(['SC-21-01', 'SC-21-02', 'SC-21-03', 'SC-21-04', 'SC-21-05', 'SC-21-06']);
     expect(r.exitCode).toBe(0);
     const frames = (id: string) => r.result.cases.find((c) => c.id === id)!.frames.map((f) => f.raw).join('\n');
     expect(frames('SC-21-02')).toMatch(/"UpdateDynamicSchedule"/);
@@ -37,6 +37,7 @@ describe('OCPP 2.1 Dynamic profiles, station under test (K28, issue #16)', () =>
     ['dynamic-update-unknown-accepted', 'SC-21-03', /K28\.FR\.11/],
     ['dynamic-pull-never', 'SC-21-04', /K28\.FR\.10/],
     ['dynamic-pull-ignored', 'SC-21-04', /K28\.FR\.08/],
+    ['dynamic-shape-unchecked', 'SC-21-06', /K28\.FR\.01|K01\.FR\.122/],
   ])('2.1: fault %s is caught by %s', async (fault, caseId, rule) => {
     expect(Object.keys(STATION_FAULTS_21)).toContain(fault);
     const r = await runBuiltin({ ocpp: '2.1', grep: caseId, builtinFaults: [fault], ...DEVICE });
