@@ -5,7 +5,9 @@
  * stop(). Every frame both ways is validated against the 2.1 schemas (a violation fails the test).
  */
 import type { Payload } from '../../src/ocppj/messages';
+import { CsmsStationState, csmsDefaultHandlers } from '../../src/csms';
 import { ReferenceCsms, ReferenceStation } from '../../src/reference';
+import type { HandlerContext } from '../../src/transport';
 import type { ProtocolViolation, RpcSession } from '../../src/transport';
 import { getValidator } from '../../src/validation';
 import { nextEvent, waitFor } from '../helpers/wait';
@@ -106,6 +108,14 @@ describe('reference station: 2.1 Dynamic profiles (K28, issue #16)', () => {
     expect(pulls.slice(seen).map((p) => p.chargingProfileId)).not.toContain(1);
     await station.stop();
     expect(timers().size).toBe(0);
+  });
+
+  test('the CSMS role answers a pull by default with a schema-valid Rejected (2.1 only; a case gives its own update)', () => {
+    const pull = csmsDefaultHandlers('2.1', new CsmsStationState()).PullDynamicScheduleUpdate!;
+    const answer = pull({ chargingProfileId: 1 }, {} as HandlerContext) as Payload;
+    expect(answer).toEqual({ status: 'Rejected', statusInfo: { reasonCode: 'NoUpdate' } });
+    expect(validator.validate('PullDynamicScheduleUpdate', 'response', answer)).toEqual({ valid: true, violations: [] });
+    expect(csmsDefaultHandlers('2.0.1', new CsmsStationState()).PullDynamicScheduleUpdate).toBeUndefined();
   });
 
   test('no protocol or schema violation on either side', () => {
