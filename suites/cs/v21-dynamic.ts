@@ -23,8 +23,6 @@ type Payload = Record<string, unknown>;
 /** dynUpdateInterval the cases send: short and fixed, so a run costs seconds whatever the configuration. */
 const INTERVAL_S = 2;
 
-const OCPP_21 = ['2.1' as const];
-
 /** Cases apply only to a station that advertises Dynamic profiles (K01.FR.121: else it must reject them). */
 function dynamicProfiles(caps: DeviceCapabilities): string | undefined {
   return caps.features.dynamicProfiles
@@ -71,38 +69,39 @@ function pullBoundMs(t: CaseContext): number {
 
 const forProfile = (id: number) => (p: Payload) => p.chargingProfileId === id;
 
+/** A 2.1-only station case that applies where Dynamic profiles are advertised. */
+function dynamicCase(def: Omit<CaseDefinition, 'ocpp' | 'as' | 'applies'>): CaseDefinition {
+  return defineCase({ ...def, ocpp: ['2.1'], as: 'csms', applies: dynamicProfiles, tags: ['dynamic', ...(def.tags ?? [])] });
+}
+
+/** The 16 A TxDefault at stack level 0, and over it Dynamic TxDefault `id` at stack level 1 with 10 A. */
+async function dynamicOverBase(sc: SmartCharging, baseId: number, id: number): Promise<void> {
+  await baseProfile(sc, baseId);
+  await sc.t.step(`Set Dynamic TxDefault ${id} on EVSE 1, stack level 1, 10 A`, () => sc.install(1, dynamicProfile(sc, id, 10)));
+}
+
 export const dynamicCases: CaseDefinition[] = [
-  defineCase({
+  dynamicCase({
     id: 'SC-21-01',
     title: 'Dynamic profile: install, read back unchanged, composite applies its limit',
-    ocpp: OCPP_21,
-    as: 'csms',
     requirements: ['K01.FR.121', 'K28.FR.01', 'K09.FR.02', 'K08.FR.02'],
-    tags: ['dynamic'],
     needs: { maxStackLevel: 1, maxProfiles: 2 },
-    applies: dynamicProfiles,
     async run(t) {
       const sc = new SmartCharging(t);
-      await baseProfile(sc, 2801);
-      await t.step('Set a Dynamic TxDefault on EVSE 1, stack level 1, 10 A', () => sc.install(1, dynamicProfile(sc, 2802, 10)));
+      await dynamicOverBase(sc, 2801, 2802);
       // dynUpdateTime is the station's own stamp (K28.FR.05) and is not compared; everything else must echo.
       await t.step('Get(chargingProfileId [2802]) reports it unchanged', () => getProfiles(sc, { chargingProfile: { chargingProfileId: [2802] }, rule: 'K09.FR.02' }));
       await t.step('composite on EVSE 1 applies the Dynamic limit (stack level 1 over 0)', () => expectComposite(sc, 1, 300, 'A', { rule: 'K08.FR.02' }));
     },
   }),
-  defineCase({
+  dynamicCase({
     id: 'SC-21-02',
     title: 'UpdateDynamicSchedule Accepted: the composite follows each new limit',
-    ocpp: OCPP_21,
-    as: 'csms',
     requirements: ['K28.FR.06', 'K08.FR.02'],
-    tags: ['dynamic'],
     needs: { maxStackLevel: 1, maxProfiles: 2 },
-    applies: dynamicProfiles,
     async run(t) {
       const sc = new SmartCharging(t);
-      await baseProfile(sc, 2803);
-      await t.step('Set a Dynamic TxDefault on EVSE 1, stack level 1, 10 A', () => sc.install(1, dynamicProfile(sc, 2804, 10)));
+      await dynamicOverBase(sc, 2803, 2804);
       // 6 A, then 20 A: above the 16 A below it, so the composite shows the update wins by stack level.
       for (const limit of [6, 20]) {
         const status = await t.step(`UpdateDynamicSchedule(2804, limit ${limit} A)`, () => updateDynamic(sc, 2804, limit));
@@ -111,15 +110,12 @@ export const dynamicCases: CaseDefinition[] = [
       }
     },
   }),
-  defineCase({
+  dynamicCase({
     id: 'SC-21-03',
     title: 'UpdateDynamicSchedule for an unknown or a non-Dynamic profile is Rejected and changes nothing',
-    ocpp: OCPP_21,
-    as: 'csms',
     requirements: ['K28.FR.11', 'K08.FR.02'],
-    tags: ['dynamic', 'rejection'],
+    tags: ['rejection'],
     needs: { maxProfiles: 1 },
-    applies: dynamicProfiles,
     async run(t) {
       const sc = new SmartCharging(t);
       await baseProfile(sc, 2805);
@@ -134,15 +130,11 @@ export const dynamicCases: CaseDefinition[] = [
       await t.step('composite on EVSE 1 still applies the TxDefault (16 A)', () => expectComposite(sc, 1, 300, 'A', { rule: 'K28.FR.11' }));
     },
   }),
-  defineCase({
+  dynamicCase({
     id: 'SC-21-04',
     title: `PullDynamicScheduleUpdate within dynUpdateInterval (${INTERVAL_S} s); the composite follows the pulled update`,
-    ocpp: OCPP_21,
-    as: 'csms',
     requirements: ['K28.FR.10', 'K28.FR.08', 'K08.FR.02'],
-    tags: ['dynamic'],
     needs: { maxStackLevel: 1, maxProfiles: 2 },
-    applies: dynamicProfiles,
     async run(t) {
       const sc = new SmartCharging(t);
       const id = 2807;
@@ -165,15 +157,11 @@ export const dynamicCases: CaseDefinition[] = [
       await t.step('composite on EVSE 1 follows the pulled update (7 A)', () => expectComposite(sc, 1, 300, 'A', { rule: 'K28.FR.08' }));
     },
   }),
-  defineCase({
+  dynamicCase({
     id: 'SC-21-05',
     title: 'No PullDynamicScheduleUpdate for a Dynamic profile after it was cleared',
-    ocpp: OCPP_21,
-    as: 'csms',
     requirements: ['K28.FR.10', 'K10.FR.01'],
-    tags: ['dynamic'],
     needs: { maxProfiles: 1 },
-    applies: dynamicProfiles,
     async run(t) {
       const sc = new SmartCharging(t);
       const id = 2808;
@@ -189,15 +177,12 @@ export const dynamicCases: CaseDefinition[] = [
       if (late) t.note.warn(`PullDynamicScheduleUpdate for profile ${id} after it was cleared (frame #${late.frame.seq})`, 'K28.FR.10');
     },
   }),
-  defineCase({
+  dynamicCase({
     id: 'SC-21-06',
     title: 'Dynamic profile shape: two periods, and dynUpdateInterval on a non-Dynamic profile, are Rejected',
-    ocpp: OCPP_21,
-    as: 'csms',
     requirements: ['K28.FR.01', 'K01.FR.122'],
-    tags: ['dynamic', 'rejection'],
+    tags: ['rejection'],
     needs: { maxStackLevel: 1, periodsPerSchedule: 2 },
-    applies: dynamicProfiles,
     async run(t) {
       const sc = new SmartCharging(t);
       const twoPeriods = dynamicProfile(sc, 2810, 10);

@@ -6,34 +6,22 @@
  */
 import type { Payload } from '../../src/ocppj/messages';
 import { CsmsStationState, csmsDefaultHandlers } from '../../src/csms';
-import { ReferenceCsms, ReferenceStation } from '../../src/reference';
+import type { ReferenceCsms, ReferenceStation } from '../../src/reference';
 import type { HandlerContext } from '../../src/transport';
-import type { ProtocolViolation, RpcSession } from '../../src/transport';
-import { getValidator } from '../../src/validation';
-import { nextEvent, waitFor } from '../helpers/wait';
+import { startPair21, validator21 as validator, type Pair21 } from '../helpers/reference21';
+import { waitFor } from '../helpers/wait';
 
 const ID = 'CS-21-DYN';
-const validator = getValidator('2.1');
 
 describe('reference station: 2.1 Dynamic profiles (K28, issue #16)', () => {
+  let pair: Pair21;
   let csms: ReferenceCsms;
   let station: ReferenceStation;
-  const violations: string[] = [];
   const pulls: Payload[] = [];
-  const track = (side: string) => (s: RpcSession) => {
-    s.on('violation', (v: ProtocolViolation) => violations.push(`${side} ${v.kind} ${v.rule}: ${v.message}`));
-    s.on('harnessError', (e: Error) => violations.push(`${side} harnessError: ${e.message}`));
-  };
   /** The station's pull timers (white box: stop() must leave none). */
   const timers = () => (station as unknown as { dynamic: { timers: Map<number, unknown> } }).dynamic.timers;
 
-  async function call(action: string, payload: Payload): Promise<Payload> {
-    const r = await csms.trigger(ID, action, payload);
-    expect(r.status).toBe(200);
-    const response = (r.body as { response: Payload }).response;
-    expect(validator.validate(action, 'response', response)).toEqual({ valid: true, violations: [] });
-    return response;
-  }
+  const call = (action: string, payload: Payload) => pair.call(action, payload);
   const compositeLimit = async () => {
     const r = await call('GetCompositeSchedule', { evseId: 1, duration: 60, chargingRateUnit: 'A' });
     return ((r.schedule as Payload).chargingSchedulePeriod as Payload[]).map((p) => p.limit);
@@ -48,14 +36,8 @@ describe('reference station: 2.1 Dynamic profiles (K28, issue #16)', () => {
   });
 
   beforeAll(async () => {
-    csms = new ReferenceCsms({ versions: ['2.1'], host: '127.0.0.1', port: 0, callTimeoutMs: 5000 });
-    csms.server.on('session', track('csms'));
-    const url = await csms.start();
-    station = new ReferenceStation({ version: '2.1', url, identity: ID, evses: 2, callTimeoutMs: 5000 });
-    station.on('session', track('station'));
-    const booted = nextEvent(station, 'booted', 5000);
-    await station.start();
-    await booted;
+    pair = await startPair21(ID);
+    ({ csms, station } = pair);
     // The CSMS answers this station's pulls with an update of 5 A (K28.FR.08), recording each.
     csms.sessions.get(ID)!.handle('PullDynamicScheduleUpdate', (p) => {
       pulls.push(p);
@@ -63,10 +45,7 @@ describe('reference station: 2.1 Dynamic profiles (K28, issue #16)', () => {
     });
   });
 
-  afterAll(async () => {
-    await station?.stop();
-    await csms?.stop();
-  });
+  afterAll(() => pair?.stop());
 
   test('advertises SmartChargingCtrlr.SupportsFeature[DynamicProfiles] = true', async () => {
     const r = await call('GetVariables', { getVariableData: [{ component: { name: 'SmartChargingCtrlr' }, variable: { name: 'SupportsFeature', instance: 'DynamicProfiles' } }] });
@@ -119,6 +98,6 @@ describe('reference station: 2.1 Dynamic profiles (K28, issue #16)', () => {
   });
 
   test('no protocol or schema violation on either side', () => {
-    expect(violations).toEqual([]);
+    expect(pair.violations).toEqual([]);
   });
 });
