@@ -30,6 +30,8 @@ export function dynamicFeatureVariable(limits: DeviceLimits, name: string, insta
 export class DynamicSchedules {
   /** One pull timer per Dynamic profile with a dynUpdateInterval. */
   private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** The last dynUpdateInterval seen per profile id (fault 'dynamic-pull-after-clear' keeps pulling with it). */
+  private readonly known = new Map<number, number>();
   private running = false;
 
   constructor(private readonly host: DynamicHost) {}
@@ -72,10 +74,14 @@ export class DynamicSchedules {
 
   private intervalOf(id: number): number | undefined {
     const e = this.host.store.list().find((x) => x.profile.id === id);
-    if (!e || e.profile.kind !== 'Dynamic') return undefined;
+    // Fault: a cleared profile is still pulled for, with its last interval.
+    if (!e) return this.host.hasFault('dynamic-pull-after-clear') ? this.known.get(id) : undefined;
+    if (e.profile.kind !== 'Dynamic') return undefined;
     // 2.1 ChargingProfileType.dynUpdateInterval: "A value of 0 or no value means that no update interval applies."
     const interval = e.profile.dynUpdateInterval;
-    return interval !== undefined && interval > 0 ? interval : undefined;
+    if (interval === undefined || interval <= 0) return undefined;
+    this.known.set(id, interval);
+    return interval;
   }
 
   private arm(id: number): void {

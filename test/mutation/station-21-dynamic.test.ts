@@ -32,6 +32,14 @@ describe('OCPP 2.1 Dynamic profiles, station under test (K28, issue #16)', () =>
     expect(r.result.cases.filter((c) => c.id.startsWith('SC-21')).map((c) => [c.id, c.verdict, c.reason])).toEqual([['SC-21-01', 'skipped', expect.stringMatching(/SupportsFeature\[DynamicProfiles\]/)]]);
   });
 
+  test('2.1: fault dynamic-pull-after-clear is a WARN in SC-21-05 (no text read says a pull must stop), never a failure', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-05', builtinFaults: ['dynamic-pull-after-clear'], ...DEVICE });
+    const c = r.result.cases.find((x) => x.id === 'SC-21-05')!;
+    expect([c.verdict, c.failures]).toEqual(['passed', []]);
+    expect(c.notes.filter((n) => n.level === 'warn').map((n) => [n.rule, n.message])).toEqual([['K28.FR.10', expect.stringMatching(/PullDynamicScheduleUpdate for profile 2808 after it was cleared/)]]);
+    expect(r.exitCode).toBe(0);
+  });
+
   test.each([
     ['dynamic-update-ignored', 'SC-21-02', /K28\.FR\.06/],
     ['dynamic-update-unknown-accepted', 'SC-21-03', /K28\.FR\.11/],
