@@ -1,4 +1,6 @@
 import { runBuiltin } from './run';
+import { mergeConfig } from '../../src/runner/config';
+import { runWithListeningStation } from '../helpers/listeningStation';
 import { STATION_FAULTS_21 } from '../../src/reference/faults';
 
 /**
@@ -25,6 +27,28 @@ describe('OCPP 2.1 Dynamic profiles, station under test (K28, issue #16)', () =>
     expect(frames('SC-21-04')).toMatch(/"PullDynamicScheduleUpdate"/);
     // No note but the ones a correct station may cause: SC-21-05 sees no late pull.
     expect(r.result.cases.find((c) => c.id === 'SC-21-05')!.notes.filter((n) => n.level === 'warn')).toEqual([]);
+  });
+
+  test('over a socket (run --listen, the reference station connecting): SC-21-01…06 pass, the pull crossing the socket', async () => {
+    const { out } = await runWithListeningStation({
+      ocpp: '2.1',
+      config: () =>
+        mergeConfig({
+          ocpp: '2.1',
+          listen: '127.0.0.1:0',
+          grep: GREP,
+          reporters: [],
+          timing: { callTimeoutMs: 4000, graceMs: 300, caseTimeoutMs: 60_000, connectTimeoutMs: 10_000 },
+          ...DEVICE,
+        }),
+      station: { identity: 'CS-21-DYN-SOCKET', callTimeoutMs: 4000 },
+      answer: () => 404,
+    });
+    const bad = out.result.cases.filter((c) => c.verdict !== 'passed').map((c) => `${c.id} ${c.verdict}: ${c.reason ?? ''} ${c.failures.map((f) => f.message).join(' | ')}`);
+    expect(bad).toEqual([]);
+    expect(out.result.cases.filter((c) => c.id.startsWith('SC-21')).length).toBe(6);
+    expect(out.result.cases.find((c) => c.id === 'SC-21-04')!.frames.some((f) => f.dir === 'in' && /"PullDynamicScheduleUpdate"/.test(f.raw))).toBe(true);
+    expect(out.exitCode).toBe(0);
   });
 
   test('without the dynamicProfiles feature the cases are skipped with the reason (never a silent pass)', async () => {
