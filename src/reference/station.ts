@@ -456,7 +456,8 @@ export class ReferenceStation extends EventEmitter {
   private variable(component: string, name: string, instance?: string): string | undefined {
     if (this.quirks.has('short-message-timeout') && component === 'OCPPCommCtrlr' && name === 'MessageTimeout' && (instance ?? 'Default') === 'Default') return String(SHORT_MESSAGE_TIMEOUT_S);
     if (component !== SMART_CHARGING_CTRLR) return undefined;
-    if (this.version === '2.1' && name === 'SupportsFeature') return dynamicFeatureVariable(this.store.limits, name, instance);
+    const dynamicFeature = this.version === '2.1' ? dynamicFeatureVariable(this.store.limits, name, instance) : undefined;
+    if (dynamicFeature !== undefined) return dynamicFeature;
     // Quirk: the limit variables are unknown (MicroOcpp 2.0.1 / VCP); Available/Enabled are still there.
     if (this.quirks.has('unreported-limits') && ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'].includes(name)) return undefined;
     return smartChargingVariable(this.store.limits, this.store.list().length, name, instance, 'Actual');
