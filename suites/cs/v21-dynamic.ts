@@ -16,7 +16,7 @@
 import { defineCase, type CaseContext, type CaseDefinition, type DeviceCapabilities } from '../../src/scenario';
 import { SmartCharging, expectComposite, scenarioLimitInW } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
-import { expectRejected } from './rejections';
+import { expectRejected, judgeCallError } from './rejections';
 
 type Payload = Record<string, unknown>;
 
@@ -54,12 +54,16 @@ async function installWithInterval(sc: SmartCharging, id: number, limitA: number
   if (r.status !== 'Accepted') sc.t.unmet(`the station answered ${r.status ?? `CALLERROR ${r.errorCode}`} to a Dynamic profile with dynUpdateInterval ${INTERVAL_S} s; the pull cannot be observed`);
 }
 
-/** UpdateDynamicSchedule; the mirror follows an Accepted answer (K28.FR.06). Returns the status. */
-async function updateDynamic(sc: SmartCharging, id: number, limitA: number): Promise<string> {
+/**
+ * UpdateDynamicSchedule; the mirror follows an Accepted answer (K28.FR.06). Returns the status, or the
+ * CALLERROR code as `errorCode`.
+ */
+async function updateDynamic(sc: SmartCharging, id: number, limitA: number): Promise<{ status?: string; errorCode?: string }> {
   const scheduleUpdate = { limit: limitOf(sc, limitA) };
-  const r = await sc.t.call<Payload>('UpdateDynamicSchedule', { chargingProfileId: id, scheduleUpdate });
-  if (r.status === 'Accepted') sc.mirror.applyScheduleUpdate(id, scheduleUpdate);
-  return r.status as string;
+  const r = await sc.t.tryCall<Payload>('UpdateDynamicSchedule', { chargingProfileId: id, scheduleUpdate });
+  if (!r.ok) return { errorCode: r.errorCode };
+  if (r.payload.status === 'Accepted') sc.mirror.applyScheduleUpdate(id, scheduleUpdate);
+  return { status: r.payload.status as string };
 }
 
 /** How long a pull may take: the interval, as long again for a station that checks due-ness coarsely, and Δ. */
@@ -104,8 +108,8 @@ export const dynamicCases: CaseDefinition[] = [
       await dynamicOverBase(sc, 2803, 2804);
       // 6 A, then 20 A: above the 16 A below it, so the composite shows the update wins by stack level.
       for (const limit of [6, 20]) {
-        const status = await t.step(`UpdateDynamicSchedule(2804, limit ${limit} A)`, () => updateDynamic(sc, 2804, limit));
-        t.assert.equal(status, 'Accepted', 'UpdateDynamicSchedule for an installed Dynamic profile', { rule: 'K28.FR.06', pointer: '/status' });
+        const r = await t.step(`UpdateDynamicSchedule(2804, limit ${limit} A)`, () => updateDynamic(sc, 2804, limit));
+        t.assert.equal(r.status ?? `CALLERROR ${r.errorCode}`, 'Accepted', 'UpdateDynamicSchedule for an installed Dynamic profile', { rule: 'K28.FR.06', pointer: '/status' });
         await t.step(`composite on EVSE 1 follows the update (${limit} A)`, () => expectComposite(sc, 1, 300, 'A', { rule: 'K28.FR.06' }));
       }
     },
@@ -123,9 +127,11 @@ export const dynamicCases: CaseDefinition[] = [
         [2899, 'a profile id the station does not hold'],
         [2805, 'the installed Relative (non-Dynamic) TxDefault'],
       ] as const) {
-        const status = await t.step(`UpdateDynamicSchedule(${id}: ${what}, limit 6 A)`, () => updateDynamic(sc, id, 6));
+        const r = await t.step(`UpdateDynamicSchedule(${id}: ${what}, limit 6 A)`, () => updateDynamic(sc, id, 6));
+        // A schema-valid request answered CALLERROR: WARN, as for SetChargingProfile (rules §1.3, judgeCallError).
+        if (r.errorCode !== undefined) judgeCallError(t, r.errorCode, { label: `UpdateDynamicSchedule for ${what}`, rule: 'K28.FR.11' });
         // Nothing can have been "processed successfully" (UpdateDynamicScheduleResponse.status): K28.FR.11.
-        t.check.equal(status, 'Rejected', `UpdateDynamicSchedule for ${what}`, { rule: 'K28.FR.11', pointer: '/status' });
+        else t.check.equal(r.status, 'Rejected', `UpdateDynamicSchedule for ${what}`, { rule: 'K28.FR.11', pointer: '/status' });
       }
       await t.step('composite on EVSE 1 still applies the TxDefault (16 A)', () => expectComposite(sc, 1, 300, 'A', { rule: 'K28.FR.11' }));
     },
