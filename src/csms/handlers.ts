@@ -186,6 +186,9 @@ export function csmsDefaultHandlers(version: OcppVersion, state: CsmsStationStat
     PublishFirmwareStatusNotification: empty,
     ReservationStatusUpdate: empty,
     DataTransfer: () => ({ status: 'UnknownVendorId' }),
+    // 2.1 K28: a station pulls an update of a Dynamic profile. By default the harness has none to give
+    // (Rejected, schema-valid); a case that drives Dynamic profiles answers with its own scheduleUpdate.
+    ...(version === '2.1' ? { PullDynamicScheduleUpdate: () => ({ status: 'Rejected', statusInfo: { reasonCode: 'NoUpdate' } }) } : {}),
   };
 }
 

@@ -137,6 +137,13 @@ export type CsmsFault = keyof typeof CSMS_FAULTS;
 export const STATION_FAULTS_21 = {
   'composite-limit-omitted-21':
     '2.1: composite periods carry no limit although their operationMode (ChargingOnly) needs one (2.1 schema ChargingSchedulePeriodType.limit: optional only under setpoint/external/local modes)',
+  // Dynamic profiles (K28; src/reference/station21-dynamic.ts).
+  'dynamic-update-ignored': '2.1: UpdateDynamicSchedule is answered Accepted but the Dynamic profile keeps its values, so the composite does not follow (K28.FR.06)',
+  'dynamic-update-unknown-accepted': '2.1: UpdateDynamicSchedule for a profile id the station does not hold is answered Accepted (K28.FR.11)',
+  'dynamic-pull-never': '2.1: no PullDynamicScheduleUpdate is ever sent, whatever the dynUpdateInterval (K28.FR.10)',
+  'dynamic-shape-unchecked': '2.1: a Dynamic profile with more than one period, and a non-Dynamic profile with dynUpdateInterval, are Accepted (K28.FR.01, K01.FR.122)',
+  'dynamic-pull-after-clear': '2.1: PullDynamicScheduleUpdate goes on for a Dynamic profile after it was cleared (no text read says it must stop: WARN in SC-21-05)',
+  'dynamic-pull-ignored': '2.1: the scheduleUpdate of an Accepted PullDynamicScheduleUpdate answer is not applied (K28.FR.08)',
 } as const;
 
 export type StationFault21 = keyof typeof STATION_FAULTS_21;

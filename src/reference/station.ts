@@ -22,6 +22,7 @@ import {
 import { CallErrorReply } from '../ocppj/errors';
 import { checkFaults, STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, type StationFault, type StationFault21, type StationQuirk } from './faults';
 import { notRebased, truncated } from './composite-faults';
+import { DynamicSchedules, dynamicFeatureVariable } from './station21-dynamic';
 
 /** Quirk 'short-message-timeout': the station's CALL timeout, reported as OCPPCommCtrlr.MessageTimeout. */
 const SHORT_MESSAGE_TIMEOUT_S = 2;
@@ -105,8 +106,14 @@ export class ReferenceStation extends EventEmitter {
       nominalVoltage: opts.limits?.nominalVoltage ?? 230,
       // Quirk 'operation-modes-21' (issue #16): setpoint/external operationModes are taken (2.1 only on the wire).
       ...(this.quirks.has('operation-modes-21') ? { operationModes: ['ChargingOnly', 'CentralSetpoint', 'ExternalSetpoint', 'ExternalLimits'] as const } : {}),
+      // 2.1: Dynamic profiles (K28) are supported and advertised (SupportsFeature[DynamicProfiles]).
+      ...(opts.version === '2.1' ? { dynamicProfiles: true } : {}),
     });
+    this.dynamic = new DynamicSchedules({ store: this.store, hasFault: (f) => this.faults.has(f), session: () => this.session, log: (l) => this.log(l) });
   }
+
+  /** 2.1 Dynamic profiles: UpdateDynamicSchedule and the PullDynamicScheduleUpdate timers (station21-dynamic.ts). */
+  private readonly dynamic: DynamicSchedules;
 
   get connected(): boolean {
     return !!this.session?.isOpen;
@@ -128,6 +135,7 @@ export class ReferenceStation extends EventEmitter {
     for (const timer of this.finishing.values()) clearTimeout(timer);
     this.finishing.clear();
     clearInterval(this.heartbeat);
+    this.dynamic.stop();
     await this.session?.close(1000, 'station stopping');
   }
 
@@ -159,6 +167,7 @@ export class ReferenceStation extends EventEmitter {
     session.on('harnessError', (e: Error) => this.log(`internal error: ${e.message}`));
     session.once('close', () => {
       clearInterval(this.heartbeat);
+      this.dynamic.stop();
       this.emit('disconnected');
       if (!this.stopped && this.opts.reconnect !== false) this.scheduleReconnect();
     });
@@ -199,6 +208,7 @@ export class ReferenceStation extends EventEmitter {
       this.heartbeat = setInterval(() => void session.call('Heartbeat', {}).catch(() => undefined), interval * 1000);
       this.heartbeat.unref();
     }
+    if (this.version === '2.1') this.dynamic.start();
     this.emit('booted');
   }
 
@@ -250,6 +260,7 @@ export class ReferenceStation extends EventEmitter {
       SetVariables: (p) => this.onSetVariables(p),
       RequestStartTransaction: (p) => this.onRequestStart(p),
       RequestStopTransaction: (p) => this.onRequestStop(p),
+      ...(this.version === '2.1' ? { UpdateDynamicSchedule: (p: Payload) => this.dynamic.onUpdate(p) } : {}),
     };
   }
 
@@ -268,7 +279,8 @@ export class ReferenceStation extends EventEmitter {
         (this.faults.has('accept-txprofile-without-transaction') && ['TxProfileNoTransaction', 'TxProfileWithoutTransactionId', 'TxProfileUnknownTransaction'].includes(outcome.check)) ||
         (this.faults.has('accept-max-on-evse') && outcome.check === 'MaxProfileNotStationLevel') ||
         (this.faults.has('accept-first-period-nonzero') && outcome.check === 'FirstPeriodNotZero') ||
-        (this.faults.has('decimal-accepted-not-applied') && overPrecise(profile));
+        (this.faults.has('decimal-accepted-not-applied') && overPrecise(profile)) ||
+        (this.faults.has('dynamic-shape-unchecked') && ['DynamicNotSinglePeriod', 'DynUpdateOnNonDynamic'].includes(outcome.check));
       if (forced) {
         this.store.forceInstall(evseId, profile, wire);
         payload = setChargingProfilePayload(this.version, { status: 'Accepted' });
@@ -286,6 +298,7 @@ export class ReferenceStation extends EventEmitter {
   private answerSet21(evseId: number, wire: Payload): ReturnType<typeof answerSetChargingProfile> {
     const profile = this.parse(wire);
     const outcome = this.store.install(evseId, profile, wire, this.transactions);
+    if (outcome.status === 'Accepted' && profile.kind === 'Dynamic') this.dynamic.installed(profile.id);
     return { payload: setChargingProfilePayload(this.version, outcome), outcome, profile };
   }
 
@@ -443,6 +456,8 @@ export class ReferenceStation extends EventEmitter {
   private variable(component: string, name: string, instance?: string): string | undefined {
     if (this.quirks.has('short-message-timeout') && component === 'OCPPCommCtrlr' && name === 'MessageTimeout' && (instance ?? 'Default') === 'Default') return String(SHORT_MESSAGE_TIMEOUT_S);
     if (component !== SMART_CHARGING_CTRLR) return undefined;
+    const dynamicFeature = this.version === '2.1' ? dynamicFeatureVariable(this.store.limits, name, instance) : undefined;
+    if (dynamicFeature !== undefined) return dynamicFeature;
     // Quirk: the limit variables are unknown (MicroOcpp 2.0.1 / VCP); Available/Enabled are still there.
     if (this.quirks.has('unreported-limits') && ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'].includes(name)) return undefined;
     return smartChargingVariable(this.store.limits, this.store.list().length, name, instance, 'Actual');

@@ -312,6 +312,11 @@ function expand(profile: Profile, relativeAnchor: number, S: number, E: number, 
     case 'Relative':
       occurrences.push({ start: relativeAnchor, end: Infinity });
       break;
+    case 'Dynamic':
+      // 2.1: one period from startPeriod 0 (K28.FR.01/.02), in force from installation on with the values of
+      // its last update (libocpp anchors it at "now"); a Dynamic profile with a duration is left out (profile.ts).
+      occurrences.push({ start: lo, end: Infinity });
+      break;
     case 'Recurring': {
       if (startSchedule === undefined || profile.recurrencyKind === undefined) return []; // rejected at install
       const period = profile.recurrencyKind === 'Daily' ? DAILY_S : WEEKLY_S;

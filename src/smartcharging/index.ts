@@ -33,6 +33,8 @@ export {
 } from './profile';
 export type { DeviceLimits, InstallOutcome, Installed, RejectionCheck, Transaction } from './types';
 export { ProfileStore } from './store';
+export { applyScheduleUpdateTo, checkScheduleUpdate } from './dynamic';
+export type { ScheduleUpdate, ScheduleUpdateOutcome } from './dynamic';
 export { checkInstall, conflicts201, replacedBy } from './install-rules';
 export type { InstallContext } from './install-rules';
 export { clear16, clear201 } from './clear';

@@ -80,8 +80,17 @@ function check21Features(limits: DeviceLimits, p: Profile): InstallOutcome | und
   if (PURPOSES_21_ONLY.includes(p.purpose) && !(limits.additionalPurposes ?? []).includes(p.purpose)) {
     return reject('PurposeNotSupported', '2.1 SmartChargingCtrlr.SupportedAdditionalPurposes', 'UnsupportedPurpose', `purpose ${p.purpose} is not in SupportedAdditionalPurposes`);
   }
+  // K01.FR.121 (2.1, libocpp): Dynamic while SupportsFeature[DynamicProfiles] is not true → Rejected.
   if (p.kind === 'Dynamic' && !limits.dynamicProfiles) {
-    return reject('KindNotSupported', '2.1 SmartChargingCtrlr.SupportsFeature[DynamicProfiles]', 'UnsupportedKind', 'chargingProfileKind Dynamic while DynamicProfiles is not supported');
+    return reject('KindNotSupported', 'K01.FR.121', 'UnsupportedKind', 'chargingProfileKind Dynamic while SmartChargingCtrlr.SupportsFeature[DynamicProfiles] is not true');
+  }
+  // K01.FR.122 (2.1, libocpp): dynUpdateInterval / dynUpdateTime only in a Dynamic profile.
+  if (p.kind !== 'Dynamic' && (p.dynUpdateInterval !== undefined || p.dynUpdateTime !== undefined)) {
+    return reject('DynUpdateOnNonDynamic', 'K01.FR.122', 'InvalidProfile', `dynUpdateInterval / dynUpdateTime in a ${p.kind} profile`);
+  }
+  // K28.FR.01 (as cited by open 2.1 implementations): a Dynamic profile has one schedule with one period.
+  if (p.kind === 'Dynamic' && (p.schedules.length !== 1 || p.schedules[0]!.periods.length !== 1)) {
+    return reject('DynamicNotSinglePeriod', 'K28.FR.01', 'InvalidSchedule', `Dynamic profile with ${p.schedules.length} schedule(s) and ${p.schedules.map((s) => s.periods.length).join('/')} period(s); one of each is allowed`);
   }
   const supported = limits.operationModes ?? ['ChargingOnly'];
   for (const s of p.schedules) {
@@ -192,8 +201,8 @@ function check201(ctx: InstallContext, evseId: number, p: Profile): InstallOutco
   }
   // Schedule structure first, as libocpp validates schedules before the purpose checks.
   for (const s of p.schedules) {
-    // K01.FR.40 / .41: Absolute and Recurring carry startSchedule; Relative does not.
-    if (p.kind !== 'Relative' && s.startSchedule === undefined) {
+    // K01.FR.40 / .41: Absolute and Recurring carry startSchedule; Relative does not (2.1 Dynamic: neither rule).
+    if ((p.kind === 'Absolute' || p.kind === 'Recurring') && s.startSchedule === undefined) {
       return reject('MissingStartSchedule', 'K01.FR.40', 'InvalidSchedule', `${p.kind} profile without startSchedule`);
     }
     if (p.kind === 'Relative' && s.startSchedule !== undefined) {

@@ -73,6 +73,10 @@ export interface Profile {
    * operationMode other than ChargingOnly). The harness WARNs instead of judging such composites.
    */
   outsideComposite?: string;
+  /** 2.1 only (kind Dynamic): seconds after the last update at which the station pulls one (K28.FR.10); 0/absent = never. */
+  dynUpdateInterval?: number;
+  /** 2.1 only (kind Dynamic): when its values were last updated (K28.FR.05 / .09), as sent or as reported. */
+  dynUpdateTime?: string;
 }
 
 export const PURPOSES: readonly Purpose[] = [
@@ -288,6 +292,10 @@ export function profileFrom201(chargingProfile: Record<string, unknown>, version
     profile.transactionId = o.transactionId;
   }
   if (version === '2.1') {
+    const dynUpdateInterval = optInt(o, 'dynUpdateInterval', '');
+    if (dynUpdateInterval !== undefined) profile.dynUpdateInterval = dynUpdateInterval;
+    const dynUpdateTime = optDate(o, 'dynUpdateTime', '');
+    if (dynUpdateTime !== undefined) profile.dynUpdateTime = dynUpdateTime;
     const why = outsideCompositeReason(profile);
     if (why !== undefined) profile.outsideComposite = why;
   }
@@ -309,7 +317,12 @@ export function profileFrom21(chargingProfile: Record<string, unknown>): Profile
 /** Why a 2.1 profile is not (yet) part of the composite model; undefined for a 2.0.1-equivalent profile. */
 function outsideCompositeReason(p: Profile): string | undefined {
   if (PURPOSES_21_ONLY.includes(p.purpose)) return `purpose ${p.purpose} is a 2.1-only purpose the composite model does not cover yet`;
-  if (p.kind === 'Dynamic') return 'chargingProfileKind Dynamic (2.1) is not covered by the composite model yet';
+  // A Dynamic profile's single period applies from the moment it is installed or updated (libocpp anchors it
+  // at "now"); with a duration it expires that long after its last update (K28.FR.13 as cited by open
+  // implementations), which depends on the station's update instants: not modelled.
+  if (p.kind === 'Dynamic' && p.schedules.some((s) => s.duration !== undefined)) {
+    return 'chargingProfileKind Dynamic with a duration (expiry after the last update, K28.FR.13) is not covered by the composite model';
+  }
   const modes = new Set(p.schedules.flatMap((s) => s.periods.map((x) => x.operationMode ?? 'ChargingOnly')));
   modes.delete('ChargingOnly');
   if (modes.size > 0) return `operationMode ${[...modes].join(', ')} (2.1) is not covered by the composite model yet; only ChargingOnly is`;
@@ -371,6 +384,8 @@ export function profileToWire201(p: Profile, version: '2.0.1' | '2.1' = '2.0.1')
   if (p.validFrom !== undefined) w.validFrom = p.validFrom;
   if (p.validTo !== undefined) w.validTo = p.validTo;
   if (p.transactionId !== undefined) w.transactionId = p.transactionId;
+  if (version === '2.1' && p.dynUpdateInterval !== undefined) w.dynUpdateInterval = p.dynUpdateInterval;
+  if (version === '2.1' && p.dynUpdateTime !== undefined) w.dynUpdateTime = p.dynUpdateTime;
   w.chargingSchedule = p.schedules.map((s, i) => scheduleToWire({ ...s, id: s.id ?? i + 1 }, version));
   return w;
 }

@@ -6,6 +6,8 @@ import { clear16, clear201 } from './clear';
 import type { CompositeContext } from './composite';
 import type { Clear16Request, Clear201Request } from './clear';
 import { checkInstall, replacedBy, transactionOn } from './install-rules';
+import { applyScheduleUpdateTo, checkScheduleUpdate } from './dynamic';
+import type { ScheduleUpdate, ScheduleUpdateOutcome } from './dynamic';
 import { deepCopy } from './profile';
 import type { ChargingLimitSource, ModelVersion, Profile } from './profile';
 import { selectProfiles } from './select';
@@ -116,6 +118,23 @@ export class ProfileStore {
   /** 2.0.1 GetChargingProfiles criteria (rules §6.1); see `selectProfiles`. Returns copies. */
   select(req: SelectRequest): Installed[] {
     return selectProfiles(this.entries, req);
+  }
+
+  /**
+   * 2.1 UpdateDynamicSchedule / an answered PullDynamicScheduleUpdate (K28.FR.06 / .08): update the single
+   * period of the installed Dynamic profile `id`. Atomic: a Rejected update (K28.FR.11, unknown or not
+   * Dynamic) changes nothing. `at` (epoch s) stamps dynUpdateTime (K28.FR.09).
+   */
+  applyScheduleUpdate(id: number, update: ScheduleUpdate, at?: number): ScheduleUpdateOutcome {
+    const outcome = checkScheduleUpdate(this.entries, id);
+    if (outcome.status === 'Accepted') applyScheduleUpdateTo(this.entries.find((e) => e.profile.id === id)!, update, at);
+    return outcome;
+  }
+
+  /** 2.1: stamp dynUpdateTime of the installed Dynamic profile `id` without changing a value (K28.FR.05 on install). */
+  stampDynamicUpdate(id: number, at: number): void {
+    const e = this.entries.find((x) => x.profile.id === id && x.profile.kind === 'Dynamic');
+    if (e) applyScheduleUpdateTo(e, {}, at);
   }
 
   /** Remove TxProfiles of an ended transaction (K02.FR.05; 1.6 §3.13.1 SHOULD). Returns removed ids. */

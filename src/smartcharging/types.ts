@@ -86,4 +86,6 @@ export type RejectionCheck =
   | 'CapacityExceeded'
   | 'PurposeNotSupported'
   | 'KindNotSupported'
+  | 'DynUpdateOnNonDynamic'
+  | 'DynamicNotSinglePeriod'
   | 'OperationModeNotSupported';

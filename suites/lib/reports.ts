@@ -254,7 +254,9 @@ export class ReportReader {
           frameSeq: seq,
         });
         const sent = { ...inst.raw, ...(inst.profile.transactionId !== undefined && inst.raw.transactionId === undefined ? { transactionId: inst.profile.transactionId } : {}) };
-        t.check.equal(normaliseTimes(prof), normaliseTimes(sent), `${tag} reported profile ${id} equals what was sent`, { rule: 'rules §6.2', pointer: ptr, frameSeq: seq });
+        // 2.1 Dynamic: dynUpdateTime is the station's own stamp of its last update (K28.FR.05 / .09), not echoed.
+        const mine = (o: Payload) => (inst.profile.kind === 'Dynamic' ? { ...o, dynUpdateTime: undefined } : o);
+        t.check.equal(normaliseTimes(mine(prof)), normaliseTimes(mine(sent)), `${tag} reported profile ${id} equals what was sent`, { rule: 'rules §6.2', pointer: ptr, frameSeq: seq });
       });
       frameDefect('tbcType', p.tbc !== undefined && typeof p.tbc !== 'boolean', seq, { message: 'tbc is not a boolean', rule: 'rules §6.2', pointer: '/tbc', actual: p.tbc });
       terminal = p.tbc !== true;

@@ -89,6 +89,8 @@ export class SmartCharging {
       maxPeriods: t.caps.periodsPerSchedule,
       rateUnits: t.caps.rateUnits,
       nominalVoltage: t.caps.nominalVoltage,
+      // 2.1 K01.FR.121: Dynamic profiles only where advertised (SupportsFeature[DynamicProfiles]).
+      ...(t.caps.features.dynamicProfiles ? { dynamicProfiles: true } : {}),
     });
   }
 

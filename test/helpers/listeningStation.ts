@@ -20,7 +20,7 @@ export interface ListeningRun {
  * bench's station actions (plug in, reboot). `answer` gives the endpoint's status code per request.
  */
 export async function runWithListeningStation(opts: {
-  ocpp: '1.6' | '2.0.1';
+  ocpp: '1.6' | '2.0.1' | '2.1';
   /** The run config; `base` is the station-action endpoint's URL (http://127.0.0.1:port). */
   config: (base: string) => RunConfig;
   station: StationOptions;

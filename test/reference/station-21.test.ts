@@ -4,31 +4,17 @@
  * violation on either session fails the test).
  */
 import type { Payload } from '../../src/ocppj/messages';
-import { ReferenceCsms, ReferenceStation, UnknownFaultError } from '../../src/reference';
+import { ReferenceStation, UnknownFaultError, type ReferenceCsms } from '../../src/reference';
 import { fromEpochSeconds } from '../../src/smartcharging';
-import type { ProtocolViolation, RpcSession } from '../../src/transport';
-import { getValidator } from '../../src/validation';
-import { nextEvent, waitFor } from '../helpers/wait';
+import { startPair21, type Pair21 } from '../helpers/reference21';
+import { waitFor } from '../helpers/wait';
 
 const ID = 'CS-21';
-const validator = getValidator('2.1');
 
 describe('reference station on OCPP 2.1 (issue #16)', () => {
+  let pair: Pair21;
   let csms: ReferenceCsms;
-  let station: ReferenceStation;
-  const violations: string[] = [];
-  const track = (side: string) => (s: RpcSession) => {
-    s.on('violation', (v: ProtocolViolation) => violations.push(`${side} ${v.kind} ${v.rule}: ${v.message}`));
-    s.on('harnessError', (e: Error) => violations.push(`${side} harnessError: ${e.message}`));
-  };
-
-  async function call(action: string, payload: Payload): Promise<Payload> {
-    const r = await csms.trigger(ID, action, payload);
-    expect(r.status).toBe(200);
-    const response = (r.body as { response: Payload }).response;
-    expect(validator.validate(action, 'response', response)).toEqual({ valid: true, violations: [] });
-    return response;
-  }
+  const call = (action: string, payload: Payload) => pair.call(action, payload);
 
   const profile = (id: number, periods: Payload[], over: Payload = {}): Payload => ({
     id,
@@ -40,20 +26,11 @@ describe('reference station on OCPP 2.1 (issue #16)', () => {
   });
 
   beforeAll(async () => {
-    csms = new ReferenceCsms({ versions: ['2.1'], host: '127.0.0.1', port: 0, callTimeoutMs: 5000 });
-    csms.server.on('session', track('csms'));
-    const url = await csms.start();
-    station = new ReferenceStation({ version: '2.1', url, identity: ID, evses: 2, pageSize: 1, callTimeoutMs: 5000 });
-    station.on('session', track('station'));
-    const booted = nextEvent(station, 'booted', 5000);
-    await station.start();
-    await booted;
+    pair = await startPair21(ID, { pageSize: 1 });
+    csms = pair.csms;
   });
 
-  afterAll(async () => {
-    await station?.stop();
-    await csms?.stop();
-  });
+  afterAll(() => pair?.stop());
 
   test('negotiates ocpp2.1 and boots', () => {
     expect(csms.sessions.get(ID)?.version).toBe('2.1');
@@ -89,6 +66,6 @@ describe('reference station on OCPP 2.1 (issue #16)', () => {
   });
 
   test('no protocol or schema violation on either side', () => {
-    expect(violations).toEqual([]);
+    expect(pair.violations).toEqual([]);
   });
 });

