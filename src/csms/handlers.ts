@@ -186,6 +186,15 @@ export function csmsDefaultHandlers(version: OcppVersion, state: CsmsStationStat
     PublishFirmwareStatusNotification: empty,
     ReservationStatusUpdate: empty,
     DataTransfer: () => ({ status: 'UnknownVendorId' }),
+    // 2.1 (issue #16): station-initiated SmartCharging messages 2.1 adds; a 2.0.1 session never receives them.
+    ...(version === '2.1'
+      ? {
+          NotifyPriorityCharging: empty,
+          PullDynamicScheduleUpdate: (p: Payload) => ({ status: 'Rejected', statusInfo: { reasonCode: 'UnknownProfile', additionalInfo: `no Dynamic profile ${String(p.chargingProfileId)} is known` } }),
+          NotifyDERAlarm: empty,
+          NotifySettlement: empty,
+        }
+      : {}),
   };
 }
 
