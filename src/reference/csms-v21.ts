@@ -17,6 +17,7 @@ import type { CsmsStationState } from '../csms';
 export const CSMS_FAULTS_21 = {
   'pull-dynamic-callerror': '2.1: PullDynamicScheduleUpdate is answered with CALLERROR InternalError (Part 4: every CALL answered; SC-CSMS-21-01)',
   'update-dynamic-unknown-profile': '2.1: UpdateDynamicSchedule names a chargingProfileId the station was never given (the id asked + 1000; 2.1 UpdateDynamicScheduleRequest.chargingProfileId; SC-CSMS-21-02)',
+  'update-dynamic-float-noise': '2.1: UpdateDynamicSchedule values carry float noise (12.5 → 12.5000000001; 2.1 Part 2 §2.1.4: at most six decimal places towards the station; SC-CSMS-21-02)',
   'priority-notify-callerror': '2.1: NotifyPriorityCharging is answered with CALLERROR NotImplemented (Part 4: every CALL answered; SC-CSMS-21-03)',
   'use-priority-wrong-transaction': "2.1: UsePriorityCharging names another transaction than the one asked (2.1 UsePriorityChargingRequest.transactionId; SC-CSMS-21-04)",
   'operation-mode-limit-missing': '2.1: SetChargingProfile periods lose their limit whatever the operationMode, so a ChargingOnly period has none (2.1 ChargingSchedulePeriodType.limit; SC-CSMS-21-05)',
@@ -60,6 +61,10 @@ export class CsmsV21 {
   applyRequestFaults(action: string, payload: Payload): void {
     if (this.session.version !== '2.1') return;
     if (action === 'UpdateDynamicSchedule' && this.faults.has('update-dynamic-unknown-profile')) payload.chargingProfileId = (payload.chargingProfileId as number) + 1000;
+    if (action === 'UpdateDynamicSchedule' && this.faults.has('update-dynamic-float-noise')) {
+      const u = payload.scheduleUpdate as Payload | undefined;
+      for (const [k, v] of Object.entries(u ?? {})) if (typeof v === 'number') u![k] = v + 1e-10;
+    }
     if (action === 'UsePriorityCharging' && this.faults.has('use-priority-wrong-transaction')) {
       const other = this.state.transactions.filter((t) => t.transactionId !== payload.transactionId).pop()?.transactionId;
       payload.transactionId = other ?? `${String(payload.transactionId)}-other`.slice(0, 36);

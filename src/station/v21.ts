@@ -106,9 +106,18 @@ export function checkDecimals21(o: Payload | undefined, base: string): Finding[]
   return out;
 }
 
+/**
+ * Decimal places as written on the wire: JSON numbers arrive parsed, and String() gives the shortest text
+ * that reads back as the same number, i.e. what a serializer writes (8.100000000000001 has 15 places).
+ */
+export function decimalPlaces(v: number): number {
+  const [mantissa, exp] = String(v).toLowerCase().split('e');
+  const frac = mantissa!.split('.')[1]?.length ?? 0;
+  return Math.max(0, frac - Number(exp ?? 0));
+}
+
 function sixDecimals(v: number): boolean {
-  const x = v * 1e6;
-  return Math.abs(x - Math.round(x)) < 1e-6 * Math.max(1, Math.abs(x));
+  return decimalPlaces(v) <= 6;
 }
 
 /**

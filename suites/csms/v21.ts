@@ -104,12 +104,8 @@ export const v21Cases: CaseDefinition[] = [
       await t.step('the CSMS sends UpdateDynamicSchedule (trigger)', async () => {
         const before = station(t).dynamicUpdates.length;
         // The request is judged by the station role (profile held and Dynamic; six decimals).
-        const { call, done } = await request(t, 'UpdateDynamicSchedule', { chargingProfileId: DYNAMIC_ID, scheduleUpdate: { limit, setpoint: limit / 2 } });
+        const { done } = await request(t, 'UpdateDynamicSchedule', { chargingProfileId: DYNAMIC_ID, scheduleUpdate: { limit, setpoint: limit / 2 } });
         await settled(t, done, t.config.timing.callTimeoutMs);
-        t.check.equal(call.payload.chargingProfileId, DYNAMIC_ID, 'UpdateDynamicSchedule names the Dynamic profile the CSMS installed', {
-          rule: '2.1 UpdateDynamicScheduleRequest.chargingProfileId ("Id of dynamic charging profile to update")',
-          pointer: '/chargingProfileId',
-        });
         t.check.ok(station(t).dynamicUpdates.length > before, 'the station accepted the update for its Dynamic profile', { rule: '2.1 UpdateDynamicScheduleResponse' });
       });
     },
@@ -127,8 +123,8 @@ export const v21Cases: CaseDefinition[] = [
       await priorityProfile(t, tx.evseId);
       for (const activated of [true, false]) {
         await t.step(`the station sends NotifyPriorityCharging activated=${activated}`, async () => {
-          const res = await mustAnswer(t, 'NotifyPriorityCharging', { transactionId: tx.transactionId, activated }, `${ANSWERED}; 2.1 NotifyPriorityCharging`);
-          t.check.ok(res !== undefined, `the CSMS answered NotifyPriorityCharging (activated=${activated}) for transaction ${tx.transactionId}`, { rule: `${ANSWERED}; 2.1 NotifyPriorityCharging` });
+          // A CALLERROR or no answer is the failure; the empty response's schema is checked by the session.
+          await mustAnswer(t, 'NotifyPriorityCharging', { transactionId: tx.transactionId, activated }, `${ANSWERED}; 2.1 NotifyPriorityCharging`);
         });
       }
     },
@@ -147,12 +143,8 @@ export const v21Cases: CaseDefinition[] = [
       for (const activate of [true, false]) {
         await t.step(`the CSMS sends UsePriorityCharging activate=${activate} (trigger)`, async () => {
           // The station role judges the transactionId against the running transactions as the CALL arrives.
-          const { call, done } = await request(t, 'UsePriorityCharging', { transactionId: tx.transactionId, activate }, { evseId: tx.evseId });
+          const { done } = await request(t, 'UsePriorityCharging', { transactionId: tx.transactionId, activate }, { evseId: tx.evseId });
           await settled(t, done, t.config.timing.callTimeoutMs);
-          t.check.equal(call.payload.transactionId, tx.transactionId, 'UsePriorityCharging names the transaction this case started', {
-            rule: '2.1 UsePriorityChargingRequest.transactionId ("The transaction for which priority charging is requested")',
-            pointer: '/transactionId',
-          });
         });
       }
     },

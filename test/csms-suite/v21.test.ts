@@ -1,20 +1,56 @@
 /**
  * OCPP 2.1 on the CSMS side (issue #16): the harness as a 2.1 Charging Station against the built-in CSMS.
  * The correct CSMS passes every case (carried-over SC-CSMS-xx and the 2.1-only SC-CSMS-21-xx) in-process,
+ * every frame the harness sends is valid against the OCA 2.1 schemas, the 2.1-only messages are exchanged,
  * and each 2.1 fault of the reference CSMS (CSMS_FAULTS_21) fails the case that names its rule.
  */
+import { CSMS_FAULTS_21, type CsmsFault21 } from '../../src/reference/csms-v21';
 import type { CaseResult } from '../../src/report/types';
 import { csmsConfig, runCsms } from './helpers';
 
 const summary = (cases: CaseResult[]) => cases.map((c) => `${c.id} ${c.verdict}${c.reason ? ` (${c.reason})` : ''}${c.failures.length ? `: ${c.failures.map((f) => `[${f.rule}] ${f.message}`).join(' | ')}` : ''}`).join('\n');
 
+/** Carried over from 2.0.1 (every SC-CSMS / OCTT-K CSMS case whose rule 2.1 keeps) and the 2.1-only cases. */
+const CARRIED = ['SC-CSMS-01', 'SC-CSMS-02', 'SC-CSMS-03', 'SC-CSMS-04', 'SC-CSMS-05', 'SC-CSMS-06', 'SC-CSMS-07', 'SC-CSMS-08', 'SC-CSMS-09', 'SC-CSMS-20', 'SC-CSMS-21', 'SC-CSMS-22', 'SC-CSMS-23', 'SC-CSMS-24', 'SC-CSMS-25'];
+const ONLY_21 = ['SC-CSMS-21-01', 'SC-CSMS-21-02', 'SC-CSMS-21-03', 'SC-CSMS-21-04', 'SC-CSMS-21-05'];
+
+/** The case each fault fails and a text of the failure's rule. */
+const EXPECT: Record<CsmsFault21, { case: string; rule: string }> = {
+  'pull-dynamic-callerror': { case: 'SC-CSMS-21-01', rule: 'PullDynamicScheduleUpdate' },
+  'update-dynamic-unknown-profile': { case: 'SC-CSMS-21-02', rule: 'UpdateDynamicScheduleRequest.chargingProfileId' },
+  'update-dynamic-float-noise': { case: 'SC-CSMS-21-02', rule: 'Part 2 §2.1.4' },
+  'priority-notify-callerror': { case: 'SC-CSMS-21-03', rule: 'NotifyPriorityCharging' },
+  'use-priority-wrong-transaction': { case: 'SC-CSMS-21-04', rule: 'UsePriorityChargingRequest.transactionId' },
+  'operation-mode-limit-missing': { case: 'SC-CSMS-21-05', rule: 'ChargingSchedulePeriodType.limit' },
+};
+
 describe('OCPP 2.1 CSMS-side suite against the built-in CSMS (issue #16)', () => {
-  test('SC-CSMS-* and SC-CSMS-21-*: the correct CSMS passes every case on 2.1, exit 0', async () => {
+  test('SC-CSMS-* and SC-CSMS-21-*: the correct CSMS passes every case on 2.1, exit 0; harness frames valid 2.1; 2.1 messages exchanged', async () => {
     const { result, exitCode } = await runCsms(csmsConfig('2.1'));
     const ids = result.cases.map((c) => c.id);
-    process.stdout.write(summary(result.cases) + '\n');
+    expect(ids).toEqual(expect.arrayContaining([...CARRIED, ...ONLY_21]));
     expect(summary(result.cases.filter((c) => c.verdict !== 'passed'))).toBe('');
-    expect(ids.filter((id) => id.startsWith('SC-CSMS-21-')).length).toBeGreaterThanOrEqual(5);
+    // A correct CSMS leaves nothing unjudged in the 2.1-only cases.
+    expect(result.cases.filter((c) => ONLY_21.includes(c.id)).flatMap((c) => c.notes.filter((n) => n.level === 'warn').map((n) => `${c.id}: ${n.message}`))).toEqual([]);
     expect(exitCode).toBe(0);
+    const frames = result.cases.flatMap((c) => c.frames);
+    // Every frame the harness station sent was validated against the 2.1 schemas and is valid.
+    const sent = frames.filter((f) => f.dir === 'out' && f.valid !== null);
+    expect(sent.length).toBeGreaterThan(50);
+    expect(sent.filter((f) => f.valid !== true).map((f) => f.raw)).toEqual([]);
+    const actions = new Set(frames.filter((f) => f.type === 'CALL').map((f) => f.action));
+    for (const a of ['PullDynamicScheduleUpdate', 'UpdateDynamicSchedule', 'NotifyPriorityCharging', 'UsePriorityCharging']) expect(actions).toContain(a);
+    const raw = frames.filter((f) => f.type === 'CALL' && f.action === 'SetChargingProfile').map((f) => f.raw).join('\n');
+    for (const w of ['"Dynamic"', '"PriorityCharging"', '"LocalGeneration"', '"CentralSetpoint"']) expect(raw).toContain(w);
   }, 120_000);
+
+  test.each(Object.keys(CSMS_FAULTS_21) as CsmsFault21[])('2.1 fault %s fails the case naming its rule', async (fault) => {
+    const want = EXPECT[fault];
+    const { result, exitCode } = await runCsms(csmsConfig('2.1', { grep: `^${want.case}\n`, builtinFaults: [fault] }));
+    const c = result.cases.find((x) => x.id === want.case)!;
+    expect(c.verdict).toBe('failed');
+    expect(c.failures.map((f) => `${f.rule} ${f.message}`).join('\n')).toContain(want.rule);
+    expect(exitCode).toBe(1);
+    process.stdout.write(`${fault}: ${summary([c])}\n`);
+  }, 60_000);
 });
