@@ -40,7 +40,6 @@ export function smartChargingVariable21(limits: DeviceLimits, name: string, inst
   if (attributeType !== 'Actual') return undefined;
   if (name === 'SupportedAdditionalPurposes') return (limits.additionalPurposes ?? []).join(',');
   if (name === 'SupportsFeature' && instance === 'DynamicProfiles') return String(limits.dynamicProfiles === true);
-  if (name === 'SupportedOperationModes') return (limits.operationModes ?? ['ChargingOnly']).join(',');
   return undefined;
 }
 

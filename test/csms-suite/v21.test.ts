@@ -6,6 +6,9 @@
  */
 import { CSMS_FAULTS_21, type CsmsFault21 } from '../../src/reference/csms-v21';
 import type { CaseResult } from '../../src/report/types';
+import { LIMIT_OPTIONAL_MODES } from '../../src/smartcharging';
+import { deviceModel } from '../../src/station/deviceModel';
+import { advertised21, checkProfile21, decimalPlaces, DECIMALS_RULE_21, smartChargingVariable21 } from '../../src/station/v21';
 import { csmsConfig, runCsms } from './helpers';
 
 const summary = (cases: CaseResult[]) => cases.map((c) => `${c.id} ${c.verdict}${c.reason ? ` (${c.reason})` : ''}${c.failures.length ? `: ${c.failures.map((f) => `[${f.rule}] ${f.message}`).join(' | ')}` : ''}`).join('\n');
@@ -53,4 +56,32 @@ describe('OCPP 2.1 CSMS-side suite against the built-in CSMS (issue #16)', () =>
     expect(exitCode).toBe(1);
     process.stdout.write(`${fault}: ${summary([c])}\n`);
   }, 60_000);
+});
+
+describe('2.1 harness station: advertised features and request checks (issue #16)', () => {
+  const base = { evses: 1, maxStackLevel: 3, maxProfiles: 10, maxPeriods: 5, rateUnits: ['A' as const], nominalVoltage: 230 };
+
+  test('device.features false withdraws a 2.1 feature from SmartChargingCtrlr (SupportsFeature[DynamicProfiles], SupportedAdditionalPurposes)', () => {
+    const all = { ...base, ...advertised21({}) };
+    const some = { ...base, ...advertised21({ dynamicProfiles: false, 'purpose:LocalGeneration': false }) };
+    expect(smartChargingVariable21(all, 'SupportedAdditionalPurposes', undefined, 'Actual')).toBe('PriorityCharging,LocalGeneration');
+    expect(smartChargingVariable21(some, 'SupportedAdditionalPurposes', undefined, 'Actual')).toBe('PriorityCharging');
+    expect(smartChargingVariable21(some, 'SupportsFeature', 'DynamicProfiles', 'Actual')).toBe('false');
+    const dm = deviceModel(all, { profiles: 0, busyEvses: [], itemsPerMessage: 10 }).filter((v) => v.component.name === 'SmartChargingCtrlr').map((v) => `${v.variable.name}${v.variable.instance ? `[${v.variable.instance}]` : ''}=${v.value}`);
+    expect(dm).toEqual(expect.arrayContaining(['SupportsFeature[DynamicProfiles]=true', 'SupportedAdditionalPurposes=PriorityCharging,LocalGeneration']));
+    // A 2.0.1 station's model has neither.
+    expect(deviceModel(base, { profiles: 0, busyEvses: [], itemsPerMessage: 10 }).some((v) => v.variable.name === 'SupportedAdditionalPurposes')).toBe(false);
+  });
+
+  test('a purpose or kind the station did not advertise is a WARN (no normative text), a missing ChargingOnly limit a FAIL; decimals counted as written', () => {
+    const limits = { ...base, ...advertised21({ dynamicProfiles: false, 'purpose:PriorityCharging': false }) };
+    const wire = (purpose: string, kind: string, periods: Record<string, unknown>[]) => ({ id: 1, stackLevel: 0, chargingProfilePurpose: purpose, chargingProfileKind: kind, chargingSchedule: [{ id: 1, startSchedule: '2026-01-01T00:00:00Z', chargingRateUnit: 'A', chargingSchedulePeriod: periods }] });
+    const sev = (w: Record<string, unknown>) => checkProfile21(w, limits, '/chargingProfile', LIMIT_OPTIONAL_MODES).map((f) => `${f.severity} ${f.rule}`);
+    expect(sev(wire('PriorityCharging', 'Dynamic', [{ startPeriod: 0, limit: 16 }]))).toEqual(['warn 2.1 SmartChargingCtrlr.SupportedAdditionalPurposes', 'warn 2.1 SmartChargingCtrlr.SupportsFeature[DynamicProfiles]']);
+    expect(sev(wire('TxDefaultProfile', 'Absolute', [{ startPeriod: 0, operationMode: 'ExternalLimits' }]))).toEqual([]);
+    expect(sev(wire('TxDefaultProfile', 'Absolute', [{ startPeriod: 0, operationMode: 'ChargingOnly' }]))).toEqual([expect.stringMatching(/^fail 2.1 ChargingSchedulePeriodType.limit/)]);
+    expect(sev(wire('TxDefaultProfile', 'Absolute', [{ startPeriod: 0, limit: 8.123456 }]))).toEqual([]);
+    expect(sev(wire('TxDefaultProfile', 'Absolute', [{ startPeriod: 0, limit: 8.1234567 }]))).toEqual([`fail ${DECIMALS_RULE_21}`]);
+    expect([decimalPlaces(8.100000000000001), decimalPlaces(1e-7), decimalPlaces(22000), decimalPlaces(0.1)]).toEqual([15, 7, 0, 1]);
+  });
 });
