@@ -108,6 +108,18 @@ export const v21Cases: CaseDefinition[] = [
         await settled(t, done, t.config.timing.callTimeoutMs);
         t.check.ok(station(t).dynamicUpdates.length > before, 'the station accepted the update for its Dynamic profile', { rule: '2.1 UpdateDynamicScheduleResponse' });
       });
+      await t.step('the station pulls the schedule again: the CSMS answers with what it last sent', async () => {
+        const sent = station(t).dynamicUpdates.at(-1)?.scheduleUpdate;
+        const res = await mustAnswer<Payload>(t, 'PullDynamicScheduleUpdate', { chargingProfileId: DYNAMIC_ID }, `${ANSWERED}; 2.1 PullDynamicScheduleUpdate`);
+        const got = res?.scheduleUpdate as Payload | undefined;
+        if (!res || !sent) return;
+        // One schedule, two ways to deliver it: no text found that ties the pull answer to the last push.
+        if (res.status !== 'Accepted' || JSON.stringify(got) !== JSON.stringify(sent)) {
+          t.note.warn(`the pull after UpdateDynamicSchedule answered ${String(res.status)} ${JSON.stringify(got ?? null)}, not the update just sent ${JSON.stringify(sent)}; no normative text found (not judged)`, '2.1 PullDynamicScheduleUpdateResponse.scheduleUpdate');
+        } else {
+          t.note.info('the pull after UpdateDynamicSchedule returned the update just sent');
+        }
+      });
     },
   }),
   defineCase({
