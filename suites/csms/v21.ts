@@ -8,7 +8,7 @@
  */
 import { defineCase, type CaseContext, type CaseDefinition } from '../../src/scenario';
 import type { Transaction } from '../../src/smartcharging';
-import { checkDecimals21 } from '../../src/station/v21';
+import { checkDecimals21 } from '../../src/station';
 import { mustAnswer, request, setPayload, settled, startTransaction, station, type Payload } from './lib';
 
 const V21 = ['2.1'] as const;

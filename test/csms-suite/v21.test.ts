@@ -4,11 +4,11 @@
  * every frame the harness sends is valid against the OCA 2.1 schemas, the 2.1-only messages are exchanged,
  * and each 2.1 fault of the reference CSMS (CSMS_FAULTS_21) fails the case that names its rule.
  */
-import { CSMS_FAULTS_21, type CsmsFault21 } from '../../src/reference/csms-v21';
+import { CSMS_FAULTS_21, type CsmsFault21 } from '../../src/reference';
 import type { CaseResult } from '../../src/report/types';
 import { LIMIT_OPTIONAL_MODES } from '../../src/smartcharging';
 import { deviceModel } from '../../src/station/deviceModel';
-import { advertised21, checkProfile21, decimalPlaces, DECIMALS_RULE_21, smartChargingVariable21 } from '../../src/station/v21';
+import { advertised21, checkProfile21, decimalPlaces, DECIMALS_RULE_21, smartChargingVariable21 } from '../../src/station';
 import { csmsConfig, runCsms } from './helpers';
 
 const summary = (cases: CaseResult[]) => cases.map((c) => `${c.id} ${c.verdict}${c.reason ? ` (${c.reason})` : ''}${c.failures.length ? `: ${c.failures.map((f) => `[${f.rule}] ${f.message}`).join(' | ')}` : ''}`).join('\n');
