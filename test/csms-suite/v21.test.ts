@@ -58,6 +58,25 @@ describe('OCPP 2.1 CSMS-side suite against the built-in CSMS (issue #16)', () =>
   }, 60_000);
 });
 
+// Carried-over rules keep their faults on 2.1: a sample of 2.0.1 reference-CSMS faults, one per area.
+const CARRIED_FAULTS: [string, string, string][] = [
+  ['relative-max-profile', 'SC-CSMS-01', 'K01.FR.38'],
+  ['txprofile-stale-transaction', 'SC-CSMS-01', 'K01.FR.03'],
+  ['report-answered-with-error', 'SC-CSMS-03', 'rules §6.2'],
+  ['replace-with-new-id', 'SC-CSMS-21', 'K01.FR.05'],
+  ['needs-reaction-missing', 'SC-CSMS-23', 'K15.FR.03'],
+];
+
+describe('carried-over CSMS faults are caught on 2.1 (issue #16)', () => {
+  test.each(CARRIED_FAULTS)('%s fails %s on 2.1 naming %s', async (fault, id, rule) => {
+    const { result, exitCode } = await runCsms(csmsConfig('2.1', { grep: `^${id}\n`, builtinFaults: [fault] }));
+    const c = result.cases.find((x) => x.id === id)!;
+    expect(c.verdict).toBe('failed');
+    expect(c.failures.map((f) => `${f.rule} ${f.message}`).join('\n')).toContain(rule);
+    expect(exitCode).toBe(1);
+  }, 60_000);
+});
+
 describe('2.1 harness station: advertised features and request checks (issue #16)', () => {
   const base = { evses: 1, maxStackLevel: 3, maxProfiles: 10, maxPeriods: 5, rateUnits: ['A' as const], nominalVoltage: 230 };
 
