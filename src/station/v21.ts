@@ -9,6 +9,7 @@
  */
 import { OPERATION_MODES, PURPOSES_21_ONLY, type DeviceLimits, type Installed, type OperationMode, type Purpose, type Transaction } from '../smartcharging';
 import type { Finding } from './checks';
+import type { EndedTransaction } from './ended';
 
 type Payload = Record<string, unknown>;
 
@@ -72,7 +73,11 @@ const fail = (rule: string, message: string, pointer?: string, actual?: unknown)
 const warn = (rule: string, message: string, pointer?: string, actual?: unknown): Finding => ({ severity: 'warn', rule, message, pointer, ...(actual !== undefined ? { actual } : {}) });
 
 /** Rules of the 2.1 CSMS requests the 2.0.1 checks do not know. */
-export function check21Request(action: string, p: Payload, ctx: { installed: readonly Installed[]; transactions: readonly Transaction[]; limits: DeviceLimits }): Finding[] {
+export function check21Request(
+  action: string,
+  p: Payload,
+  ctx: { installed: readonly Installed[]; transactions: readonly Transaction[]; limits: DeviceLimits; ended?: readonly EndedTransaction[] },
+): Finding[] {
   if (action === 'UpdateDynamicSchedule') {
     const rule = '2.1 UpdateDynamicScheduleRequest.chargingProfileId ("Id of dynamic charging profile to update")';
     const held = ctx.installed.find((i) => i.profile.id === p.chargingProfileId);
@@ -83,6 +88,9 @@ export function check21Request(action: string, p: Payload, ctx: { installed: rea
   if (action === 'UsePriorityCharging') {
     const rule = '2.1 UsePriorityChargingRequest.transactionId ("The transaction for which priority charging is requested")';
     if (!ctx.transactions.some((t) => t.transactionId === p.transactionId)) {
+      // Frames cross (issue #13 point 3): sent before the CSMS had answered the transaction's end → not judged.
+      const ended = [...(ctx.ended ?? [])].reverse().find((e) => e.transaction.transactionId === p.transactionId);
+      if (ended && ended.toldAt === undefined) return [warn(rule, `transactionId ${String(p.transactionId)} was ended by the station ${Date.now() - ended.sentAt} ms ago and the CSMS had not answered that end yet (not judged)`, '/transactionId', p.transactionId)];
       return [fail(rule, `transactionId ${String(p.transactionId)} is not a transaction running on the station (${ctx.transactions.map((t) => t.transactionId).join(', ') || 'none'})`, '/transactionId', p.transactionId)];
     }
     if (p.activate === true && !(ctx.limits.additionalPurposes ?? []).includes('PriorityCharging')) {

@@ -8,7 +8,7 @@ import { CSMS_FAULTS_21, type CsmsFault21 } from '../../src/reference';
 import type { CaseResult } from '../../src/report/types';
 import { LIMIT_OPTIONAL_MODES } from '../../src/smartcharging';
 import { deviceModel } from '../../src/station/deviceModel';
-import { advertised21, checkProfile21, decimalPlaces, DECIMALS_RULE_21, smartChargingVariable21 } from '../../src/station';
+import { advertised21, check21Request, checkProfile21, decimalPlaces, DECIMALS_RULE_21, smartChargingVariable21 } from '../../src/station';
 import { csmsConfig, runCsms } from './helpers';
 
 const summary = (cases: CaseResult[]) => cases.map((c) => `${c.id} ${c.verdict}${c.reason ? ` (${c.reason})` : ''}${c.failures.length ? `: ${c.failures.map((f) => `[${f.rule}] ${f.message}`).join(' | ')}` : ''}`).join('\n');
@@ -102,5 +102,14 @@ describe('2.1 harness station: advertised features and request checks (issue #16
     expect(sev(wire('TxDefaultProfile', 'Absolute', [{ startPeriod: 0, limit: 8.123456 }]))).toEqual([]);
     expect(sev(wire('TxDefaultProfile', 'Absolute', [{ startPeriod: 0, limit: 8.1234567 }]))).toEqual([`fail ${DECIMALS_RULE_21}`]);
     expect([decimalPlaces(8.100000000000001), decimalPlaces(1e-7), decimalPlaces(22000), decimalPlaces(0.1)]).toEqual([15, 7, 0, 1]);
+  });
+
+  test('UsePriorityCharging for a transaction the station just ended: WARN while the end is unanswered, FAIL once the CSMS knew', () => {
+    const limits = { ...base, ...advertised21({}) };
+    const tx = { evseId: 1, transactionId: 'tx-ended', startedAt: '2026-01-01T00:00:00Z' };
+    const ctx = (toldAt?: number) => ({ installed: [], transactions: [], limits, ended: [{ transaction: tx, sentAt: Date.now() - 5, toldAt }] });
+    const sev = (toldAt?: number) => check21Request('UsePriorityCharging', { transactionId: 'tx-ended', activate: true }, ctx(toldAt)).map((f) => f.severity);
+    expect(sev(undefined)).toEqual(['warn']);
+    expect(sev(Date.now())).toEqual(['fail']);
   });
 });
