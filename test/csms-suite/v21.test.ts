@@ -7,7 +7,8 @@
 import { CSMS_FAULTS_21, type CsmsFault21 } from '../../src/reference';
 import type { CaseResult } from '../../src/report/types';
 import { LIMIT_OPTIONAL_MODES } from '../../src/smartcharging';
-import { deviceModel } from '../../src/station/deviceModel';
+import { deviceModel, notifyReportFrames } from '../../src/station/deviceModel';
+import { getValidator } from '../../src/validation';
 import { advertised21, check21Request, checkProfile21, decimalPlaces, DECIMALS_RULE_21, smartChargingVariable21 } from '../../src/station';
 import { csmsConfig, runCsms } from './helpers';
 
@@ -88,6 +89,10 @@ describe('2.1 harness station: advertised features and request checks (issue #16
     expect(smartChargingVariable21(some, 'SupportsFeature', 'DynamicProfiles', 'Actual')).toBe('false');
     const dm = deviceModel(all, { profiles: 0, busyEvses: [], itemsPerMessage: 10 }).filter((v) => v.component.name === 'SmartChargingCtrlr').map((v) => `${v.variable.name}${v.variable.instance ? `[${v.variable.instance}]` : ''}=${v.value}`);
     expect(dm).toEqual(expect.arrayContaining(['SupportsFeature[DynamicProfiles]=true', 'SupportedAdditionalPurposes=PriorityCharging,LocalGeneration']));
+    // The full report of the 2.1 model is valid NotifyReport 2.1 (B07 on a 2.1 connection).
+    for (const frame of notifyReportFrames(deviceModel(all, { profiles: 0, busyEvses: [], itemsPerMessage: 10 }), 1, 10, '2026-01-01T00:00:00Z')) {
+      expect(getValidator('2.1').validate('NotifyReport', 'request', frame)).toEqual({ valid: true, violations: [] });
+    }
     // A 2.0.1 station's model has neither.
     expect(deviceModel(base, { profiles: 0, busyEvses: [], itemsPerMessage: 10 }).some((v) => v.variable.name === 'SupportedAdditionalPurposes')).toBe(false);
   });
