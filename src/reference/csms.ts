@@ -182,7 +182,7 @@ export class ReferenceCsms {
    * judge the answers to the station's reports of it (issue #13 B). Resolves once the station answered.
    */
   private async refresh(session: RpcSession): Promise<void> {
-    if (session.version !== '2.0.1' || !(this.quirks.has('refresh-profiles') || this.faults.has('refresh-report-callerror'))) return;
+    if (session.version === '1.6' || !(this.quirks.has('refresh-profiles') || this.faults.has('refresh-report-callerror'))) return;
     const requestId = this.nextOwnRequestId++;
     const own = this.ownRequests.get(session.identity) ?? new Set<number>();
     this.ownRequests.set(session.identity, own);

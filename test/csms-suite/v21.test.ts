@@ -66,6 +66,8 @@ const CARRIED_FAULTS: [string, string, string][] = [
   ['report-answered-with-error', 'SC-CSMS-03', 'rules §6.2'],
   ['replace-with-new-id', 'SC-CSMS-21', 'K01.FR.05'],
   ['needs-reaction-missing', 'SC-CSMS-23', 'K15.FR.03'],
+  // The CitrineOS-like refresh (its own GetChargingProfiles) also runs on 2.1; its reports' answers are judged.
+  ['refresh-report-callerror', 'SC-CSMS-01', 'rules §6.2'],
 ];
 
 describe('carried-over CSMS faults are caught on 2.1 (issue #16)', () => {
@@ -77,6 +79,13 @@ describe('carried-over CSMS faults are caught on 2.1 (issue #16)', () => {
     expect(exitCode).toBe(1);
   }, 60_000);
 });
+
+test('quirk refresh-profiles on 2.1: the CSMS own GetChargingProfiles is told apart and its reports answered; SC-CSMS-01/02 pass', async () => {
+  const { result, exitCode } = await runCsms(csmsConfig('2.1', { grep: '^SC-CSMS-0[12]\\n', builtinQuirks: ['refresh-profiles'] }));
+  expect(summary(result.cases.filter((c) => c.verdict !== 'passed'))).toBe('');
+  expect(result.cases.filter((c) => /^SC-CSMS-0[12]$/.test(c.id))).toHaveLength(2);
+  expect(exitCode).toBe(0);
+}, 60_000);
 
 describe('2.1 harness station: advertised features and request checks (issue #16)', () => {
   const base = { evses: 1, maxStackLevel: 3, maxProfiles: 10, maxPeriods: 5, rateUnits: ['A' as const], nominalVoltage: 230 };
