@@ -8,6 +8,7 @@
 import {
   atMostOneDecimal,
   conflicts201,
+  LIMIT_OPTIONAL_MODES,
   profileFrom16,
   profileFrom201,
   type DeviceLimits,
@@ -15,7 +16,6 @@ import {
   type Profile,
   type Transaction,
 } from '../smartcharging';
-import { LIMIT_OPTIONAL_MODES } from '../smartcharging';
 import type { EndedTransaction } from './ended';
 import { check21Request, checkProfile21 } from './v21';
 
