@@ -4,7 +4,8 @@
  * the CSMS (triggers config / --trigger-url; the built-in CSMS when no --url), waits for its CALL and
  * answers like a conforming station; the station role checks every SmartCharging request it receives.
  */
-import { defineSuite } from '../src/scenario';
+import { defineSuite, type CaseDefinition } from '../src/scenario';
+import { v21Cases } from './csms/v21';
 import { profileCases } from './csms/profiles';
 import { reportCases } from './csms/reports';
 import { operationCases } from './csms/operations';
@@ -14,10 +15,17 @@ import { octtKCases } from './csms/octt-k';
 
 const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
 
+/**
+ * A case carried over to 2.1 rests on the requirement ids it names for 2.0.1 (issue #16: K01–K17 unchanged
+ * where a case runs on both), unless it names its own 2.1 list.
+ */
+const carriedOver = (c: CaseDefinition): CaseDefinition =>
+  c.ocpp?.includes('2.1') && c.versionRequirements?.['2.0.1'] && !c.versionRequirements['2.1'] ? { ...c, versionRequirements: { ...c.versionRequirements, '2.1': c.versionRequirements['2.0.1'] } } : c;
+
 export default defineSuite({
   name: 'smartcharging-csms',
   block: 'SmartCharging',
-  cases: [...profileCases, ...reportCases, ...operationCases, ...v16Cases, ...octtKCases].sort(byId),
+  cases: [...profileCases, ...reportCases, ...operationCases, ...v16Cases, ...octtKCases, ...v21Cases].map(carriedOver).sort(byId),
   /**
    * Isolation (issue #13 item 2): every case starts from a fresh station — no open transaction (each is
    * ended with StopTransaction / TransactionEvent Ended), no profile held, every connector/EVSE reported

@@ -310,7 +310,7 @@ async function runPrepared(
 
 /**
  * Why nothing was selected, and what would select something (issue #15 §4): a version without cases
- * (2.1: no SmartCharging cases yet) names the supported ones; a --grep that matches only cases of the
+ * (in a --suite of the user's own) names the supported ones; a --grep that matches only cases of the
  * other version or side says so, with the flags to use.
  */
 export function nothingSelected(suites: Parameters<typeof selectCases>[0], config: Pick<RunConfig, 'ocpp' | 'as' | 'grep'>): string {
@@ -320,7 +320,9 @@ export function nothingSelected(suites: Parameters<typeof selectCases>[0], confi
   const base = `no case selected for OCPP ${config.ocpp} as ${config.as}${config.grep ? ` with --grep ${config.grep}` : ''}`;
   if (count(config.ocpp, config.as) === 0) {
     const supported = versions.filter((v) => count(v, config.as) > 0);
-    const why = config.ocpp === '2.1' ? 'OCPP 2.1 SmartCharging cases are not implemented yet (the transport and the schema validator support 2.1)' : `the suites have no case for OCPP ${config.ocpp} as ${config.as}`;
+    // Every version has cases on both sides since issue #16 (2.1 as csms and as station): only a --suite
+    // of the user's own can select nothing here.
+    const why = `the suites have no case for OCPP ${config.ocpp} as ${config.as}`;
     return `${base}: ${why}; supported with --as ${config.as}: ${supported.length ? supported.map((v) => `--ocpp ${v}`).join(', ') : 'none'}`;
   }
   const elsewhere: string[] = [];

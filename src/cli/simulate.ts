@@ -71,14 +71,20 @@ export function addSimulateCommands(program: Command, io: { out: NodeJS.Writable
   sim
     .command('csms')
     .description('reference CSMS accepting stations, with a trigger endpoint POST /trigger/<identity>/<Action>')
-    .addOption(new Option('--ocpp <version>', 'OCPP version').choices(['1.6', '2.0.1']).default('2.0.1'))
+    .addOption(new Option('--ocpp <version>', 'OCPP version').choices(['1.6', '2.0.1', '2.1']).default('2.0.1'))
     .option('--listen <host:port>', 'listen address', '127.0.0.1:9220')
     .option('--password <pw>', 'HTTP Basic password required from stations')
     .option('--fault <name>', 'inject a nonconformance (repeatable)', collect)
     .addOption(new Option('--api <style>', 'command API: trigger (POST /trigger/<identity>/<Action>) or rest (CitrineOS-like, async callback)').choices(['trigger', 'rest']).default('trigger'))
     .option('--api-token <token>', 'rest API: require authorization: Bearer <token>')
-    .action(async (o: { ocpp: '1.6' | '2.0.1'; listen: string; password?: string; fault?: string[]; api: 'trigger' | 'rest'; apiToken?: string }) => {
+    .action(async (o: { ocpp: '1.6' | '2.0.1' | '2.1'; listen: string; password?: string; fault?: string[]; api: 'trigger' | 'rest'; apiToken?: string }) => {
       const { ReferenceCsms } = reference();
+      if (o.api === 'rest' && o.ocpp === '2.1') {
+        // The CitrineOS-like API models CitrineOS's 1.6 / 2.0.1 modules only (issue #16: 2.1 uses the trigger API).
+        log('ocpp-conformance: --api rest speaks OCPP 1.6 and 2.0.1; use --api trigger with --ocpp 2.1');
+        onExit(2);
+        return;
+      }
       const code = await serve(
         () => new ReferenceCsms({ versions: [o.ocpp], ...parseListen(o.listen), password: o.password, faults: o.fault, log, api: o.api, apiToken: o.apiToken }),
         (peer) => {

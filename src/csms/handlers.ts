@@ -186,9 +186,17 @@ export function csmsDefaultHandlers(version: OcppVersion, state: CsmsStationStat
     PublishFirmwareStatusNotification: empty,
     ReservationStatusUpdate: empty,
     DataTransfer: () => ({ status: 'UnknownVendorId' }),
-    // 2.1 K28: a station pulls an update of a Dynamic profile. By default the harness has none to give
+    // 2.1 (issue #16): station-initiated SmartCharging messages 2.1 adds; a 2.0.1 session never receives them.
+    // K28: a station pulls an update of a Dynamic profile. By default the harness has none to give
     // (Rejected, schema-valid); a case that drives Dynamic profiles answers with its own scheduleUpdate.
-    ...(version === '2.1' ? { PullDynamicScheduleUpdate: () => ({ status: 'Rejected', statusInfo: { reasonCode: 'NoUpdate' } }) } : {}),
+    ...(version === '2.1'
+      ? {
+          NotifyPriorityCharging: empty,
+          PullDynamicScheduleUpdate: () => ({ status: 'Rejected', statusInfo: { reasonCode: 'NoUpdate' } }),
+          NotifyDERAlarm: empty,
+          NotifySettlement: empty,
+        }
+      : {}),
   };
 }
 

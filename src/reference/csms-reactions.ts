@@ -43,8 +43,9 @@ export class CsmsReactions {
   ) {}
 
   install(): void {
-    if (this.session.version !== '2.0.1') return;
-    const base = csmsDefaultHandlers('2.0.1', this.state);
+    // 2.1 keeps K12/K13/K15-K17 as in 2.0.1 (issue #16): the same reactions on a 2.1 connection.
+    if (this.session.version === '1.6') return;
+    const base = csmsDefaultHandlers(this.session.version, this.state);
     const limitAnswer = (p: Payload) => {
       if (this.faults.has('charging-limit-callerror')) throw new CallErrorReply('InternalError', 'external limits not supported');
       this.externalLimits.push(p);

@@ -9,6 +9,7 @@ import { checkFaults, CSMS_FAULTS, type CsmsFault } from './faults';
 import { CSMS_API_FAULTS, CSMS_QUIRKS, restCommand, type CsmsApiFault, type CsmsApiStyle, type CsmsQuirk } from './csmsRest';
 import { applyRequestFaults16, closesAfter16, responseFault16 } from './csms-v16-faults';
 import { CsmsReactions } from './csms-reactions';
+import { CSMS_FAULTS_21, CsmsV21, type CsmsFault21 } from './csms-v21';
 
 export interface ReferenceCsmsOptions {
   versions: OcppVersion[];
@@ -56,17 +57,19 @@ export class ReferenceCsms {
   readonly reports = new Map<string, Map<number, AggregatedReport>>();
   /** Last Accepted GetCompositeSchedule response per station and EVSE/connector (read back by SC-CSMS-05). */
   readonly composites = new Map<string, Map<number, Payload>>();
-  readonly faults: Set<CsmsFault | CsmsApiFault>;
+  readonly faults: Set<CsmsFault | CsmsApiFault | CsmsFault21>;
   readonly quirks: Set<CsmsQuirk>;
   /** SmartCharging reactions per station (NotifyEVChargingNeeds, NotifyEVChargingSchedule, external limits). */
   readonly reactions = new Map<string, CsmsReactions>();
+  /** 2.1 state per station (Dynamic profiles installed, priority charging reported; issue #16). */
+  readonly v21 = new Map<string, CsmsV21>();
   private nextProfileId = 50_000;
   /** requestIds of the GetChargingProfiles this CSMS sent on its own (refresh), per station. */
   private readonly ownRequests = new Map<string, Set<number>>();
   private nextOwnRequestId = 1;
 
   constructor(private readonly opts: ReferenceCsmsOptions) {
-    this.faults = checkFaults(opts.faults ?? [], { ...CSMS_FAULTS, ...CSMS_API_FAULTS });
+    this.faults = checkFaults(opts.faults ?? [], { ...CSMS_FAULTS, ...CSMS_API_FAULTS, ...CSMS_FAULTS_21 });
     this.quirks = checkFaults(opts.quirks ?? [], CSMS_QUIRKS);
     this.server = new CsmsServer({
       host: opts.host,
@@ -115,6 +118,9 @@ export class ReferenceCsms {
     const reactions = new CsmsReactions(session, state, this.faults, this.quirks, (l) => this.log(l));
     reactions.install();
     this.reactions.set(id, reactions);
+    const v21 = new CsmsV21(session, state, this.faults as Set<string>);
+    v21.install();
+    this.v21.set(id, v21);
     session.on('violation', (v: { message: string }) => this.log(`${id}: ${v.message}`));
     session.once('close', () => {
       if (this.sessions.get(id) === session) this.sessions.delete(id);
@@ -145,6 +151,7 @@ export class ReferenceCsms {
   async trigger(identity: string, action: string, payload: Payload): Promise<{ status: number; body: unknown }> {
     const session = this.sessions.get(identity);
     if (!session?.isOpen) return { status: 404, body: { error: `station ${identity} is not connected` } };
+    this.v21.get(identity)?.applyRequestFaults(action, payload);
     const sent = this.applyFaults(session, action, payload);
     if (sent) return sent;
     try {
@@ -153,6 +160,7 @@ export class ReferenceCsms {
       if (action === 'GetChargingProfiles' || action === 'GetCompositeSchedule') await this.refresh(session);
       const response = await session.call(action, payload, { intentionalInvalid: this.faults.has('invalid-payload') });
       if (action === 'SetChargingProfile' && response.status === 'Accepted') void this.refresh(session);
+      if (response.status === 'Accepted') this.v21.get(identity)?.accepted(action, payload);
       const refused = responseFault16(this.faults, session.version, action, response);
       if (refused) return refused;
       if (closesAfter16(this.faults, session.version, action, response)) session.close(1011, 'unexpected GetCompositeSchedule answer');
@@ -174,7 +182,7 @@ export class ReferenceCsms {
    * judge the answers to the station's reports of it (issue #13 B). Resolves once the station answered.
    */
   private async refresh(session: RpcSession): Promise<void> {
-    if (session.version !== '2.0.1' || !(this.quirks.has('refresh-profiles') || this.faults.has('refresh-report-callerror'))) return;
+    if (session.version === '1.6' || !(this.quirks.has('refresh-profiles') || this.faults.has('refresh-report-callerror'))) return;
     const requestId = this.nextOwnRequestId++;
     const own = this.ownRequests.get(session.identity) ?? new Set<number>();
     this.ownRequests.set(session.identity, own);

@@ -9,6 +9,7 @@ export { ReferenceStation, type ReferenceStationOptions } from './station';
 export { ReferenceCsms, type ReferenceCsmsOptions, type AggregatedReport } from './csms';
 export { CSMS_API_FAULTS, CSMS_QUIRKS, REST_MODULES, restTriggers, type CsmsApiStyle, type CsmsQuirk } from './csmsRest';
 export { CSMS_V16_FAULTS, type CsmsV16Fault } from './csms-v16-faults';
+export { CSMS_FAULTS_21, type CsmsFault21 } from './csms-v21';
 export { STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, CSMS_FAULTS, UnknownFaultError, type StationFault, type StationFault21, type CsmsFault } from './faults';
 
 /** The in-process reference peers `run` tests when neither --listen nor --url is given. */

@@ -32,7 +32,7 @@ import {
 /** A wire charging profile as the model's Profile; a malformed one is a CALLERROR. */
 export function parseProfile(version: ModelVersion, wire: Payload): Profile {
   try {
-    return version === '1.6' ? profileFrom16(wire) : profileFrom201(wire);
+    return version === '1.6' ? profileFrom16(wire) : profileFrom201(wire, version);
   } catch (e) {
     // errata 3.38: invalid values in a profile are a PropertyConstraintViolation.
     throw new CallErrorReply('PropertyConstraintViolation', (e as Error).message);

@@ -8,6 +8,7 @@
 import {
   atMostOneDecimal,
   conflicts201,
+  LIMIT_OPTIONAL_MODES,
   profileFrom16,
   profileFrom201,
   type DeviceLimits,
@@ -16,8 +17,9 @@ import {
   type Transaction,
 } from '../smartcharging';
 import type { EndedTransaction } from './ended';
+import { check21Request, checkProfile21 } from './v21';
 
-export type StationVersion = '1.6' | '2.0.1';
+export type StationVersion = '1.6' | '2.0.1' | '2.1';
 
 export interface Finding {
   severity: 'fail' | 'warn';
@@ -66,6 +68,9 @@ export function checkCsmsRequest(action: string, p: Payload, ctx: CheckContext):
       return v16 ? [] : checkGetProfiles(p, ctx);
     case 'GetCompositeSchedule':
       return checkComposite(p, ctx);
+    case 'UpdateDynamicSchedule':
+    case 'UsePriorityCharging':
+      return ctx.version === '2.1' ? check21Request(action, p, ctx) : [];
     default:
       return [];
   }
@@ -79,9 +84,16 @@ export function checkProfile(wire: Payload, evseId: number, ctx: CheckContext, o
   const v16 = ctx.version === '1.6';
   const { base } = opts;
   const out: Finding[] = [];
+  // 2.1 (issue #16): limit by operationMode, six decimals, advertised purposes/kinds/modes; a period
+  // lacking a required limit cannot be read by the model, so its finding is the whole verdict.
+  if (ctx.version === '2.1') {
+    const v21 = checkProfile21(wire, ctx.limits, base, LIMIT_OPTIONAL_MODES);
+    if (v21.some((f) => f.severity === 'fail' && f.pointer?.endsWith('/limit') && /no limit/.test(f.message))) return v21;
+    out.push(...v21);
+  }
   let profile: Profile;
   try {
-    profile = v16 ? profileFrom16(wire) : profileFrom201(wire);
+    profile = v16 ? profileFrom16(wire) : profileFrom201(wire, ctx.version as '2.0.1' | '2.1');
   } catch (e) {
     return [fail(v16 ? '1.6 §7.13' : 'K01', `charging profile cannot be read: ${(e as Error).message}`, base)];
   }
@@ -181,12 +193,14 @@ export function checkProfile(wire: Payload, evseId: number, ctx: CheckContext, o
       if (period.numberPhases !== undefined && (period.numberPhases < 1 || period.numberPhases > 3)) {
         out.push(fail(R('1.6 §7.14', 'K01.FR.45'), `numberPhases ${period.numberPhases} outside 1..3`, `${pp}/numberPhases`));
       }
-      // Rules §8: at most one decimal; 1.6 is enforced by the schema's multipleOf, 2.0.1 is a MUST-CSMS rule.
-      if (!v16 && !atMostOneDecimal(period.limit)) out.push(fail('rules §8 (2.0.1 ChargingSchedulePeriod.limit)', `limit ${period.limit} has more than one decimal`, `${pp}/limit`, period.limit));
-      if (period.limit < 0) out.push(fail(R('1.6 §7.14', 'K01'), `negative limit ${period.limit}`, `${pp}/limit`, period.limit));
+      // Rules §8: at most one decimal; 1.6 is enforced by the schema's multipleOf, 2.0.1 is a MUST-CSMS rule
+      // (2.1 drops it: six decimals, checkProfile21).
+      if (ctx.version === '2.0.1' && !atMostOneDecimal(period.limit)) out.push(fail('rules §8 (2.0.1 ChargingSchedulePeriod.limit)', `limit ${period.limit} has more than one decimal`, `${pp}/limit`, period.limit));
+      // 2.1 ChargingSchedulePeriodType.limit: "SHOULD be a non-negative value" (negative = legacy discharge limit).
+      if (period.limit < 0) out.push(ctx.version === '2.1' ? warn('2.1 ChargingSchedulePeriodType.limit (SHOULD be non-negative)', `negative limit ${period.limit}`, `${pp}/limit`, period.limit) : fail(R('1.6 §7.14', 'K01'), `negative limit ${period.limit}`, `${pp}/limit`, period.limit));
     });
     const min = (schedules[si] as Payload | undefined)?.minChargingRate;
-    if (!v16 && typeof min === 'number' && !atMostOneDecimal(min)) {
+    if (ctx.version === '2.0.1' && typeof min === 'number' && !atMostOneDecimal(min)) {
       out.push(fail('rules §8 (2.0.1 ChargingSchedule.minChargingRate)', `minChargingRate ${min} has more than one decimal`, `${sp}/minChargingRate`, min));
     }
   });

@@ -73,6 +73,11 @@ export function deviceModel(limits: DeviceLimits, state: ModelState): ModelVaria
   add(sc, 'ExternalControlSignalsEnabled', 'false', 'boolean', { mutability: 'ReadWrite' });
   add(sc, 'NotifyChargingLimitWithSchedules', 'false', 'boolean', { mutability: 'ReadWrite' });
   add(sc, 'Phases3to1', 'false', 'boolean');
+  // 2.1 (rules §9; issue #16): set only on a 2.1 station (src/station/v21.ts advertised21).
+  if (limits.dynamicProfiles !== undefined) {
+    add(sc, 'SupportsFeature', String(limits.dynamicProfiles), 'boolean', { instance: 'DynamicProfiles' });
+    add(sc, 'SupportedAdditionalPurposes', (limits.additionalPurposes ?? []).join(','), 'MemberList', { valuesList: 'PriorityCharging,LocalGeneration' });
+  }
   const dd = { name: 'DeviceDataCtrlr' };
   for (const instance of ['GetReport', 'GetVariables', 'SetVariables']) {
     add(dd, 'ItemsPerMessage', String(instance === 'GetReport' ? state.itemsPerMessage : 16), 'integer', { instance });

@@ -13,6 +13,7 @@ import type { CallHandler, ProtocolViolation, Reply, RpcSession } from '../trans
 import type { RunConfig } from '../runner/config';
 import type { TraceFrame } from '../report/types';
 import { ProfileStore, fromEpochSeconds, type DeviceLimits, type Transaction } from '../smartcharging';
+import { advertised21, answer21, smartChargingVariable21, V21_ACTIONS, type DynamicUpdate } from './v21';
 import {
   answerCompositeSchedule,
   answerSetChargingProfile,
@@ -72,11 +73,12 @@ export class HarnessStation {
    * never a fixed 1, so a CSMS storing schedules by (station, id) keeps them apart.
    */
   private scheduleIds = (Math.floor(Date.now() / 1000) % 100_000) * 1000;
+  /** 2.1: UpdateDynamicSchedule updates the station accepted, newest last (what a case reads back). */
+  readonly dynamicUpdates: DynamicUpdate[] = [];
   /** 1.6 configuration values changed by ChangeConfiguration. */
   private readonly configValues = new Map<string, string>();
 
   constructor(readonly config: RunConfig) {
-    if (config.ocpp === '2.1') throw new Error('the harness as station speaks OCPP 1.6 and 2.0.1');
     this.version = config.ocpp;
     const d = config.device;
     this.limits = {
@@ -86,6 +88,8 @@ export class HarnessStation {
       maxPeriods: d.periodsPerSchedule,
       rateUnits: [...d.rateUnits],
       nominalVoltage: d.nominalVoltage,
+      // 2.1 (issue #16): what the station advertises of Dynamic profiles, the new purposes and operationModes.
+      ...(config.ocpp === '2.1' ? advertised21(d.features) : {}),
     };
     this.store = new ProfileStore(this.version, this.limits);
   }
@@ -181,7 +185,7 @@ export class HarnessStation {
     const common = ['SetChargingProfile', 'ClearChargingProfile', 'GetCompositeSchedule', 'TriggerMessage', 'DataTransfer'];
     return this.v16
       ? [...common, 'GetConfiguration', 'ChangeConfiguration', 'RemoteStartTransaction', 'RemoteStopTransaction']
-      : [...common, 'GetChargingProfiles', 'GetVariables', 'SetVariables', 'GetBaseReport', 'GetReport', 'RequestStartTransaction', 'RequestStopTransaction'];
+      : [...common, 'GetChargingProfiles', 'GetVariables', 'SetVariables', 'GetBaseReport', 'GetReport', 'RequestStartTransaction', 'RequestStopTransaction', ...(this.version === '2.1' ? V21_ACTIONS : [])];
   }
 
   /** A new connection to the CSMS: check every inbound CALL, then boot. */
@@ -310,6 +314,10 @@ export class HarnessStation {
         return this.onTriggerMessage(p);
       case 'DataTransfer':
         return { status: 'UnknownVendorId' };
+      case 'UpdateDynamicSchedule':
+      case 'UsePriorityCharging':
+        if (this.version === '2.1') return answer21(action, p, { installed: this.store.list(), transactions: this.transactions, updates: this.dynamicUpdates });
+        throw new CallErrorReply('NotImplemented', `${action} is an OCPP 2.1 message`);
       default:
         throw new CallErrorReply('NotSupported', `${action} is not supported by the harness station`);
     }
@@ -372,7 +380,10 @@ export class HarnessStation {
 
   /** SmartChargingCtrlr variables (rules §9.2), then the rest of the device model. */
   variable(component: string, name: string, instance?: string, attributeType = 'Actual'): string | undefined {
-    if (component === SMART_CHARGING_CTRLR) return smartChargingVariable(this.limits, this.store.list().length, name, instance, attributeType);
+    if (component === SMART_CHARGING_CTRLR) {
+      const v21 = this.version === '2.1' ? smartChargingVariable21(this.limits, name, instance, attributeType) : undefined;
+      return v21 ?? smartChargingVariable(this.limits, this.store.list().length, name, instance, attributeType);
+    }
     if (attributeType !== 'Actual') return undefined;
     const same = (a: string | undefined, b: string | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
     return this.model().find((v) => same(v.component.name, component) && same(v.variable.name, name) && same(v.variable.instance, instance))?.value;

@@ -12,7 +12,11 @@ import { SmartCharging, type ProfileSpec, type Purpose } from '../lib/smartcharg
 
 export type Payload = Record<string, unknown>;
 
-export const BOTH = ['1.6', '2.0.1'] as const;
+/**
+ * Versions of a CSMS-side case whose rule is the same in every version (issue #16: 2.1 keeps the 2.0.1
+ * SmartCharging rules these cases check; the wire differences go through isV16 / the station role).
+ */
+export { ALL_VERSIONS, V2X } from '../lib/version';
 
 export function station(t: CaseContext): HarnessStation {
   return harnessStationFor(t.config);

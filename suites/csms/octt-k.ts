@@ -9,7 +9,7 @@
 import { CallErrorReply, defineCase, type CaseContext, type CaseDefinition, type ReceivedCall } from '../../src/scenario';
 import type { Transaction } from '../../src/smartcharging';
 import { passesPayload } from '../../src/runner/triggers';
-import { caller, mustAnswer, nextRequestId, pid, profile, request, setPayload, settled, startTransaction, station, type Payload } from './lib';
+import { caller, mustAnswer, nextRequestId, pid, profile, request, setPayload, settled, startTransaction, station, type Payload, V2X } from './lib';
 
 const iso = (t: CaseContext) => t.now().toISOString().replace('.000Z', 'Z');
 
@@ -111,7 +111,7 @@ export const octtKCases: CaseDefinition[] = [
     id: 'SC-CSMS-20',
     octt: ['TC_K_29_CSMS', 'TC_K_30_CSMS', 'TC_K_32_CSMS', 'TC_K_33_CSMS', 'TC_K_34_CSMS', 'TC_K_35_CSMS', 'TC_K_36_CSMS'],
     title: 'Get charging profiles by criteria: evseId 0 / > 0, chargingProfileId, stackLevel, source, purpose',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'station',
     requirements: ['K09.FR.03', 'rules §6.2'],
     tags: ['csms', 'reports', 'octt'],
@@ -144,7 +144,7 @@ export const octtKCases: CaseDefinition[] = [
     id: 'SC-CSMS-21',
     octt: ['TC_K_04_CSMS', 'TC_K_15_CSMS'],
     title: 'Replace a profile by its id (TC_K_04) and a profile refused with CALLERROR NotSupported (TC_K_15)',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'station',
     requirements: ['K01.FR.05', 'K01.FR.40', 'Part 4 §4.2.3'],
     tags: ['csms', 'profiles', 'octt'],
@@ -202,7 +202,7 @@ export const octtKCases: CaseDefinition[] = [
     id: 'SC-CSMS-25',
     octt: ['TC_K_08_CSMS', 'TC_K_43_CSMS', 'TC_K_44_CSMS'],
     title: 'Clear by criteria without a previous profile (Unknown), composite for EVSE 1 and for the station',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'station',
     requirements: ['K10.FR.02', 'K08'],
     tags: ['csms', 'clear', 'composite', 'octt'],
@@ -229,7 +229,7 @@ export const octtKCases: CaseDefinition[] = [
     id: 'SC-CSMS-22',
     octt: ['TC_K_48_CSMS', 'TC_K_50_CSMS', 'TC_K_51_CSMS', 'TC_K_52_CSMS'],
     title: 'External charging limits: NotifyChargingLimit, ClearedChargingLimit (with and without a transaction), External profiles in a report',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'station',
     requirements: ['K12', 'K13', 'K09.FR.03', 'rules §6.2'],
     tags: ['csms', 'external-limits', 'octt'],
@@ -259,7 +259,7 @@ export const octtKCases: CaseDefinition[] = [
     id: 'SC-CSMS-23',
     octt: ['TC_K_53_CSMS', 'TC_K_55_CSMS'],
     title: 'ISO 15118 load leveling: NotifyEVChargingNeeds gets a TxProfile for the transaction; an EV schedule above it is Rejected and renegotiated',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'station',
     requirements: ['K15.FR.02', 'K15.FR.03', 'K15.FR.11', 'K15.FR.12', 'K15.FR.13', 'K16.FR.06', 'K01.FR.03'],
     tags: ['csms', 'iso15118', 'octt'],
@@ -305,7 +305,7 @@ export const octtKCases: CaseDefinition[] = [
     id: 'SC-CSMS-24',
     octt: ['TC_K_57_CSMS', 'TC_K_58_CSMS', 'TC_K_59_CSMS'],
     title: 'Renegotiation: initiated by the EV, by the CSMS, and charging needs resent after a CSMS renegotiation',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'station',
     requirements: ['K16.FR.06', 'K16.FR.12', 'K17.FR.02', 'K17.FR.03', 'K17.FR.11', 'K01.FR.03'],
     tags: ['csms', 'iso15118', 'octt'],

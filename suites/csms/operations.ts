@@ -2,7 +2,7 @@
  * SC-CSMS-04..07: clear requests, composite handling, CSMS synchronicity and rejection handling.
  */
 import { CallErrorReply, defineCase, firstDifference, type CaseContext, type CaseDefinition, type ExpectCallOptions } from '../../src/scenario';
-import { BOTH, holdAnswerMs, isV16, pid, profile, readBack, relayedAnswer, request, setPayload, settled, sleep, station, stormWindowMs, type Payload, type Relayed } from './lib';
+import { ALL_VERSIONS, holdAnswerMs, isV16, pid, profile, readBack, relayedAnswer, request, setPayload, settled, sleep, station, stormWindowMs, type Payload, type Relayed } from './lib';
 import { slowStep } from './steps';
 
 /** CALLs of `action` received after index `from` of the case inbox, within `ms`. */
@@ -69,7 +69,7 @@ export const operationCases: CaseDefinition[] = [
     id: 'SC-CSMS-04',
     octt: ['TC_K_05_CSMS', 'TC_K_06_CSMS', 'TC_067_CSMS'],
     title: 'Clear requests: by id, by criteria, all remaining; Unknown handled without a retry storm',
-    ocpp: [...BOTH],
+    ocpp: [...ALL_VERSIONS],
     as: 'station',
     versionRequirements: { '1.6': ['1.6 errata 3.25'], '2.0.1': ['K10.FR.02'] },
     tags: ['csms', 'clear'],
@@ -119,7 +119,7 @@ export const operationCases: CaseDefinition[] = [
     id: 'SC-CSMS-05',
     octt: ['TC_K_44_CSMS', 'TC_066_CSMS'],
     title: 'Composite handling: legal decimals (15.2, 0.1, 22000) kept, Rejected handled',
-    ocpp: [...BOTH],
+    ocpp: [...ALL_VERSIONS],
     as: 'station',
     requirements: ['rules §8'],
     versionRequirements: { '1.6': ['1.6 §5.7'], '2.0.1': ['K08'] },
@@ -156,7 +156,7 @@ export const operationCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-CSMS-06',
     title: 'CSMS synchronicity: no second CALL while a SetChargingProfile is unanswered',
-    ocpp: [...BOTH],
+    ocpp: [...ALL_VERSIONS],
     as: 'station',
     versionRequirements: { '1.6': ['OCPP-J 1.6 §4.1.1'], '2.0.1': ['Part 4 §4.1.1'] },
     tags: ['csms', 'framing'],
@@ -184,7 +184,7 @@ export const operationCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-CSMS-07',
     title: 'Rejection handling: Rejected, CALLERROR NotSupported and a timeout (observe)',
-    ocpp: [...BOTH],
+    ocpp: [...ALL_VERSIONS],
     as: 'station',
     requirements: ['rules §1.1 messageId'],
     versionRequirements: { '1.6': ['OCPP-J 1.6 §4.1.1'], '2.0.1': ['Part 4 §4.1.1'] },

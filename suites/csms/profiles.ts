@@ -3,7 +3,7 @@
  * is checked by the station role as it arrives (src/station/checks.ts); its findings fail the case.
  */
 import { defineCase, type CaseDefinition } from '../../src/scenario';
-import { BOTH, isV16, pid, profile, request, setPayload, startTransaction, station, caller, sleep } from './lib';
+import { ALL_VERSIONS, isV16, pid, profile, request, setPayload, startTransaction, station, caller, sleep, V2X } from './lib';
 import { checkOwnTransaction } from './steps';
 
 export const profileCases: CaseDefinition[] = [
@@ -11,7 +11,7 @@ export const profileCases: CaseDefinition[] = [
     id: 'SC-CSMS-01',
     octt: ['TC_K_01_CSMS', 'TC_K_03_CSMS', 'TC_K_10_CSMS', 'TC_K_19_CSMS', 'TC_K_60_CSMS', 'TC_K_70_CSMS', 'TC_056_CSMS', 'TC_057_CSMS'],
     title: 'Profile content rules: TxDefault, Max and TxProfile (Absolute, Relative, Recurring)',
-    ocpp: [...BOTH],
+    ocpp: [...ALL_VERSIONS],
     as: 'station',
     requirements: ['rules §8'],
     versionRequirements: { '1.6': ['1.6 §3.13'], '2.0.1': ['K01.FR.03', 'K01.FR.31', 'K01.FR.35', 'K01.FR.38', 'K01.FR.40', 'K01.FR.41', 'Part 6 §3.1'] },
@@ -44,7 +44,7 @@ export const profileCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-CSMS-02',
     title: 'Conflict avoidance: successive limit changes never duplicate stackLevel/purpose/EVSE under another id',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'station',
     requirements: ['K01.FR.06', 'K01.FR.39', 'K01.FR.05'],
     tags: ['csms', 'profiles'],
@@ -81,7 +81,7 @@ export const profileCases: CaseDefinition[] = [
     id: 'SC-CSMS-08',
     octt: ['TC_K_37_CSMS', 'TC_059_CSMS'],
     title: 'Remote start with a charging profile',
-    ocpp: [...BOTH],
+    ocpp: [...ALL_VERSIONS],
     as: 'station',
     versionRequirements: { '1.6': ['1.6 §5.11', '1.6 errata 3.41'], '2.0.1': ['K05.FR.02', 'K05.FR.03'] },
     tags: ['csms', 'profiles'],

@@ -3,7 +3,7 @@
  * (station-initiated SmartCharging messages), 2.0.1.
  */
 import { defineCase, type CaseContext, type CaseDefinition } from '../../src/scenario';
-import { isV16, mustAnswer, nextRequestId, profile, readBack, request, startTransaction, station, caller, type Payload } from './lib';
+import { isV16, mustAnswer, nextRequestId, profile, readBack, request, startTransaction, station, caller, type Payload, V2X } from './lib';
 
 interface Held {
   evseId: number;
@@ -61,7 +61,7 @@ export const reportCases: CaseDefinition[] = [
     // reports for every group) is TC_K_31's. The criteria variants are SC-CSMS-20 (suites/csms/octt-k.ts).
     octt: ['TC_K_31_CSMS'],
     title: 'Report aggregation with tbc: the CSMS answers every ReportChargingProfiles and keeps the union',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'station',
     requirements: ['K09.FR.01', 'K09.FR.03', 'rules §6.2', 'Part 4 §4.1.1'],
     tags: ['csms', 'pagination'],
@@ -122,7 +122,7 @@ export const reportCases: CaseDefinition[] = [
   defineCase({
     id: 'SC-CSMS-09',
     title: 'The CSMS answers NotifyChargingLimit, ClearedChargingLimit and NotifyEVChargingNeeds validly',
-    ocpp: ['2.0.1'],
+    ocpp: [...V2X],
     as: 'station',
     requirements: ['K12', 'K13', 'K15', 'Part 4 (every CALL answered)'],
     tags: ['csms', 'station-initiated'],

@@ -137,14 +137,16 @@ describe('CLI polish (issue #15 §4)', () => {
     expect(c.stderr).toMatch(/\/zzzzzz is not a known setting(;|\n)/); // nothing near: no guess
   });
 
-  // The station suite runs on 2.1 (issue #16 stage 1); the CSMS-side 2.1 cases do not exist yet.
-  test('--as station --ocpp 2.1 selects nothing: exit 2 on run and --list, saying 2.1 cases are not implemented and which versions are', async () => {
-    for (const extra of [[], ['--list']]) {
-      const r = await cli(['run', '--as', 'station', '--ocpp', '2.1', ...extra, '--reporter', 'json', '--out', tmp], { cwd: tmp });
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain('no case selected for OCPP 2.1 as station: OCPP 2.1 SmartCharging cases are not implemented yet');
-      expect(r.stderr).toContain('supported with --as station: --ocpp 1.6, --ocpp 2.0.1');
-    }
+  // Issue #16: 2.1 has cases on both sides; the CSMS side (harness as station) lists the carried-over
+  // SC-CSMS cases and the 2.1-only SC-CSMS-21-xx. --coverage on 2.1 lists nothing: there is no 2.1 OCTT catalogue.
+  test('--as station --ocpp 2.1 --list selects the carried-over and the 2.1-only CSMS cases; --coverage says no 2.1 OCTT catalogue', async () => {
+    const r = await cli(['run', '--as', 'station', '--ocpp', '2.1', '--list', '--coverage'], { cwd: tmp });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('SC-CSMS-01');
+    expect(r.stdout).toContain('SC-CSMS-21-05');
+    expect(r.stdout).not.toContain('SC-CSMS-16-');
+    expect((r.stdout.match(/SC-CSMS-21-0\d/g) ?? []).length).toBeGreaterThanOrEqual(5);
+    expect(r.stdout).toContain('OCTT SmartCharging coverage: no OCTT catalogue for OCPP 2.1');
   });
 
   test('--grep matching nothing: exit 2 with the same message on run and --list; a case id of the other version gets a hint', async () => {

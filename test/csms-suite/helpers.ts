@@ -8,7 +8,7 @@ import type { SuiteDefinition } from '../../src/scenario/types';
 export const ROOT = join(__dirname, '..', '..');
 
 /** Short loopback timings: the built-in CSMS answers at once. */
-export function csmsConfig(ocpp: '1.6' | '2.0.1', extra: PartialConfig = {}): RunConfig {
+export function csmsConfig(ocpp: '1.6' | '2.0.1' | '2.1', extra: PartialConfig = {}): RunConfig {
   return mergeConfig(
     { as: 'station', ocpp, reporters: [], out: '/tmp/ocpp-conformance-csms-suite' },
     { timing: { callTimeoutMs: 4000, caseTimeoutMs: 60_000, graceMs: 300, connectTimeoutMs: 5000, toleranceS: 4 } },

@@ -1,0 +1,94 @@
+/**
+ * The reference CSMS on an OCPP 2.1 connection (issue #16): what it adds to its 2.0.1 behaviour, and the
+ * faults of the 2.1-only CSMS-side cases SC-CSMS-21-xx (suites/csms/v21.ts), one per 2.1 feature, each
+ * caught by test/csms-suite/v21.test.ts.
+ * - PullDynamicScheduleUpdate: answered Accepted with the scheduleUpdate of the Dynamic profile this CSMS
+ *   installed (the last UpdateDynamicSchedule it sent for it, else the profile's first period), Rejected
+ *   for a profile it did not install (2.1 PullDynamicScheduleUpdateResponse).
+ * - NotifyPriorityCharging: answered with the empty response, the priority state recorded.
+ * - Its requests (UpdateDynamicSchedule, UsePriorityCharging, SetChargingProfile) pass as asked; the
+ *   faults change exactly one of them each.
+ */
+import type { Payload } from '../ocppj/messages';
+import { CallErrorReply } from '../ocppj/errors';
+import type { RpcSession } from '../transport';
+import type { CsmsStationState } from '../csms';
+
+export const CSMS_FAULTS_21 = {
+  'pull-dynamic-callerror': '2.1: PullDynamicScheduleUpdate is answered with CALLERROR InternalError (Part 4: every CALL answered; SC-CSMS-21-01)',
+  'update-dynamic-unknown-profile': '2.1: UpdateDynamicSchedule names a chargingProfileId the station was never given (the id asked + 1000; 2.1 UpdateDynamicScheduleRequest.chargingProfileId; SC-CSMS-21-02)',
+  'update-dynamic-float-noise': '2.1: UpdateDynamicSchedule values carry float noise (12.5 → 12.5000000001; 2.1 Part 2 §2.1.4: at most six decimal places towards the station; SC-CSMS-21-02)',
+  'priority-notify-callerror': '2.1: NotifyPriorityCharging is answered with CALLERROR NotImplemented (Part 4: every CALL answered; SC-CSMS-21-03)',
+  'use-priority-wrong-transaction': "2.1: UsePriorityCharging names another transaction than the one asked (2.1 UsePriorityChargingRequest.transactionId; SC-CSMS-21-04)",
+  'operation-mode-limit-missing': '2.1: SetChargingProfile periods lose their limit whatever the operationMode, so a ChargingOnly period has none (2.1 ChargingSchedulePeriodType.limit; SC-CSMS-21-05)',
+} as const;
+
+export type CsmsFault21 = keyof typeof CSMS_FAULTS_21;
+
+type Faults = { has(name: string): boolean };
+
+/** The fields of a period that a ChargingScheduleUpdateType carries (2.1 schema). */
+const UPDATE_FIELDS = ['limit', 'limit_L2', 'limit_L3', 'dischargeLimit', 'dischargeLimit_L2', 'dischargeLimit_L3', 'setpoint', 'setpoint_L2', 'setpoint_L3', 'setpointReactive', 'setpointReactive_L2', 'setpointReactive_L3'];
+
+/** Dynamic profiles this CSMS installed on one station, and the priority state the station reported. */
+export class CsmsV21 {
+  /** Dynamic profile id → the schedule update the station pulls (ChargingScheduleUpdateType). */
+  readonly dynamic = new Map<number, Payload>();
+  readonly priority: { transactionId: string; activated: boolean }[] = [];
+
+  constructor(
+    private readonly session: RpcSession,
+    private readonly state: CsmsStationState,
+    private readonly faults: Faults,
+  ) {}
+
+  install(): void {
+    if (this.session.version !== '2.1') return;
+    this.session.handle('PullDynamicScheduleUpdate', (p) => {
+      if (this.faults.has('pull-dynamic-callerror')) throw new CallErrorReply('InternalError', 'dynamic schedules unavailable');
+      const update = this.dynamic.get(p.chargingProfileId as number);
+      if (!update) return { status: 'Rejected', statusInfo: { reasonCode: 'UnknownProfile', additionalInfo: `no Dynamic profile ${String(p.chargingProfileId)} was installed by this CSMS` } };
+      return { status: 'Accepted', scheduleUpdate: update };
+    });
+    this.session.handle('NotifyPriorityCharging', (p) => {
+      if (this.faults.has('priority-notify-callerror')) throw new CallErrorReply('NotImplemented', 'NotifyPriorityCharging is not supported');
+      this.priority.push({ transactionId: p.transactionId as string, activated: p.activated === true });
+      return {};
+    });
+  }
+
+  /** Faults that change a request before it is sent (the payload is the CSMS's own copy). */
+  applyRequestFaults(action: string, payload: Payload): void {
+    if (this.session.version !== '2.1') return;
+    if (action === 'UpdateDynamicSchedule' && this.faults.has('update-dynamic-unknown-profile')) payload.chargingProfileId = (payload.chargingProfileId as number) + 1000;
+    if (action === 'UpdateDynamicSchedule' && this.faults.has('update-dynamic-float-noise')) {
+      const u = payload.scheduleUpdate as Payload | undefined;
+      for (const [k, v] of Object.entries(u ?? {})) if (typeof v === 'number') u![k] = v + 1e-10;
+    }
+    if (action === 'UsePriorityCharging' && this.faults.has('use-priority-wrong-transaction')) {
+      const other = this.state.transactions.filter((t) => t.transactionId !== payload.transactionId).pop()?.transactionId;
+      payload.transactionId = other ?? `${String(payload.transactionId)}-other`.slice(0, 36);
+    }
+    if (action === 'SetChargingProfile' && this.faults.has('operation-mode-limit-missing')) {
+      for (const s of schedules(payload)) for (const period of (s.chargingSchedulePeriod as Payload[] | undefined) ?? []) if (period.operationMode !== undefined) delete period.limit;
+    }
+  }
+
+  /** What the station accepted: a Dynamic profile is remembered; an update replaces what the station pulls. */
+  accepted(action: string, payload: Payload): void {
+    if (action === 'SetChargingProfile') {
+      const profile = payload.chargingProfile as Payload | undefined;
+      if (profile?.chargingProfileKind !== 'Dynamic') return;
+      const first = (schedules(payload)[0]?.chargingSchedulePeriod as Payload[] | undefined)?.[0] ?? {};
+      this.dynamic.set(profile.id as number, Object.fromEntries(Object.entries(first).filter(([k]) => UPDATE_FIELDS.includes(k))));
+    }
+    if (action === 'UpdateDynamicSchedule' && this.dynamic.has(payload.chargingProfileId as number)) {
+      this.dynamic.set(payload.chargingProfileId as number, payload.scheduleUpdate as Payload);
+    }
+  }
+}
+
+function schedules(setRequest: Payload): Payload[] {
+  const s = (setRequest.chargingProfile as Payload | undefined)?.chargingSchedule;
+  return Array.isArray(s) ? (s as Payload[]) : [];
+}

@@ -1,0 +1,163 @@
+/**
+ * What the harness, playing an OCPP 2.1 Charging Station, adds to its 2.0.1 behaviour (issue #16):
+ * - advertises Dynamic profiles, the 2.1 purposes (PriorityCharging, LocalGeneration) and operationModes
+ *   (SmartChargingCtrlr.SupportsFeature[DynamicProfiles], SupportedAdditionalPurposes; rules §9), unless
+ *   the device profile declares a feature false (`device.features`);
+ * - answers UpdateDynamicSchedule and UsePriorityCharging as a conforming station;
+ * - checks those two CSMS requests (the field definitions of the OCA 2.1 schemas, schemas/ocpp2.1).
+ * Pure functions over the model's installed profiles and the station's transactions.
+ */
+import { OPERATION_MODES, PURPOSES_21_ONLY, type DeviceLimits, type Installed, type OperationMode, type Purpose, type Transaction } from '../smartcharging';
+import type { Finding } from './checks';
+import type { EndedTransaction } from './ended';
+
+type Payload = Record<string, unknown>;
+
+/** CSMS-initiated 2.1 SmartCharging CALLs the harness station answers (beyond the 2.0.1 set). */
+export const V21_ACTIONS: readonly string[] = ['UpdateDynamicSchedule', 'UsePriorityCharging'];
+
+/** An UpdateDynamicSchedule the station accepted. */
+export interface DynamicUpdate {
+  chargingProfileId: number;
+  scheduleUpdate: Payload;
+  at: number;
+}
+
+/**
+ * 2.1 capabilities of the harness station from the device profile's features: `dynamicProfiles`,
+ * `purpose:<Purpose>`, `operationMode:<Mode>`. Absent means supported (the harness station is a full 2.1
+ * station unless told otherwise), so every 2.1-only case has something to drive.
+ */
+export function advertised21(features: Record<string, boolean>): Pick<DeviceLimits, 'dynamicProfiles' | 'additionalPurposes' | 'operationModes'> {
+  return {
+    dynamicProfiles: features.dynamicProfiles !== false,
+    additionalPurposes: PURPOSES_21_ONLY.filter((p) => features[`purpose:${p}`] !== false),
+    operationModes: OPERATION_MODES.filter((m) => m === 'ChargingOnly' || features[`operationMode:${m}`] !== false),
+  };
+}
+
+/** 2.1 SmartChargingCtrlr variables (rules §9: SupportsFeature[…], SupportedAdditionalPurposes); undefined for the rest. */
+export function smartChargingVariable21(limits: DeviceLimits, name: string, instance: string | undefined, attributeType: string): string | undefined {
+  if (attributeType !== 'Actual') return undefined;
+  if (name === 'SupportedAdditionalPurposes') return (limits.additionalPurposes ?? []).join(',');
+  if (name === 'SupportsFeature' && instance === 'DynamicProfiles') return String(limits.dynamicProfiles === true);
+  return undefined;
+}
+
+export interface Station21State {
+  installed: readonly Installed[];
+  transactions: readonly Transaction[];
+  updates: DynamicUpdate[];
+}
+
+const dynamicProfile = (installed: readonly Installed[], id: unknown) => installed.find((i) => i.profile.id === id && i.profile.kind === 'Dynamic');
+
+/** The answer of a conforming 2.1 station to UpdateDynamicSchedule / UsePriorityCharging. */
+export function answer21(action: string, p: Payload, s: Station21State): Payload {
+  if (action === 'UpdateDynamicSchedule') {
+    // UpdateDynamicScheduleRequest.chargingProfileId: "Id of dynamic charging profile to update".
+    if (!dynamicProfile(s.installed, p.chargingProfileId)) {
+      return { status: 'Rejected', statusInfo: { reasonCode: 'UnknownProfile', additionalInfo: `no Dynamic profile with id ${String(p.chargingProfileId)} is installed` } };
+    }
+    s.updates.push({ chargingProfileId: p.chargingProfileId as number, scheduleUpdate: p.scheduleUpdate as Payload, at: Date.now() });
+    return { status: 'Accepted' };
+  }
+  // UsePriorityCharging: NoProfile when the station holds no PriorityCharging profile (PriorityChargingStatusEnumType).
+  const tx = s.transactions.find((t) => t.transactionId === p.transactionId);
+  if (!tx) return { status: 'Rejected', statusInfo: { reasonCode: 'TxNotFound', additionalInfo: `no transaction ${String(p.transactionId)} is running` } };
+  const priority = s.installed.some((i) => i.profile.purpose === 'PriorityCharging' && (i.evseId === 0 || i.evseId === tx.evseId));
+  return { status: priority ? 'Accepted' : 'NoProfile' };
+}
+
+const fail = (rule: string, message: string, pointer?: string, actual?: unknown): Finding => ({ severity: 'fail', rule, message, pointer, ...(actual !== undefined ? { actual } : {}) });
+const warn = (rule: string, message: string, pointer?: string, actual?: unknown): Finding => ({ severity: 'warn', rule, message, pointer, ...(actual !== undefined ? { actual } : {}) });
+
+/** Rules of the 2.1 CSMS requests the 2.0.1 checks do not know. */
+export function check21Request(
+  action: string,
+  p: Payload,
+  ctx: { installed: readonly Installed[]; transactions: readonly Transaction[]; limits: DeviceLimits; ended?: readonly EndedTransaction[] },
+): Finding[] {
+  if (action === 'UpdateDynamicSchedule') {
+    const rule = '2.1 UpdateDynamicScheduleRequest.chargingProfileId ("Id of dynamic charging profile to update")';
+    const held = ctx.installed.find((i) => i.profile.id === p.chargingProfileId);
+    if (!held) return [fail(rule, `chargingProfileId ${String(p.chargingProfileId)} names no profile the station holds`, '/chargingProfileId', p.chargingProfileId)];
+    if (held.profile.kind !== 'Dynamic') return [fail(rule, `chargingProfileId ${String(p.chargingProfileId)} names a ${held.profile.kind} profile, not a Dynamic one`, '/chargingProfileId', p.chargingProfileId)];
+    return checkDecimals21(p.scheduleUpdate as Payload | undefined, '/scheduleUpdate');
+  }
+  if (action === 'UsePriorityCharging') {
+    const rule = '2.1 UsePriorityChargingRequest.transactionId ("The transaction for which priority charging is requested")';
+    if (!ctx.transactions.some((t) => t.transactionId === p.transactionId)) {
+      // Frames cross (issue #13 point 3): sent before the CSMS had answered the transaction's end → not judged.
+      const ended = [...(ctx.ended ?? [])].reverse().find((e) => e.transaction.transactionId === p.transactionId);
+      if (ended && ended.toldAt === undefined) return [warn(rule, `transactionId ${String(p.transactionId)} was ended by the station ${Date.now() - ended.sentAt} ms ago and the CSMS had not answered that end yet (not judged)`, '/transactionId', p.transactionId)];
+      return [fail(rule, `transactionId ${String(p.transactionId)} is not a transaction running on the station (${ctx.transactions.map((t) => t.transactionId).join(', ') || 'none'})`, '/transactionId', p.transactionId)];
+    }
+    if (p.activate === true && !(ctx.limits.additionalPurposes ?? []).includes('PriorityCharging')) {
+      return [warn('2.1 SmartChargingCtrlr.SupportedAdditionalPurposes', 'priority charging requested from a station that does not list PriorityCharging in SupportedAdditionalPurposes (no normative text found: not judged)', '/activate')];
+    }
+  }
+  return [];
+}
+
+/** Part 2 §2.1.4 (2.1): numbers sent towards the Charging Station have at most six decimal places. */
+export const DECIMALS_RULE_21 = '2.1 Part 2 §2.1.4 (at most six decimal places towards the station)';
+
+/** Numeric fields of a period / schedule update with more than six decimals. */
+export function checkDecimals21(o: Payload | undefined, base: string): Finding[] {
+  if (!o) return [];
+  const out: Finding[] = [];
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v === 'number' && !sixDecimals(v)) out.push(fail(DECIMALS_RULE_21, `${k} ${v} has more than six decimal places`, `${base}/${k}`, v));
+  }
+  return out;
+}
+
+/**
+ * Decimal places as written on the wire: JSON numbers arrive parsed, and String() gives the shortest text
+ * that reads back as the same number, i.e. what a serializer writes (8.100000000000001 has 15 places).
+ */
+export function decimalPlaces(v: number): number {
+  const [mantissa, exp] = String(v).toLowerCase().split('e');
+  const frac = mantissa!.split('.')[1]?.length ?? 0;
+  return Math.max(0, frac - Number(exp ?? 0));
+}
+
+function sixDecimals(v: number): boolean {
+  return decimalPlaces(v) <= 6;
+}
+
+/**
+ * The 2.1-only parts of a profile a CSMS sends: `limit` present where the operationMode needs it (2.1
+ * ChargingSchedulePeriodType.limit: "Optional only when not required by the operationMode, as in
+ * CentralSetpoint, ExternalSetpoint, ExternalLimits, LocalFrequency, LocalLoadBalancing"), and purpose,
+ * kind and operationModes the station advertised (no normative "SHALL NOT" found for the CSMS: WARN).
+ */
+export function checkProfile21(wire: Payload, limits: DeviceLimits, base: string, limitOptional: readonly OperationMode[]): Finding[] {
+  const out: Finding[] = [];
+  const purpose = wire.chargingProfilePurpose as Purpose;
+  if (PURPOSES_21_ONLY.includes(purpose) && !(limits.additionalPurposes ?? []).includes(purpose)) {
+    out.push(warn('2.1 SmartChargingCtrlr.SupportedAdditionalPurposes', `purpose ${purpose} is not among the advertised SupportedAdditionalPurposes (${(limits.additionalPurposes ?? []).join(',') || 'none'}); no normative text found: not judged`, `${base}/chargingProfilePurpose`));
+  }
+  if (wire.chargingProfileKind === 'Dynamic' && !limits.dynamicProfiles) {
+    out.push(warn('2.1 SmartChargingCtrlr.SupportsFeature[DynamicProfiles]', 'a Dynamic profile for a station that does not advertise DynamicProfiles; no normative text found: not judged', `${base}/chargingProfileKind`));
+  }
+  const schedules = Array.isArray(wire.chargingSchedule) ? (wire.chargingSchedule as Payload[]) : [];
+  schedules.forEach((s, si) => {
+    const sp = `${base}/chargingSchedule/${si}`;
+    if (typeof s.minChargingRate === 'number') out.push(...checkDecimals21({ minChargingRate: s.minChargingRate }, sp));
+    const periods = Array.isArray(s.chargingSchedulePeriod) ? (s.chargingSchedulePeriod as Payload[]) : [];
+    periods.forEach((period, i) => {
+      const pp = `${sp}/chargingSchedulePeriod/${i}`;
+      const mode = (period.operationMode as OperationMode | undefined) ?? 'ChargingOnly';
+      if (period.limit === undefined && !limitOptional.includes(mode)) {
+        out.push(fail('2.1 ChargingSchedulePeriodType.limit (optional only under CentralSetpoint, ExternalSetpoint, ExternalLimits, LocalFrequency, LocalLoadBalancing)', `period ${i} has no limit under operationMode ${mode}, which requires one`, `${pp}/limit`));
+      }
+      if (mode !== 'ChargingOnly' && !(limits.operationModes ?? ['ChargingOnly']).includes(mode)) {
+        out.push(warn('2.1 ChargingSchedulePeriodType.operationMode', `operationMode ${mode} is not among the modes the station advertised; no normative text found: not judged`, `${pp}/operationMode`, mode));
+      }
+      out.push(...checkDecimals21(period, pp));
+    });
+  });
+  return out;
+}
