@@ -21,9 +21,9 @@ type Payload = Record<string, unknown>;
 const RULE_MAX = '2.1 ChargingProfileType.maxOfflineDuration';
 const RULE_INVALID = '2.1 ChargingProfileType.invalidAfterOfflineDuration';
 const RECONNECT_DEFAULT_MS = 120_000;
-/** The short maxOfflineDuration, and how long the harness keeps the station out: 2 s of margin over it. */
-const SHORT_MAX_S = 2;
-const REFUSE_MS = (SHORT_MAX_S + 2) * 1000;
+/** The short maxOfflineDuration, and how long the harness keeps the station out: 1.8 s of margin over it. */
+const SHORT_MAX_S = 1;
+const REFUSE_MS = SHORT_MAX_S * 1000 + 1800;
 /** The long maxOfflineDuration of SC-21-32: far above a reconnect that is not refused. */
 const LONG_MAX_S = 600;
 const BASE_ID = 3001;

@@ -8,6 +8,8 @@ import { runBuiltin } from './run';
  */
 jest.setTimeout(120_000);
 
+type Entry = { field: string; value: unknown; source: string; key?: string };
+const profileOf = (r: Awaited<ReturnType<typeof runBuiltin>>) => (r.result.capabilities?.profile ?? []) as Entry[];
 const ids = (r: Awaited<ReturnType<typeof runBuiltin>>, verdict: string) => r.result.cases.filter((c) => c.verdict === verdict && c.id.startsWith('SC-21-')).map((c) => c.id);
 
 describe('2.1 offline and SupportsFeature cases (SC-21-30…35)', () => {
@@ -17,6 +19,16 @@ describe('2.1 offline and SupportsFeature cases (SC-21-30…35)', () => {
     expect(bad).toEqual([]);
     expect(ids(r, 'passed')).toEqual(['SC-21-30', 'SC-21-31', 'SC-21-32', 'SC-21-33', 'SC-21-34', 'SC-21-35']);
     expect(r.exitCode).toBe(0);
+    // 2.1 discovery: SupportsFeature[...] and SupportedAdditionalPurposes became the features the cases read.
+    expect(profileOf(r)).toEqual(expect.arrayContaining([
+      { field: 'features.dynamicProfiles', value: true, source: 'discovered', key: 'SmartChargingCtrlr.SupportsFeature[DynamicProfiles]' },
+      { field: 'features.randomizedDelay', value: true, source: 'discovered', key: 'SmartChargingCtrlr.SupportsFeature[RandomizedDelay]' },
+      { field: 'features.evseSleep', value: true, source: 'discovered', key: 'SmartChargingCtrlr.SupportsFeature[EvseSleep]' },
+      { field: 'features.purpose:PriorityCharging', value: true, source: 'discovered', key: 'SmartChargingCtrlr.SupportedAdditionalPurposes' },
+      { field: 'features.purpose:LocalGeneration', value: true, source: 'discovered', key: 'SmartChargingCtrlr.SupportedAdditionalPurposes' },
+    ]));
+    // An unknown 2.1 variable is not an error: SC-X-01 passed above, and it is listed as unknown.
+    expect(r.result.capabilities?.unknown).toEqual(['MaxExternalConstraintsId (UnknownVariable)']);
     // SC-21-30 took the station offline twice and it came back each time (the INFO notes of t.offline).
     const offline = r.result.cases.find((c) => c.id === 'SC-21-30')!.notes.filter((n) => /was offline \d+ ms/.test(n.message));
     expect(offline).toHaveLength(2);
@@ -56,5 +68,9 @@ describe('2.1 offline and SupportsFeature cases (SC-21-30…35)', () => {
       expect.stringMatching(/useLocalTime/),
     ]);
     expect(ids(r, 'passed')).toEqual(['SC-21-30', 'SC-21-31', 'SC-21-32']);
+    expect(profileOf(r)).toEqual(expect.arrayContaining([
+      { field: 'features.limitAtSoC', value: false, source: 'discovered', key: 'SmartChargingCtrlr.SupportsFeature[LimitAtSoC]' },
+      { field: 'features.purpose:LocalGeneration', value: false, source: 'discovered', key: 'SmartChargingCtrlr.SupportedAdditionalPurposes' },
+    ]));
   });
 });
