@@ -178,6 +178,9 @@ export class ReferenceStation extends EventEmitter {
   }
 
   private scheduleReconnect(): void {
+    // One pending reconnect: a connection closed during the boot both fires 'close' and fails connect()
+    // (t.offline can close it then), which would otherwise start two reconnect chains and two connections.
+    clearTimeout(this.reconnectTimer);
     // Exponential backoff with a low cap: this is a loopback reference peer, not a fleet device.
     this.reconnectTimer = setTimeout(() => {
       this.connect().catch((e) => {

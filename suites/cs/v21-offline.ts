@@ -29,79 +29,89 @@ const LONG_MAX_S = 600;
 const BASE_ID = 3001;
 const OFFLINE_ID = 3002;
 
-/** Base TxDefault 16 A at stack level 0, and the profile under test (6 A) at stack level 1, on EVSE 1. */
-async function installPair(sc: SmartCharging, extra: Payload): Promise<boolean> {
-  await sc.install(1, { id: BASE_ID, stackLevel: 0, purpose: 'TxDefault', periods: [[0, 16]] });
-  const profile = { ...sc.profile({ id: OFFLINE_ID, stackLevel: 1, purpose: 'TxDefault', periods: [[0, 6]] }), ...extra };
-  const r = await sc.set(1, profile);
-  if (r.status === 'Accepted') return true;
-  // No 2.1 SHALL to accept these fields was established: a refusal is not judged, the case has no subject.
-  sc.t.note.warn(`SetChargingProfile with ${JSON.stringify(extra)} answered ${r.status ?? `CALLERROR ${r.errorCode}`}: the offline rule cannot be checked on this station (no 2.1 requirement to accept it was established)`, RULE_MAX);
-  return false;
+/**
+ * Step: base TxDefault 16 A at stack level 0, and the profile under test (6 A) at stack level 1 with
+ * maxOfflineDuration / invalidAfterOfflineDuration, on EVSE 1. False when the station refused it (WARN).
+ */
+function installPair(sc: SmartCharging, maxOfflineDuration: number, invalidAfterOfflineDuration: boolean): Promise<boolean> {
+  const extra = { maxOfflineDuration, invalidAfterOfflineDuration };
+  return sc.t.step(`TxDefault 16 A (level 0) and TxDefault 6 A (level 1, maxOfflineDuration ${maxOfflineDuration} s, invalidAfterOfflineDuration ${invalidAfterOfflineDuration}) on EVSE 1`, async () => {
+    await sc.install(1, { id: BASE_ID, stackLevel: 0, purpose: 'TxDefault', periods: [[0, 16]] });
+    const r = await sc.set(1, { ...sc.profile({ id: OFFLINE_ID, stackLevel: 1, purpose: 'TxDefault', periods: [[0, 6]] }), ...extra });
+    if (r.status === 'Accepted') return true;
+    // No 2.1 SHALL to accept these fields was established: a refusal is not judged, the case has no subject.
+    sc.t.note.warn(`SetChargingProfile with ${JSON.stringify(extra)} answered ${r.status ?? `CALLERROR ${r.errorCode}`}: the offline rule cannot be checked on this station (no 2.1 requirement to accept it was established)`, RULE_MAX);
+    return false;
+  });
 }
 
-/** Take the station offline for `refuseMs` and wait for it; ERROR (precondition) when it does not come back. */
-async function offlineFor(t: CaseContext, refuseMs: number): Promise<number> {
-  const waitMs = t.config.timing.rebootTimeoutMs ?? RECONNECT_DEFAULT_MS;
-  const r = await t.offline({ refuseMs, reconnectTimeoutMs: waitMs });
-  if (!r.reconnected) t.unmet(`the station did not reconnect within ${waitMs} ms after the harness let it back in (${refuseMs} ms refused); raise timing.rebootTimeoutMs or check its reconnect back-off`);
-  t.note.info(`the station was offline ${r.offlineMs} ms (connection closed by the harness, reconnection refused for ${refuseMs} ms)`);
-  return r.offlineMs;
+/** Step: take the station offline for `refuseMs` and wait for it; ERROR (precondition) when it does not come back. */
+function offlineFor(t: CaseContext, refuseMs: number, title: string): Promise<number> {
+  return t.step(title, async () => {
+    const waitMs = t.config.timing.rebootTimeoutMs ?? RECONNECT_DEFAULT_MS;
+    const r = await t.offline({ refuseMs, reconnectTimeoutMs: waitMs });
+    if (!r.reconnected) t.unmet(`the station did not reconnect within ${waitMs} ms after the harness let it back in (${refuseMs} ms refused); raise timing.rebootTimeoutMs or check its reconnect back-off`);
+    t.note.info(`the station was offline ${r.offlineMs} ms (connection closed by the harness, reconnection refused for ${refuseMs} ms)`);
+    return r.offlineMs;
+  });
 }
 
-const common = {
-  ocpp: ['2.1' as const],
-  as: 'csms' as const,
-  tags: ['offline', '2.1'],
-  needs: { maxStackLevel: 1, maxProfiles: 2, periodsPerSchedule: 1 },
-};
+const LONG_OFFLINE = `offline for ${REFUSE_MS / 1000} s (longer than maxOfflineDuration), then reconnect`;
+
+/** One offline case: the pair installed with these fields (a refusal ends it with a WARN), then `body`. */
+function offlineCase(o: { id: string; title: string; requirements: string[]; maxOfflineDuration: number; invalidAfterOfflineDuration: boolean; body: (t: CaseContext, sc: SmartCharging) => Promise<void> }): CaseDefinition {
+  return defineCase({
+    ocpp: ['2.1'],
+    as: 'csms',
+    tags: ['offline', '2.1'],
+    needs: { maxStackLevel: 1, maxProfiles: 2, periodsPerSchedule: 1 },
+    id: o.id,
+    title: o.title,
+    requirements: o.requirements,
+    async run(t) {
+      const sc = new SmartCharging(t);
+      if (await installPair(sc, o.maxOfflineDuration, o.invalidAfterOfflineDuration)) await o.body(t, sc);
+    },
+  });
+}
 
 const offlineCases: CaseDefinition[] = [
-  defineCase({
-    ...common,
+  offlineCase({
     id: 'SC-21-30',
     title: 'maxOfflineDuration exceeded with invalidAfterOfflineDuration true: the profile is permanently invalid (composite = base, also after a later short offline)',
     requirements: [RULE_MAX, RULE_INVALID],
-    async run(t) {
-      const sc = new SmartCharging(t);
-      const ok = await t.step(`TxDefault 16 A (level 0) and TxDefault 6 A (level 1, maxOfflineDuration ${SHORT_MAX_S} s, invalidAfterOfflineDuration true) on EVSE 1`, () =>
-        installPair(sc, { maxOfflineDuration: SHORT_MAX_S, invalidAfterOfflineDuration: true }));
-      if (!ok) return;
+    maxOfflineDuration: SHORT_MAX_S,
+    invalidAfterOfflineDuration: true,
+    async body(t, sc) {
       await t.step('composite before: 6 A', () => expectComposite(sc, 1, 300, undefined, { rule: 'rules §5.2' }));
-      await t.step(`offline for ${REFUSE_MS / 1000} s (longer than maxOfflineDuration), then reconnect`, () => offlineFor(t, REFUSE_MS));
+      await offlineFor(t, REFUSE_MS, LONG_OFFLINE);
       // The model no longer holds it: the station reverts to the lower stack level for good.
       sc.mirror.clear201({ chargingProfileId: OFFLINE_ID });
       await t.step('composite after reconnecting: the base profile (16 A)', () => expectComposite(sc, 1, 300, undefined, { rule: RULE_INVALID }));
-      await t.step('offline again, briefly (shorter than maxOfflineDuration), then reconnect', () => offlineFor(t, 0));
+      await offlineFor(t, 0, 'offline again, briefly (shorter than maxOfflineDuration), then reconnect');
       await t.step('composite: still the base profile ("permanently invalid")', () => expectComposite(sc, 1, 300, undefined, { rule: RULE_INVALID }));
     },
   }),
-  defineCase({
-    ...common,
+  offlineCase({
     id: 'SC-21-31',
     title: 'maxOfflineDuration exceeded with invalidAfterOfflineDuration false: invalid only while offline, applies again once online',
     requirements: [RULE_MAX, RULE_INVALID],
-    async run(t) {
-      const sc = new SmartCharging(t);
-      const ok = await t.step(`TxDefault 16 A (level 0) and TxDefault 6 A (level 1, maxOfflineDuration ${SHORT_MAX_S} s, invalidAfterOfflineDuration false) on EVSE 1`, () =>
-        installPair(sc, { maxOfflineDuration: SHORT_MAX_S, invalidAfterOfflineDuration: false }));
-      if (!ok) return;
-      await t.step(`offline for ${REFUSE_MS / 1000} s (longer than maxOfflineDuration), then reconnect`, () => offlineFor(t, REFUSE_MS));
+    maxOfflineDuration: SHORT_MAX_S,
+    invalidAfterOfflineDuration: false,
+    async body(t, sc) {
+      await offlineFor(t, REFUSE_MS, LONG_OFFLINE);
       // "invalid for as long as it is offline": online again, it applies again.
       await t.step('composite after reconnecting: the level-1 profile applies again (6 A)', () => expectComposite(sc, 1, 300, undefined, { rule: RULE_MAX }));
     },
   }),
-  defineCase({
-    ...common,
+  offlineCase({
     id: 'SC-21-32',
     title: 'Offline shorter than maxOfflineDuration: the profile still applies (invalidAfterOfflineDuration true)',
     requirements: [RULE_MAX],
-    async run(t) {
-      const sc = new SmartCharging(t);
-      const ok = await t.step(`TxDefault 16 A (level 0) and TxDefault 6 A (level 1, maxOfflineDuration ${LONG_MAX_S} s, invalidAfterOfflineDuration true) on EVSE 1`, () =>
-        installPair(sc, { maxOfflineDuration: LONG_MAX_S, invalidAfterOfflineDuration: true }));
-      if (!ok) return;
-      const offlineMs = await t.step('offline briefly (reconnection not refused), then reconnect', () => offlineFor(t, 0));
+    maxOfflineDuration: LONG_MAX_S,
+    invalidAfterOfflineDuration: true,
+    async body(t, sc) {
+      const offlineMs = await offlineFor(t, 0, 'offline briefly (reconnection not refused), then reconnect');
       // The station's own offline period can only be longer than the harness saw by its detection delay; a
       // reconnect that took most of maxOfflineDuration leaves the reading open.
       if (offlineMs > (LONG_MAX_S / 2) * 1000) {
