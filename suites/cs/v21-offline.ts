@@ -59,7 +59,7 @@ function offlineFor(t: CaseContext, refuseMs: number, title: string): Promise<nu
 const LONG_OFFLINE = `offline for ${REFUSE_MS / 1000} s (longer than maxOfflineDuration), then reconnect`;
 
 /** One offline case: the pair installed with these fields (a refusal ends it with a WARN), then `body`. */
-function offlineCase(o: { id: string; title: string; requirements: string[]; maxOfflineDuration: number; invalidAfterOfflineDuration: boolean; body: (t: CaseContext, sc: SmartCharging) => Promise<void> }): CaseDefinition {
+function offlineCase(o: { id: string; title: string; fields: [maxOfflineDuration: number, invalidAfterOfflineDuration: boolean]; body: (t: CaseContext, sc: SmartCharging) => Promise<void> }): CaseDefinition {
   return defineCase({
     ocpp: ['2.1'],
     as: 'csms',
@@ -67,10 +67,10 @@ function offlineCase(o: { id: string; title: string; requirements: string[]; max
     needs: { maxStackLevel: 1, maxProfiles: 2, periodsPerSchedule: 1 },
     id: o.id,
     title: o.title,
-    requirements: o.requirements,
+    requirements: [RULE_MAX, RULE_INVALID],
     async run(t) {
       const sc = new SmartCharging(t);
-      if (await installPair(sc, o.maxOfflineDuration, o.invalidAfterOfflineDuration)) await o.body(t, sc);
+      if (await installPair(sc, ...o.fields)) await o.body(t, sc);
     },
   });
 }
@@ -79,9 +79,7 @@ const offlineCases: CaseDefinition[] = [
   offlineCase({
     id: 'SC-21-30',
     title: 'maxOfflineDuration exceeded with invalidAfterOfflineDuration true: the profile is permanently invalid (composite = base, also after a later short offline)',
-    requirements: [RULE_MAX, RULE_INVALID],
-    maxOfflineDuration: SHORT_MAX_S,
-    invalidAfterOfflineDuration: true,
+    fields: [SHORT_MAX_S, true],
     async body(t, sc) {
       await t.step('composite before: 6 A', () => expectComposite(sc, 1, 300, undefined, { rule: 'rules §5.2' }));
       await offlineFor(t, REFUSE_MS, LONG_OFFLINE);
@@ -95,9 +93,7 @@ const offlineCases: CaseDefinition[] = [
   offlineCase({
     id: 'SC-21-31',
     title: 'maxOfflineDuration exceeded with invalidAfterOfflineDuration false: invalid only while offline, applies again once online',
-    requirements: [RULE_MAX, RULE_INVALID],
-    maxOfflineDuration: SHORT_MAX_S,
-    invalidAfterOfflineDuration: false,
+    fields: [SHORT_MAX_S, false],
     async body(t, sc) {
       await offlineFor(t, REFUSE_MS, LONG_OFFLINE);
       // "invalid for as long as it is offline": online again, it applies again.
@@ -107,9 +103,7 @@ const offlineCases: CaseDefinition[] = [
   offlineCase({
     id: 'SC-21-32',
     title: 'Offline shorter than maxOfflineDuration: the profile still applies (invalidAfterOfflineDuration true)',
-    requirements: [RULE_MAX],
-    maxOfflineDuration: LONG_MAX_S,
-    invalidAfterOfflineDuration: true,
+    fields: [LONG_MAX_S, true],
     async body(t, sc) {
       const offlineMs = await offlineFor(t, 0, 'offline briefly (reconnection not refused), then reconnect');
       // The station's own offline period can only be longer than the harness saw by its detection delay; a
