@@ -1,4 +1,7 @@
 import { runBuiltin } from './run';
+import { mergeConfig } from '../../src/runner/config';
+import { ReferenceStation } from '../../src/reference';
+import { runWithStationOverSocket } from '../helpers/listen';
 
 /**
  * Issue #16, SC-21-30…35: 2.1 maxOfflineDuration / invalidAfterOfflineDuration (the harness takes the
@@ -72,5 +75,18 @@ describe('2.1 offline and SupportsFeature cases (SC-21-30…35)', () => {
       { field: 'features.limitAtSoC', value: false, source: 'discovered', key: 'SmartChargingCtrlr.SupportsFeature[LimitAtSoC]' },
       { field: 'features.purpose:LocalGeneration', value: false, source: 'discovered', key: 'SmartChargingCtrlr.SupportedAdditionalPurposes' },
     ]));
+  });
+
+  test('over a socket (run --listen, a ReferenceStation connecting): SC-21-30 passes, and offline-duration-ignored is caught', async () => {
+    const over = (faults: string[]) =>
+      runWithStationOverSocket(
+        mergeConfig({ ocpp: '2.1', listen: '127.0.0.1:0', grep: 'SC-21-30', reporters: [], timing: { callTimeoutMs: 3000, caseTimeoutMs: 60_000, connectTimeoutMs: 10_000 } }, {}),
+        (url) => new ReferenceStation({ version: '2.1', url, identity: 'CS-OFFLINE-1', callTimeoutMs: 10_000, faults }),
+      );
+    const ok = await over([]);
+    expect(ok.result.cases.filter((c) => c.id.startsWith('SC-21-')).map((c) => [c.id, c.verdict])).toEqual([['SC-21-30', 'passed']]);
+    expect(ok.exitCode).toBe(0);
+    const bad = await over(['offline-duration-ignored']);
+    expect(bad.result.cases.filter((c) => c.verdict === 'failed').map((c) => c.id)).toEqual(['SC-21-30']);
   });
 });
