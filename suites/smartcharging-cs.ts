@@ -14,6 +14,7 @@ import { rejectionCases } from './cs/rejections';
 import { transactionCases } from './cs/transactions';
 import { rebootCases } from './cs/reboot';
 import { dynamicCases } from './cs/v21-dynamic';
+import { v21OfflineCases } from './cs/v21-offline';
 
 export default defineSuite({
   name: 'smartcharging-cs',
@@ -21,5 +22,5 @@ export default defineSuite({
   beforeEach: cleanSlate,
   // One quiet period after the case's last GetChargingProfiles read, not one per read (issue #14).
   afterEach: settleReports,
-  cases: [...coreCases, ...paginationCases, ...filterCases, ...installCases, ...compositeCases, ...rejectionCases, ...transactionCases, ...rebootCases, ...dynamicCases],
+  cases: [...coreCases, ...paginationCases, ...filterCases, ...installCases, ...compositeCases, ...rejectionCases, ...transactionCases, ...rebootCases, ...dynamicCases, ...v21OfflineCases],
 });

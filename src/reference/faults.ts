@@ -78,6 +78,8 @@ export const STATION_QUIRKS = {
   'short-message-timeout':
     '2.0.1: reports OCPPCommCtrlr.MessageTimeout = 2 s and gives up on a ReportChargingProfiles not answered within 2 s (the rest of the report is not sent): SC-X-07 must hold its answers less than that',
   // device profile (issue #12 item 7)
+  'no-21-features':
+    '2.1: advertises no SupportsFeature[...] flag and no SupportedAdditionalPurposes (all false / empty) and rejects those features: the 2.1-only cases that need them skip with the reason',
   'unreported-limits':
     'does not report its SmartCharging limits (SAP 1.6: the four keys unknown; MicroOcpp/VCP 2.0.1: SmartChargingCtrlr variables unknown): 2.0.1 WARN in SC-X-01 (rules §9.2); 1.6 misses keys §9.4 requires — ONE failure in SC-X-01, no case judged against a default',
 } as const;
@@ -144,6 +146,12 @@ export const STATION_FAULTS_21 = {
   'dynamic-shape-unchecked': '2.1: a Dynamic profile with more than one period, and a non-Dynamic profile with dynUpdateInterval, are Accepted (K28.FR.01, K01.FR.122)',
   'dynamic-pull-after-clear': '2.1: PullDynamicScheduleUpdate goes on for a Dynamic profile after it was cleared (no text read says it must stop: WARN in SC-21-05)',
   'dynamic-pull-ignored': '2.1: the scheduleUpdate of an Accepted PullDynamicScheduleUpdate answer is not applied (K28.FR.08)',
+  'offline-duration-ignored':
+    '2.1: maxOfflineDuration is ignored: a profile with invalidAfterOfflineDuration true still applies after the station was offline longer than its maxOfflineDuration (2.1 ChargingProfileType.maxOfflineDuration)',
+  'offline-invalid-revived':
+    '2.1: a profile made permanently invalid (invalidAfterOfflineDuration true, offline longer than maxOfflineDuration) applies again after a later, shorter offline period (2.1 ChargingProfileType.invalidAfterOfflineDuration "permanently invalid")',
+  'drops-21-profile-fields':
+    '2.1: ReportChargingProfiles leaves out the chargingSchedule fields randomizedDelay, limitAtSoC and useLocalTime the profile was set with (rules §6.2: reported as sent)',
 } as const;
 
 export type StationFault21 = keyof typeof STATION_FAULTS_21;

@@ -22,7 +22,10 @@ import {
 import { CallErrorReply } from '../ocppj/errors';
 import { checkFaults, STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, type StationFault, type StationFault21, type StationQuirk } from './faults';
 import { notRebased, truncated } from './composite-faults';
-import { DynamicSchedules, dynamicFeatureVariable } from './station21-dynamic';
+import { DynamicSchedules } from './station21-dynamic';
+import { advertised21, limits21, variable21, type Advertised21 } from './features21';
+import { OfflineValidity } from './offline-profiles';
+import { dropped21Fields } from './round-trip-faults';
 
 /** Quirk 'short-message-timeout': the station's CALL timeout, reported as OCPPCommCtrlr.MessageTimeout. */
 const SHORT_MESSAGE_TIMEOUT_S = 2;
@@ -85,6 +88,9 @@ export class ReferenceStation extends EventEmitter {
   /** Quirk 'own-transactions': remote starts seen, so the station's own session comes every other one. */
   private remoteStarts = 0;
   private heartbeatS: number | undefined;
+  /** 2.1: SupportsFeature / SupportedAdditionalPurposes advertised (and taken), maxOfflineDuration rule. */
+  private readonly adv21: Advertised21;
+  private readonly offline: OfflineValidity;
 
   constructor(private readonly opts: ReferenceStationOptions) {
     super();
@@ -96,6 +102,8 @@ export class ReferenceStation extends EventEmitter {
     this.faults = checkFaults(opts.faults ?? [], known) as Set<StationFault | StationFault21>;
     this.quirks = checkFaults(opts.quirks ?? [], STATION_QUIRKS);
     this.heartbeatS = opts.heartbeatS;
+    this.adv21 = advertised21(this.quirks);
+    this.offline = new OfflineValidity(this.faults);
     this.store = new ProfileStore(opts.version, {
       evses: this.evses,
       maxStackLevel: opts.limits?.maxStackLevel ?? 8,
@@ -106,8 +114,7 @@ export class ReferenceStation extends EventEmitter {
       nominalVoltage: opts.limits?.nominalVoltage ?? 230,
       // Quirk 'operation-modes-21' (issue #16): setpoint/external operationModes are taken (2.1 only on the wire).
       ...(this.quirks.has('operation-modes-21') ? { operationModes: ['ChargingOnly', 'CentralSetpoint', 'ExternalSetpoint', 'ExternalLimits'] as const } : {}),
-      // 2.1: Dynamic profiles (K28) are supported and advertised (SupportsFeature[DynamicProfiles]).
-      ...(opts.version === '2.1' ? { dynamicProfiles: true } : {}),
+      ...(opts.version === '2.1' ? limits21(this.adv21) : {}),
     });
     this.dynamic = new DynamicSchedules({ store: this.store, hasFault: (f) => this.faults.has(f), session: () => this.session, log: (l) => this.log(l) });
   }
@@ -158,6 +165,7 @@ export class ReferenceStation extends EventEmitter {
       callTimeoutMs: this.opts.callTimeoutMs ?? 30_000,
       // Handlers before the first frame: the CSMS may send a CALL right with the handshake.
       onSession: (s) => {
+        this.offline.cameOnline(this.store.list());
         if (this.faults.has('decimal-accepted-not-applied')) lenientDecimals(s);
         for (const [action, h] of Object.entries(this.handlers())) s.handle(action, this.withResponseFaults(action, h));
       },
@@ -166,6 +174,7 @@ export class ReferenceStation extends EventEmitter {
     this.backoffMs = 100;
     session.on('harnessError', (e: Error) => this.log(`internal error: ${e.message}`));
     session.once('close', () => {
+      this.offline.wentOffline();
       clearInterval(this.heartbeat);
       this.dynamic.stop();
       this.emit('disconnected');
@@ -176,6 +185,9 @@ export class ReferenceStation extends EventEmitter {
   }
 
   private scheduleReconnect(): void {
+    // One pending reconnect: a connection closed during the boot both fires 'close' and fails connect()
+    // (t.offline can close it then), which would otherwise start two reconnect chains and two connections.
+    clearTimeout(this.reconnectTimer);
     // Exponential backoff with a low cap: this is a loopback reference peer, not a fleet device.
     this.reconnectTimer = setTimeout(() => {
       this.connect().catch((e) => {
@@ -274,6 +286,7 @@ export class ReferenceStation extends EventEmitter {
       this.store.forceKeep(before.filter((e) => e.profile.id === profile.id && (e.evseId !== evseId || e.profile.purpose !== profile.purpose)));
     }
     let payload = answer.payload;
+    if (outcome.status === 'Accepted') this.offline.installed(profile.id);
     if (outcome.status === 'Rejected') {
       const forced =
         (this.faults.has('accept-txprofile-without-transaction') && ['TxProfileNoTransaction', 'TxProfileWithoutTransactionId', 'TxProfileUnknownTransaction'].includes(outcome.check)) ||
@@ -355,7 +368,7 @@ export class ReferenceStation extends EventEmitter {
     if (this.faults.has('silence')) return Reply.none();
     if (this.faults.has('composite-rejected-when-empty') && this.store.list().length === 0) return { status: 'Rejected' };
     const start = nowS();
-    let installed: Installed[] = this.store.list();
+    let installed: Installed[] = this.store.list().filter((i) => this.offline.applies(i));
     if (this.faults.has('composite-ignores-max')) installed = installed.filter((i) => i.profile.purpose !== 'ChargingStationMaxProfile');
     if (this.faults.has('composite-txdefault-over-txprofile')) installed = installed.filter((i) => i.profile.purpose !== 'TxProfile');
     if (this.faults.has('decimal-accepted-not-applied')) installed = installed.filter((i) => !overPrecise(i.profile));
@@ -394,6 +407,7 @@ export class ReferenceStation extends EventEmitter {
     const requestId = p.requestId as number;
     const req = { evseId: this.faults.has('get-ignores-evse') ? undefined : (p.evseId as number | undefined), chargingProfile: p.chargingProfile as Payload };
     let selected = this.store.select(req as never);
+    if (this.faults.has('drops-21-profile-fields')) selected = dropped21Fields(selected);
     if (!selected.length) return { status: 'NoProfiles' };
     if (this.faults.has('report-drops-profile') && selected.length > 1) selected = selected.slice(1);
     let frames = reportFrames(selected, this.pageSize, this.faults.has('wrong-request-id') ? requestId + 1 : requestId);
@@ -456,8 +470,7 @@ export class ReferenceStation extends EventEmitter {
   private variable(component: string, name: string, instance?: string): string | undefined {
     if (this.quirks.has('short-message-timeout') && component === 'OCPPCommCtrlr' && name === 'MessageTimeout' && (instance ?? 'Default') === 'Default') return String(SHORT_MESSAGE_TIMEOUT_S);
     if (component !== SMART_CHARGING_CTRLR) return undefined;
-    const dynamicFeature = this.version === '2.1' ? dynamicFeatureVariable(this.store.limits, name, instance) : undefined;
-    if (dynamicFeature !== undefined) return dynamicFeature;
+    if (this.version === '2.1' && ['SupportsFeature', 'SupportedAdditionalPurposes', 'MaxExternalConstraintsId'].includes(name)) return variable21(this.adv21, name, instance);
     // Quirk: the limit variables are unknown (MicroOcpp 2.0.1 / VCP); Available/Enabled are still there.
     if (this.quirks.has('unreported-limits') && ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'].includes(name)) return undefined;
     return smartChargingVariable(this.store.limits, this.store.list().length, name, instance, 'Actual');

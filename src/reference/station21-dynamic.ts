@@ -22,11 +22,6 @@ export interface DynamicHost {
 
 const nowS = () => Math.floor(Date.now() / 1000);
 
-/** SmartChargingCtrlr.SupportsFeature[DynamicProfiles] (the libocpp 2.1 component config name), else undefined. */
-export function dynamicFeatureVariable(limits: DeviceLimits, name: string, instance: string | undefined): string | undefined {
-  return name === 'SupportsFeature' && instance === 'DynamicProfiles' ? String(!!limits.dynamicProfiles) : undefined;
-}
-
 export class DynamicSchedules {
   /** One pull timer per Dynamic profile with a dynUpdateInterval. */
   private readonly timers = new Map<number, NodeJS.Timeout>();

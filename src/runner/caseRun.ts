@@ -10,6 +10,7 @@ import { CaseSkipped, Interrupted, ManualActionUnavailable, PeerUnavailable, Pre
 import { loadFixture } from './fixtures';
 import type { RunRuntime } from './runtime';
 import { runStationAction, stationActionFor, type StationActionName } from './stationActions';
+import { OfflineUnsupported, takeOffline, type OfflineOptions, type OfflineOutcome } from './offline';
 import { noTriggerReason, runTrigger, triggerFor, triggerWaitMs, manualLimitMs, type TriggerOutcome, type TriggerVars } from './triggers';
 
 type Handler = (payload: Payload) => Payload | Reply | Promise<Payload | Reply>;
@@ -343,6 +344,14 @@ export class CaseRun implements CaseContext {
     );
     p.catch(() => undefined);
     return p;
+  }
+
+  async offline(opts: OfflineOptions): Promise<OfflineOutcome> {
+    this.ensureOpen();
+    if (!this.rt.link.gate) throw new CaseSkipped(new OfflineUnsupported().message);
+    this.sentTestFrame = true;
+    setMaxListeners(200, this.signal);
+    return takeOffline(this.rt.link, opts, this.signal);
   }
 
   async stationAction(name: StationActionName, vars: TriggerVars = {}): Promise<TriggerOutcome | undefined> {

@@ -1,4 +1,5 @@
 import type { Payload } from '../ocppj/messages';
+import { CallErrorResponse } from '../ocppj/errors';
 import type { RpcSession } from '../transport';
 import type { DeviceCapabilities, RateUnit } from './config';
 
@@ -21,8 +22,30 @@ export interface DiscoveryResult {
   missing: { key: string; rule: string; required: boolean }[];
 }
 
+// 2.1 (issue #16): the 2.0.1 variables plus what 2.1 adds to SmartChargingCtrlr (rules §9.2; names as in
+// EVerest libocpp lib/ocpp/v21/ctrlr_component_variables.cpp): SupportsFeature[<feature>] booleans and the
+// SupportedAdditionalPurposes member list. The flags are what the 2.1-only cases read.
+export const FEATURES_21: Record<string, string> = {
+  dynamicProfiles: 'DynamicProfiles',
+  useLocalTime: 'UseLocalTime',
+  randomizedDelay: 'RandomizedDelay',
+  limitAtSoC: 'LimitAtSoC',
+  evseSleep: 'EvseSleep',
+};
+export const PURPOSES_21 = ['PriorityCharging', 'LocalGeneration'] as const;
+
+const ASKED_201: Record<string, string> = {
+  'features.smartCharging': 'SmartChargingCtrlr.Available',
+  maxStackLevel: 'SmartChargingCtrlr.ProfileStackLevel',
+  rateUnits: 'SmartChargingCtrlr.RateUnit',
+  periodsPerSchedule: 'SmartChargingCtrlr.PeriodsPerSchedule',
+  // The capacity is the maxLimit characteristic of Entries[ChargingProfiles] (rules §9.2), which
+  // GetVariables cannot read: never discovered, so declared or not reported.
+  maxProfiles: 'SmartChargingCtrlr.Entries[ChargingProfiles].maxLimit',
+};
+
 /** What discovery asks for, per version: capability field → device key / variable. */
-export const ASKED: Record<'1.6' | '2.0.1', Record<string, string>> = {
+export const ASKED: Record<'1.6' | '2.0.1' | '2.1', Record<string, string>> = {
   '1.6': {
     'features.smartCharging': 'SupportedFeatureProfiles',
     evses: 'NumberOfConnectors',
@@ -31,16 +54,24 @@ export const ASKED: Record<'1.6' | '2.0.1', Record<string, string>> = {
     periodsPerSchedule: 'ChargingScheduleMaxPeriods',
     maxProfiles: 'MaxChargingProfilesInstalled',
   },
-  '2.0.1': {
-    'features.smartCharging': 'SmartChargingCtrlr.Available',
-    maxStackLevel: 'SmartChargingCtrlr.ProfileStackLevel',
-    rateUnits: 'SmartChargingCtrlr.RateUnit',
-    periodsPerSchedule: 'SmartChargingCtrlr.PeriodsPerSchedule',
-    // The capacity is the maxLimit characteristic of Entries[ChargingProfiles] (rules §9.2), which
-    // GetVariables cannot read: never discovered, so declared or not reported.
-    maxProfiles: 'SmartChargingCtrlr.Entries[ChargingProfiles].maxLimit',
+  '2.0.1': ASKED_201,
+  '2.1': {
+    ...ASKED_201,
+    ...Object.fromEntries(Object.entries(FEATURES_21).map(([f, inst]) => [`features.${f}`, `SmartChargingCtrlr.SupportsFeature[${inst}]`])),
+    ...Object.fromEntries(PURPOSES_21.map((p) => [`features.purpose:${p}`, 'SmartChargingCtrlr.SupportedAdditionalPurposes'])),
   },
 };
+
+/** The 2.1 variables asked in a second GetVariables, so a station that refuses them keeps its 2.0.1 answers. */
+const VARS_21: { name: string; instance?: string }[] = [
+  ...Object.values(FEATURES_21).map((instance) => ({ name: 'SupportsFeature', instance })),
+  { name: 'SupportedAdditionalPurposes' },
+  // Read and kept in the raw discovered values only: no case uses it yet.
+  { name: 'MaxExternalConstraintsId' },
+];
+
+/** The key a variable is reported under: `name`, or `name[instance]` for the 2.1 SupportsFeature flags. */
+const keyOf = (v: Payload) => (v.name === 'SupportsFeature' ? `SupportsFeature[${v.instance as string}]` : (v.name as string));
 
 /** 1.6 §9.4: the SmartCharging keys a station supporting SmartCharging must have (§9.1 Core for the rest). */
 const REQUIRED_16: Record<string, string> = {
@@ -63,6 +94,25 @@ const KEYS_16 = [
 
 const VARS_201 = ['Available', 'Enabled', 'Entries', 'ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'];
 
+/** 2.1: SupportsFeature[...] and SupportedAdditionalPurposes → features.* (what the device says wins; a difference is reported). */
+function features21(reported: DiscoveryResult['reported'], declared: DeviceCapabilities, effective: DeviceCapabilities, taken: Record<string, string>, mismatches: string[]): void {
+  const flags: Record<string, boolean> = {};
+  for (const [feature, instance] of Object.entries(FEATURES_21)) {
+    const v = bool(reported[`SupportsFeature[${instance}]`]);
+    if (v !== undefined) flags[feature] = v;
+  }
+  const purposes = reported.SupportedAdditionalPurposes === undefined ? undefined : (list(reported.SupportedAdditionalPurposes) ?? []);
+  if (purposes) for (const p of PURPOSES_21) flags[`purpose:${p}`] = purposes.includes(p);
+  for (const [feature, value] of Object.entries(flags)) {
+    const field = `features.${feature}`;
+    const was = declared.features[feature];
+    if (was !== undefined && was !== value) mismatches.push(`${field}: declared ${was}, device reports ${value} (${ASKED['2.1'][field]})`);
+    effective.features[feature] = value;
+    taken[field] = ASKED['2.1'][field]!;
+  }
+}
+
+const bool = (s: string | undefined) => (s === undefined ? undefined : /^\s*true\s*$/i.test(s) ? true : /^\s*false\s*$/i.test(s) ? false : undefined);
 const int = (s: string | undefined) => (s !== undefined && /^\s*\d+\s*$/.test(s) ? Number(s) : undefined);
 const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
 
@@ -89,10 +139,24 @@ export async function discoverCapabilities(session: RpcSession, declared: Device
       },
       { timeoutMs },
     );
-    for (const r of res.getVariableResult) {
-      const name = (r.variable as Payload).name as string;
-      if (r.attributeStatus === 'Accepted') reported[name] = r.attributeValue as string | undefined;
-      else unknown.push(`${name} (${r.attributeStatus as string})`);
+    const record = (results: Payload[]) => {
+      for (const r of results) {
+        const name = keyOf(r.variable as Payload);
+        if (r.attributeStatus === 'Accepted') reported[name] = r.attributeValue as string | undefined;
+        else unknown.push(`${name} (${r.attributeStatus as string})`);
+      }
+    };
+    record(res.getVariableResult);
+    if (session.version === '2.1') {
+      // Unknown 2.1 variables are not an error (the declared profile stands in); a CALLERROR to the whole
+      // request is not either (ItemsPerMessage, a 2.0.1-minded device model): they are all unknown then.
+      try {
+        const res21 = await session.call<{ getVariableResult: Payload[] }>('GetVariables', { getVariableData: VARS_21.map((variable) => ({ component: { name: 'SmartChargingCtrlr' }, variable })) }, { timeoutMs });
+        record(res21.getVariableResult);
+      } catch (e) {
+        if (!(e instanceof CallErrorResponse)) throw e;
+        unknown.push(...VARS_21.map((v) => `${keyOf(v)} (CALLERROR ${e.errorCode})`));
+      }
     }
   }
   const effective: DeviceCapabilities = { ...declared, features: { ...declared.features } };
@@ -121,6 +185,7 @@ export async function discoverCapabilities(session: RpcSession, declared: Device
     take('maxStackLevel', int(reported.ProfileStackLevel), 'SmartChargingCtrlr.ProfileStackLevel');
     take('rateUnits', list(reported.RateUnit)?.filter((u): u is RateUnit => u === 'A' || u === 'W'), 'SmartChargingCtrlr.RateUnit');
     take('periodsPerSchedule', int(reported.PeriodsPerSchedule), 'SmartChargingCtrlr.PeriodsPerSchedule');
+    if (session.version === '2.1') features21(reported, declared, effective, taken, mismatches);
   }
   if (available !== undefined && declared.features.smartCharging !== undefined && available !== declared.features.smartCharging) {
     mismatches.push(`features.smartCharging: declared ${declared.features.smartCharging}, device reports ${available}`);

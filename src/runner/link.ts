@@ -2,6 +2,12 @@ import { EventEmitter } from 'node:events';
 import type { Payload } from '../ocppj/messages';
 import { Trace, type CallHandler, type HandlerContext, type ProtocolViolation, type Reply, type RpcSession } from '../transport';
 
+/** What the endpoint lets a case do to the connection (harness as CSMS: the listening server). */
+export interface ConnectionGate {
+  /** Refuse the peer's reconnection attempts until this instant (epoch ms). */
+  refuseUntil(epochMs: number): void;
+}
+
 export type Dispatch = (action: string, payload: Payload, ctx: HandlerContext) => Payload | Reply | Promise<Payload | Reply>;
 
 /**
@@ -15,6 +21,8 @@ export class PeerLink extends EventEmitter {
   readonly trace: Trace;
   private current: RpcSession | undefined;
   private readonly waiting = new Set<(s: RpcSession) => void>();
+  /** Set by the connect phase when the harness listens (harness as CSMS); undefined otherwise. */
+  gate: ConnectionGate | undefined;
 
   constructor(
     private readonly dispatch: Dispatch,

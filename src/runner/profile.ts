@@ -39,7 +39,7 @@ export function effectiveProfile(opts: {
   /** Values set by the harness itself, e.g. features.reset of the built-in station. */
   harness?: Record<string, string>;
 }): { entries: ProfileEntry[]; unreported: string[] } {
-  const asked = opts.version === '1.6' ? ASKED['1.6'] : ASKED['2.0.1'];
+  const asked = opts.version === '1.6' ? ASKED['1.6'] : opts.version === '2.1' ? ASKED['2.1'] : ASKED['2.0.1'];
   const declared = new Set(opts.declared);
   const features = [...new Set([...Object.keys(DEFAULT_CONFIG.device.features), ...Object.keys(opts.caps.features)])].map((f) => `features.${f}`);
   const entries: ProfileEntry[] = [];

@@ -11,6 +11,7 @@ export { classOf, isValidCode, isOtherVersionSpelling, codeFor } from '../ocppj/
 export { isoSeconds, resolveTimes } from '../runner/fixtures';
 export { firstDifference } from '../runner/assertions';
 export type { DeviceCapabilities, RateUnit, RunConfig } from '../runner/config';
+export type { OfflineOptions, OfflineOutcome } from '../runner/offline';
 /** The SmartCharging reference model: what a conforming device must answer. */
 export * as model from '../smartcharging';
 export type { TransactionRecord, StationInfo } from '../csms';

@@ -6,6 +6,7 @@ import type { Assertions } from '../runner/assertions';
 import type { DeviceCapabilities, RunConfig, RateUnit } from '../runner/config';
 import type { TriggerOutcome, TriggerVars } from '../runner/triggers';
 import type { StationActionName } from '../runner/stationActions';
+import type { OfflineOptions, OfflineOutcome } from '../runner/offline';
 import type { TransactionRecord, StationInfo, ConnectorState } from '../csms';
 
 /** What a case needs from the device; unmet needs skip the case with the reason. */
@@ -163,6 +164,13 @@ export interface CaseContext {
    * configured (the caller then takes its `unmet` path). A failing action ends the case as ERROR.
    */
   stationAction(name: StationActionName, vars?: TriggerVars): Promise<TriggerOutcome | undefined>;
+  /**
+   * Harness as CSMS: close the station's connection, refuse its reconnection for `refuseMs`, then wait up
+   * to `reconnectTimeoutMs` more for it to connect again (cases about offline behaviour). Resolves with
+   * whether it came back and how long it was offline as the harness measured it; `t.session` follows the
+   * new connection. Skips the case where the harness is not the server.
+   */
+  offline(opts: OfflineOptions): Promise<OfflineOutcome>;
   /** Skip from inside the case (only before any test frame was sent). */
   skip(reason: string): never;
   /**

@@ -46,6 +46,8 @@ export class CsmsServer extends EventEmitter {
   private readonly wss: WebSocketServer;
   private readonly sessions = new Set<RpcSession>();
   private readonly sockets = new Set<Duplex>();
+  /** Epoch ms until which every upgrade is refused (`refuseUpgradesUntil`). */
+  private refusingUntil = 0;
 
   constructor(private readonly opts: CsmsServerOptions) {
     super();
@@ -105,6 +107,15 @@ export class CsmsServer extends EventEmitter {
     socket.destroy();
   }
 
+  /**
+   * Refuse every WebSocket upgrade until `epochMs` with HTTP 503 and a Retry-After, so a station that was
+   * disconnected stays offline for a known time (cases about offline behaviour). Purely a connection gate:
+   * what the offline period means is the caller's business. Ends early with `refuseUpgradesUntil(0)`.
+   */
+  refuseUpgradesUntil(epochMs: number): void {
+    this.refusingUntil = epochMs;
+  }
+
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     const path = (req.url ?? '/').split('?')[0]!;
@@ -116,6 +127,10 @@ export class CsmsServer extends EventEmitter {
       identity = undefined;
     }
     if (!identity) return this.refuse(socket, 404, 'URL path carries no station identity', undefined);
+    const refuseForMs = this.refusingUntil - Date.now();
+    if (refuseForMs > 0) {
+      return this.refuse(socket, 503, `connections refused for another ${refuseForMs} ms (offline period)`, identity, `Retry-After: ${Math.ceil(refuseForMs / 1000)}\r\n`);
+    }
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((s) => s.trim())

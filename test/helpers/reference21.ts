@@ -21,7 +21,7 @@ export interface Pair21 {
   stop(): Promise<void>;
 }
 
-export async function startPair21(identity: string, opts: { pageSize?: number } = {}): Promise<Pair21> {
+export async function startPair21(identity: string, opts: { pageSize?: number; quirks?: string[] } = {}): Promise<Pair21> {
   const violations: string[] = [];
   const track = (side: string) => (s: RpcSession) => {
     s.on('violation', (v: ProtocolViolation) => violations.push(`${side} ${v.kind} ${v.rule}: ${v.message}`));
@@ -30,7 +30,7 @@ export async function startPair21(identity: string, opts: { pageSize?: number } 
   const csms = new ReferenceCsms({ versions: ['2.1'], host: '127.0.0.1', port: 0, callTimeoutMs: 5000 });
   csms.server.on('session', track('csms'));
   const url = await csms.start();
-  const station = new ReferenceStation({ version: '2.1', url, identity, evses: 2, callTimeoutMs: 5000, ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}) });
+  const station = new ReferenceStation({ version: '2.1', url, identity, evses: 2, callTimeoutMs: 5000, ...(opts.pageSize !== undefined ? { pageSize: opts.pageSize } : {}), ...(opts.quirks ? { quirks: opts.quirks } : {}) });
   station.on('session', track('station'));
   const booted = nextEvent(station, 'booted', 5000);
   await station.start();

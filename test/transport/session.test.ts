@@ -101,6 +101,29 @@ describe('handshake: subprotocol and HTTP Basic auth', () => {
     expect(await refused).toMatchObject({ status: 400, reason: expect.stringMatching(/offered \[ocpp1.6\].*accepted \[ocpp2.0.1\]/) });
   });
 
+  test('refuseUpgradesUntil: handshakes are refused with HTTP 503 + Retry-After until then, accepted after (offline periods, issue #16)', async () => {
+    const server = new CsmsServer({ versions: ['2.1'] });
+    servers.push(server);
+    await server.listen();
+    server.refuseUpgradesUntil(Date.now() + 60_000);
+    const refused = nextEvent<{ identity: string; status: number; reason: string }>(server, 'refused');
+    await expect(connectStation({ url: server.url, identity: 'CS-OFF', versions: ['2.1'] })).rejects.toThrow(/HTTP 503/);
+    expect(await refused).toMatchObject({ identity: 'CS-OFF', status: 503, reason: expect.stringMatching(/offline period/) });
+    const retryAfter = await new Promise<string | undefined>((resolve) => {
+      const ws = new WebSocket(`${server.url}/CS-OFF`, ['ocpp2.1']);
+      ws.on('unexpected-response', (_req, res) => {
+        resolve(res.headers['retry-after'] as string | undefined);
+        ws.terminate();
+      });
+      ws.on('error', () => undefined);
+    });
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(59);
+    server.refuseUpgradesUntil(0);
+    const s = await connectStation({ url: server.url, identity: 'CS-OFF', versions: ['2.1'] });
+    expect(s.version).toBe('2.1');
+    await s.close();
+  });
+
   test('a server that selects no subprotocol is a fatal SubprotocolError for the station', async () => {
     const wss = new WebSocket.Server({ host: '127.0.0.1', port: 0, handleProtocols: () => false });
     await new Promise((r) => wss.once('listening', r));

@@ -55,6 +55,7 @@ async function listenForStation(ctx: RunContext): Promise<string> {
   });
   server.on('refused', (r: { identity?: string; status: number; reason: string }) => notice(`refused a handshake from ${r.identity ?? '?'}: HTTP ${r.status} ${r.reason}`));
   await server.listen();
+  link.gate = { refuseUntil: (at) => server.refuseUpgradesUntil(at) };
   cleanups.push(() => server.close());
   const url = `${server.url}/ocpp`;
   if (ctx.builtin) {

@@ -1,0 +1,92 @@
+import { runBuiltin } from './run';
+import { mergeConfig } from '../../src/runner/config';
+import { ReferenceStation } from '../../src/reference';
+import { runWithStationOverSocket } from '../helpers/listen';
+
+/**
+ * Issue #16, SC-21-30…35: 2.1 maxOfflineDuration / invalidAfterOfflineDuration (the harness takes the
+ * station offline with `t.offline`) and the SupportsFeature chargingSchedule fields, against the built-in
+ * 2.1 reference station: the correct station passes, each 2.1 fault is caught by the case that names it,
+ * and a station that advertises no 2.1 feature has the feature cases skipped with the reason.
+ */
+jest.setTimeout(120_000);
+
+type Entry = { field: string; value: unknown; source: string; key?: string };
+const profileOf = (r: Awaited<ReturnType<typeof runBuiltin>>) => (r.result.capabilities?.profile ?? []) as Entry[];
+const ids = (r: Awaited<ReturnType<typeof runBuiltin>>, verdict: string) => r.result.cases.filter((c) => c.verdict === verdict && c.id.startsWith('SC-21-')).map((c) => c.id);
+
+describe('2.1 offline and SupportsFeature cases (SC-21-30…35)', () => {
+  test('SC-21-30…35: the correct 2.1 reference station passes (exit 0); what the text leaves open is WARN', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-3' });
+    const bad = r.result.cases.filter((c) => c.verdict !== 'passed').map((c) => `${c.id} ${c.verdict}: ${c.reason ?? ''} ${c.failures.map((f) => f.message).join(' | ')}`);
+    expect(bad).toEqual([]);
+    expect(ids(r, 'passed')).toEqual(['SC-21-30', 'SC-21-31', 'SC-21-32', 'SC-21-33', 'SC-21-34', 'SC-21-35']);
+    expect(r.exitCode).toBe(0);
+    // 2.1 discovery: SupportsFeature[...] and SupportedAdditionalPurposes became the features the cases read.
+    expect(profileOf(r)).toEqual(expect.arrayContaining([
+      { field: 'features.dynamicProfiles', value: true, source: 'discovered', key: 'SmartChargingCtrlr.SupportsFeature[DynamicProfiles]' },
+      { field: 'features.randomizedDelay', value: true, source: 'discovered', key: 'SmartChargingCtrlr.SupportsFeature[RandomizedDelay]' },
+      { field: 'features.evseSleep', value: true, source: 'discovered', key: 'SmartChargingCtrlr.SupportsFeature[EvseSleep]' },
+      { field: 'features.purpose:PriorityCharging', value: true, source: 'discovered', key: 'SmartChargingCtrlr.SupportedAdditionalPurposes' },
+      { field: 'features.purpose:LocalGeneration', value: true, source: 'discovered', key: 'SmartChargingCtrlr.SupportedAdditionalPurposes' },
+    ]));
+    // An unknown 2.1 variable is not an error: SC-X-01 passed above, and it is listed as unknown.
+    expect(r.result.capabilities?.unknown).toEqual(['MaxExternalConstraintsId (UnknownVariable)']);
+    // SC-21-30 took the station offline twice and it came back each time (the INFO notes of t.offline).
+    const offline = r.result.cases.find((c) => c.id === 'SC-21-30')!.notes.filter((n) => /was offline \d+ ms/.test(n.message));
+    expect(offline).toHaveLength(2);
+    for (const id of ['SC-21-34', 'SC-21-35']) {
+      expect(r.result.cases.find((c) => c.id === id)!.notes.some((n) => n.level === 'warn' && /not compared with the model/.test(n.message))).toBe(true);
+    }
+  });
+
+  test.each([
+    ['offline-duration-ignored', ['SC-21-30'], /invalidAfterOfflineDuration/],
+    ['offline-invalid-revived', ['SC-21-30'], /invalidAfterOfflineDuration/],
+    ['drops-21-profile-fields', ['SC-21-33', 'SC-21-34', 'SC-21-35'], /rules §6\.2/],
+  ])('2.1 fault %s is caught by %s', async (fault, caseIds, rule) => {
+    const r = await runBuiltin({ ocpp: '2.1', builtinFaults: [fault], grep: caseIds.length === 1 ? caseIds[0] : 'SC-21-3[345]' });
+    expect(r.failed).toEqual(caseIds);
+    expect(r.errored).toEqual([]);
+    expect(r.exitCode).toBe(1);
+    for (const id of caseIds) {
+      const failures = r.result.cases.find((c) => c.id === id)!.failures;
+      expect(failures.length).toBeGreaterThan(0);
+      expect(failures.every((f) => rule.test(f.rule ?? ''))).toBe(true);
+    }
+    if (fault === 'offline-invalid-revived') {
+      // Caught only by the second read ("permanently"): right after the long offline period it is still correct.
+      expect(r.result.cases.find((c) => c.id === 'SC-21-30')!.failures.every((f) => /still the base profile/.test(f.step ?? ''))).toBe(true);
+    }
+  });
+
+  test('quirk no-21-features: discovery reads SupportsFeature[...] = false, the feature cases skip with the reason; the offline cases still run', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', builtinQuirks: ['no-21-features'], grep: 'SC-21-3' });
+    expect(r.exitCode).toBe(0);
+    const skipped = r.result.cases.filter((c) => c.verdict === 'skipped' && c.id.startsWith('SC-21-'));
+    expect(skipped.map((c) => c.id)).toEqual(['SC-21-33', 'SC-21-34', 'SC-21-35']);
+    expect(skipped.map((c) => c.reason)).toEqual([
+      expect.stringMatching(/randomizedDelay/),
+      expect.stringMatching(/limitAtSoC/),
+      expect.stringMatching(/useLocalTime/),
+    ]);
+    expect(ids(r, 'passed')).toEqual(['SC-21-30', 'SC-21-31', 'SC-21-32']);
+    expect(profileOf(r)).toEqual(expect.arrayContaining([
+      { field: 'features.limitAtSoC', value: false, source: 'discovered', key: 'SmartChargingCtrlr.SupportsFeature[LimitAtSoC]' },
+      { field: 'features.purpose:LocalGeneration', value: false, source: 'discovered', key: 'SmartChargingCtrlr.SupportedAdditionalPurposes' },
+    ]));
+  });
+
+  test('over a socket (run --listen, a ReferenceStation connecting): SC-21-30 passes, and offline-duration-ignored is caught', async () => {
+    const over = (faults: string[]) =>
+      runWithStationOverSocket(
+        mergeConfig({ ocpp: '2.1', listen: '127.0.0.1:0', grep: 'SC-21-30', reporters: [], timing: { callTimeoutMs: 3000, caseTimeoutMs: 60_000, connectTimeoutMs: 10_000 } }, {}),
+        (url) => new ReferenceStation({ version: '2.1', url, identity: 'CS-OFFLINE-1', callTimeoutMs: 10_000, faults }),
+      );
+    const ok = await over([]);
+    expect(ok.result.cases.filter((c) => c.id.startsWith('SC-21-')).map((c) => [c.id, c.verdict])).toEqual([['SC-21-30', 'passed']]);
+    expect(ok.exitCode).toBe(0);
+    const bad = await over(['offline-duration-ignored']);
+    expect(bad.result.cases.filter((c) => c.verdict === 'failed').map((c) => c.id)).toEqual(['SC-21-30']);
+  });
+});
