@@ -52,7 +52,8 @@ describe('OCPP 2.1 Dynamic profiles, station under test (K28, issue #16)', () =>
   });
 
   test('without the dynamicProfiles feature the cases are skipped with the reason (never a silent pass)', async () => {
-    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-01' });
+    // The station advertises no 2.1 feature (quirk no-21-features): discovery reads SupportsFeature[DynamicProfiles] false.
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-01', builtinQuirks: ['no-21-features'] });
     expect(r.result.cases.filter((c) => c.id.startsWith('SC-21')).map((c) => [c.id, c.verdict, c.reason])).toEqual([['SC-21-01', 'skipped', expect.stringMatching(/SupportsFeature\[DynamicProfiles\]/)]]);
   });
 
