@@ -23,6 +23,11 @@ export interface CompositeContext {
   nominalVoltage: number;
   /** first = default unit when request omits it */
   rateUnits: RateUnit[];
+  /**
+   * 2.1: transactions for which priority charging is active (UsePriorityCharging activate=true answered
+   * Accepted, or activated locally and announced with NotifyPriorityCharging). See `priorityPieces`.
+   */
+  priority?: readonly string[];
 }
 export interface Interval {
   /** offsets in s from window start */
@@ -143,10 +148,12 @@ export function compositeSchedule(req: CompositeRequest, ctx: CompositeContext):
   const layersOf = (evseId: number): EvseLayers => {
     const tx = transactionOn(ctx.transactions, evseId);
     const anchor = tx ? toEpochSeconds(tx.startedAt) : S;
+    const priority = priorityPieces(ctx, evseId, tx, anchor, S, E);
     return {
       ext: addAll(piecesOf(ctx, evseId, 'ChargingStationExternalConstraints', anchor, S, E)),
-      tx: addAll(txProfilePieces(ctx, evseId, tx, anchor, S, E)),
-      txDefault: addAll(txDefaultPieces(ctx, evseId, anchor, S, E)),
+      // 2.1 priority charging: the PriorityCharging profile takes the place of TxProfile and TxDefault.
+      tx: addAll(priority ?? txProfilePieces(ctx, evseId, tx, anchor, S, E)),
+      txDefault: priority ? [] : addAll(txDefaultPieces(ctx, evseId, anchor, S, E)),
     };
   };
   const evseIds = req.evseId === 0 ? range(1, ctx.evses) : [req.evseId];
@@ -268,6 +275,31 @@ function txProfilePieces(ctx: CompositeContext, evseId: number, tx: Transaction 
         (i.profile.transactionId === undefined || i.profile.transactionId === tx.transactionId),
     )
     .flatMap((i) => expand(i.profile, anchor, S, E, true));
+}
+
+/**
+ * 2.1 priority charging, while active for the transaction on `evseId`: the pieces of the PriorityCharging
+ * profiles of that EVSE (else those on evse 0, as TxDefault), resolved by stackLevel. Undefined when
+ * priority charging is not active or no PriorityCharging profile exists (the station then answers
+ * UsePriorityCharging with NoProfile and nothing changes).
+ * Rests on the 2.1 schema texts: UsePriorityChargingRequest.activate "True to request priority charging",
+ * NotifyPriorityChargingRequest.activated "False if it has stopped using the priority charging profile":
+ * priority charging means charging with that profile instead of the transaction's own limit. Which
+ * profiles it replaces is the model's reading (TxProfile and TxDefault: the per-transaction limit); the
+ * station-wide ChargingStationMaxProfile and ExternalConstraints still cap it (a grid limit is not a
+ * preference). PriorityCharging schedules have no duration (K01.FR.70, as cited by libocpp).
+ */
+function priorityPieces(ctx: CompositeContext, evseId: number, tx: Transaction | undefined, anchor: number, S: number, E: number): Piece[] | undefined {
+  if (!tx || !(ctx.priority ?? []).includes(tx.transactionId)) return undefined;
+  const of = (id: number) => ctx.installed.filter((i) => i.evseId === id && i.profile.purpose === 'PriorityCharging');
+  const chosen = of(evseId).length > 0 ? of(evseId) : of(0);
+  if (chosen.length === 0) return undefined;
+  return chosen.flatMap((i) => expand(i.profile, anchor, S, E, i.evseId !== 0));
+}
+
+/** Whether a PriorityCharging profile applies to `evseId` (its own, or one on evse 0): UsePriorityCharging's NoProfile. */
+export function hasPriorityProfile(installed: readonly Installed[], evseId: number): boolean {
+  return installed.some((i) => i.profile.purpose === 'PriorityCharging' && (i.evseId === evseId || i.evseId === 0));
 }
 
 /**

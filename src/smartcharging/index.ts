@@ -39,7 +39,7 @@ export { clear16, clear201 } from './clear';
 export type { Clear16Request, Clear201Request, ClearResult } from './clear';
 export { reportPages, selectProfiles } from './select';
 export type { ReportPage, SelectRequest } from './select';
-export { DAILY_S, WEEKLY_S, compositeRequestProblem, compositeSchedule, expandProfile, mergeIntervals } from './composite';
+export { DAILY_S, WEEKLY_S, compositeRequestProblem, compositeSchedule, expandProfile, hasPriorityProfile, mergeIntervals } from './composite';
 export type { CompositeContext, CompositeRequest, CompositeResult, Interval } from './composite';
 export { toPeriods } from './periods';
 export { compareComposite } from './compare';

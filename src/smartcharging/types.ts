@@ -86,4 +86,6 @@ export type RejectionCheck =
   | 'CapacityExceeded'
   | 'PurposeNotSupported'
   | 'KindNotSupported'
-  | 'OperationModeNotSupported';
+  | 'OperationModeNotSupported'
+  | 'PriorityChargingDuration'
+  | 'PriorityChargingNotChargingOnly';
