@@ -186,6 +186,8 @@ export function csmsDefaultHandlers(version: OcppVersion, state: CsmsStationStat
     PublishFirmwareStatusNotification: empty,
     ReservationStatusUpdate: empty,
     DataTransfer: () => ({ status: 'UnknownVendorId' }),
+    // 2.1 (issue #16): the response carries nothing; what the station says is judged by the cases (SC-21-14).
+    ...(version === '2.1' ? { NotifyPriorityCharging: empty } : {}),
   };
 }
 

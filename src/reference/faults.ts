@@ -60,6 +60,8 @@ export type StationFault = keyof typeof STATION_FAULTS;
 export const STATION_QUIRKS = {
   'operation-modes-21':
     '2.1: takes profiles with operationMode CentralSetpoint / ExternalSetpoint / ExternalLimits (a V2X-capable station); the model leaves them out of the composite, so the harness WARNs and does not judge such composites',
+  'priority-on-local-request-21':
+    '2.1: a driver asks for priority charging at the station: once a PriorityCharging profile is installed for an EVSE with a running transaction, the station activates it and sends NotifyPriorityCharging (activated=true)',
   'no-ev': 'accepts a remote start and then waits for an EV that never comes: no transaction starts (1.6 §5.11 "will attempt"; the case cannot reach its subject)',
   'composite-start-schedule-16': '1.6: the composite chargingSchedule carries startSchedule (= scheduleStart); errata 3.57 says omit it — schema-valid, a WARN',
   'composite-phases-unknown-16': '1.6: every composite period carries numberPhases −1 (MicroOcpp\'s "unknown"); 1.6 §7.14 sets no range — a WARN, never a failure',
@@ -137,6 +139,12 @@ export type CsmsFault = keyof typeof CSMS_FAULTS;
 export const STATION_FAULTS_21 = {
   'composite-limit-omitted-21':
     '2.1: composite periods carry no limit although their operationMode (ChargingOnly) needs one (2.1 schema ChargingSchedulePeriodType.limit: optional only under setpoint/external/local modes)',
+  // Priority charging and the new purposes (issue #16; src/reference/station21-priority.ts).
+  'priority-not-applied':
+    '2.1: UsePriorityCharging(activate) is answered Accepted but the composite keeps the TxProfile/TxDefault limit (NotifyPriorityChargingRequest.activated: priority charging = using the priority charging profile)',
+  'local-generation-not-reported': '2.1: GetChargingProfiles leaves LocalGeneration profiles out of the reports (K09.FR.01, rules §6.2)',
+  'setpoint-dropped-in-report': '2.1: reported profiles lose their setpoints and discharge limits (rules §6.2: a report echoes the profile as sent)',
+  'notify-priority-unknown-tx': '2.1 (with quirk priority-on-local-request-21): NotifyPriorityCharging names a transaction the station never ran',
 } as const;
 
 export type StationFault21 = keyof typeof STATION_FAULTS_21;

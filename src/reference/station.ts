@@ -22,6 +22,7 @@ import {
 import { CallErrorReply } from '../ocppj/errors';
 import { checkFaults, STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, type StationFault, type StationFault21, type StationQuirk } from './faults';
 import { notRebased, truncated } from './composite-faults';
+import { ADDITIONAL_PURPOSES_21, PriorityCharging21 } from './station21-priority';
 
 /** Quirk 'short-message-timeout': the station's CALL timeout, reported as OCPPCommCtrlr.MessageTimeout. */
 const SHORT_MESSAGE_TIMEOUT_S = 2;
@@ -84,6 +85,8 @@ export class ReferenceStation extends EventEmitter {
   /** Quirk 'own-transactions': remote starts seen, so the station's own session comes every other one. */
   private remoteStarts = 0;
   private heartbeatS: number | undefined;
+  /** 2.1 priority charging and the new purposes (station21-priority.ts); undefined before 2.1. */
+  private readonly priority21: PriorityCharging21 | undefined;
 
   constructor(private readonly opts: ReferenceStationOptions) {
     super();
@@ -105,7 +108,10 @@ export class ReferenceStation extends EventEmitter {
       nominalVoltage: opts.limits?.nominalVoltage ?? 230,
       // Quirk 'operation-modes-21' (issue #16): setpoint/external operationModes are taken (2.1 only on the wire).
       ...(this.quirks.has('operation-modes-21') ? { operationModes: ['ChargingOnly', 'CentralSetpoint', 'ExternalSetpoint', 'ExternalLimits'] as const } : {}),
+      // 2.1: PriorityCharging and LocalGeneration are taken and advertised (SupportedAdditionalPurposes).
+      ...(opts.version === '2.1' ? { additionalPurposes: ADDITIONAL_PURPOSES_21 } : {}),
     });
+    this.priority21 = opts.version === '2.1' ? new PriorityCharging21(this.store, this.transactions, this.faults, this.quirks, (l) => this.log(l)) : undefined;
   }
 
   get connected(): boolean {
@@ -250,6 +256,7 @@ export class ReferenceStation extends EventEmitter {
       SetVariables: (p) => this.onSetVariables(p),
       RequestStartTransaction: (p) => this.onRequestStart(p),
       RequestStopTransaction: (p) => this.onRequestStop(p),
+      ...(this.priority21 ? { UsePriorityCharging: (p: Payload) => this.priority21!.onUsePriorityCharging(p) } : {}),
     };
   }
 
@@ -258,6 +265,7 @@ export class ReferenceStation extends EventEmitter {
     const before = this.faults.has('replace-by-id-same-evse-only') && this.version !== '1.6' ? this.store.list() : [];
     const answer = this.version === '2.1' ? this.answerSet21(evseId, wire) : answerSetChargingProfile(this.version, this.store, evseId, wire, this.transactions);
     const { outcome, profile } = answer;
+    if (outcome.status === 'Accepted') this.priority21?.afterInstall(this.session, evseId, profile.purpose);
     if (outcome.status === 'Accepted' && before.length) {
       // Fault: K01.FR.05 replacement applied only within one EVSE and purpose; same-id profiles elsewhere stay.
       this.store.forceKeep(before.filter((e) => e.profile.id === profile.id && (e.evseId !== evseId || e.profile.purpose !== profile.purpose)));
@@ -346,7 +354,7 @@ export class ReferenceStation extends EventEmitter {
     if (this.faults.has('composite-ignores-max')) installed = installed.filter((i) => i.profile.purpose !== 'ChargingStationMaxProfile');
     if (this.faults.has('composite-txdefault-over-txprofile')) installed = installed.filter((i) => i.profile.purpose !== 'TxProfile');
     if (this.faults.has('decimal-accepted-not-applied')) installed = installed.filter((i) => !overPrecise(i.profile));
-    let ctx: CompositeContext = { ...this.store.compositeContext(this.transactions), installed };
+    let ctx: CompositeContext = { ...this.store.compositeContext(this.transactions), installed, ...(this.priority21 ? { priority: this.priority21.activeTransactions() } : {}) };
     if (this.faults.has('composite-offsets-not-rebased')) ctx = notRebased(ctx, start);
     let payload = answerCompositeSchedule(ctx, p, start, { computeStart: this.faults.has('composite-wrong-anchor') ? start - 30 : undefined });
     if (this.faults.has('composite-truncated')) payload = truncated(payload, ctx, (this.version === '1.6' ? p.connectorId : p.evseId) as number, start);
@@ -381,6 +389,7 @@ export class ReferenceStation extends EventEmitter {
     const requestId = p.requestId as number;
     const req = { evseId: this.faults.has('get-ignores-evse') ? undefined : (p.evseId as number | undefined), chargingProfile: p.chargingProfile as Payload };
     let selected = this.store.select(req as never);
+    if (this.priority21) selected = this.priority21.reportView(selected);
     if (!selected.length) return { status: 'NoProfiles' };
     if (this.faults.has('report-drops-profile') && selected.length > 1) selected = selected.slice(1);
     let frames = reportFrames(selected, this.pageSize, this.faults.has('wrong-request-id') ? requestId + 1 : requestId);
@@ -443,6 +452,8 @@ export class ReferenceStation extends EventEmitter {
   private variable(component: string, name: string, instance?: string): string | undefined {
     if (this.quirks.has('short-message-timeout') && component === 'OCPPCommCtrlr' && name === 'MessageTimeout' && (instance ?? 'Default') === 'Default') return String(SHORT_MESSAGE_TIMEOUT_S);
     if (component !== SMART_CHARGING_CTRLR) return undefined;
+    const v21 = this.priority21?.variable(name);
+    if (v21 !== undefined) return v21;
     // Quirk: the limit variables are unknown (MicroOcpp 2.0.1 / VCP); Available/Enabled are still there.
     if (this.quirks.has('unreported-limits') && ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'].includes(name)) return undefined;
     return smartChargingVariable(this.store.limits, this.store.list().length, name, instance, 'Actual');
