@@ -13,6 +13,7 @@ import { compositeCases } from './cs/composite';
 import { rejectionCases } from './cs/rejections';
 import { transactionCases } from './cs/transactions';
 import { rebootCases } from './cs/reboot';
+import { v21PurposeCases } from './cs/v21-purposes';
 
 export default defineSuite({
   name: 'smartcharging-cs',
@@ -20,5 +21,5 @@ export default defineSuite({
   beforeEach: cleanSlate,
   // One quiet period after the case's last GetChargingProfiles read, not one per read (issue #14).
   afterEach: settleReports,
-  cases: [...coreCases, ...paginationCases, ...filterCases, ...installCases, ...compositeCases, ...rejectionCases, ...transactionCases, ...rebootCases],
+  cases: [...coreCases, ...paginationCases, ...filterCases, ...installCases, ...compositeCases, ...rejectionCases, ...transactionCases, ...rebootCases, ...v21PurposeCases],
 });
