@@ -62,6 +62,7 @@ export const STATION_QUIRKS = {
     '2.1: takes profiles with operationMode CentralSetpoint / ExternalSetpoint / ExternalLimits (a V2X-capable station); the model leaves them out of the composite, so the harness WARNs and does not judge such composites',
   'priority-on-local-request-21':
     '2.1: a driver asks for priority charging at the station: once a PriorityCharging profile is installed for an EVSE with a running transaction, the station activates it and sends NotifyPriorityCharging (activated=true)',
+  'priority-no-profile-rejected-21': '2.1: UsePriorityCharging without a PriorityCharging profile is answered Rejected (reasonCode NoProfile) instead of status NoProfile — schema-valid, a WARN',
   'no-ev': 'accepts a remote start and then waits for an EV that never comes: no transaction starts (1.6 §5.11 "will attempt"; the case cannot reach its subject)',
   'composite-start-schedule-16': '1.6: the composite chargingSchedule carries startSchedule (= scheduleStart); errata 3.57 says omit it — schema-valid, a WARN',
   'composite-phases-unknown-16': '1.6: every composite period carries numberPhases −1 (MicroOcpp\'s "unknown"); 1.6 §7.14 sets no range — a WARN, never a failure',

@@ -49,7 +49,11 @@ export class PriorityCharging21 {
       this.active.delete(transactionId);
       return { status: 'Accepted' };
     }
-    if (!hasPriorityProfile(this.store.list(), tx.evseId)) return { status: 'NoProfile' };
+    if (!hasPriorityProfile(this.store.list(), tx.evseId)) {
+      // Quirk 'priority-no-profile-rejected-21': Rejected instead of NoProfile (both schema-valid; a WARN).
+      if (this.quirks.has('priority-no-profile-rejected-21')) return { status: 'Rejected', statusInfo: { reasonCode: 'NoProfile' } };
+      return { status: 'NoProfile' };
+    }
     this.active.add(transactionId);
     return { status: 'Accepted' };
   }

@@ -1,4 +1,9 @@
+import { join } from 'node:path';
 import { runBuiltin } from './run';
+import { mergeConfig } from '../../src/runner/config';
+import { runConformance } from '../../src/runner/runner';
+import { builtinPeers, stationRole } from '../../src/reference';
+import { defineCase, defineSuite } from '../../src/scenario';
 
 /**
  * Issue #16: the 2.1 priority-charging / new-purpose / operationMode cases SC-21-10..14 against the built-in
@@ -48,6 +53,44 @@ describe('2.1 priority charging, new purposes, operationMode (SC-21-10..14, issu
     const r = await run({ features: { smartCharging: true, remoteStart: true } });
     expect(verdicts(r)).toMatchObject({ 'SC-21-10': 'skipped', 'SC-21-11': 'skipped', 'SC-21-12': 'skipped', 'SC-21-14': 'skipped', 'SC-21-13': 'passed' });
     expect(caseOf(r, 'SC-21-10').reason).toMatch(/purpose:PriorityCharging/);
+  });
+
+  test('SC-21-11: quirk priority-no-profile-rejected-21 (Rejected instead of NoProfile) is a WARN, never a failure', async () => {
+    const r = await run({ quirks: ['priority-no-profile-rejected-21'] });
+    expect(verdicts(r)).toMatchObject({ 'SC-21-10': 'passed', 'SC-21-11': 'passed' });
+    expect(notes(r, 'SC-21-11', 'warn')).toEqual([expect.stringMatching(/answered Rejected, expected NoProfile/)]);
+    expect(r.exitCode).toBe(0);
+  });
+
+  test('reference station 2.1: SmartChargingCtrlr.SupportedAdditionalPurposes lists PriorityCharging,LocalGeneration; UsePriorityCharging for an unknown transaction is Rejected', async () => {
+    const seen: unknown[] = [];
+    const suite = defineSuite({
+      name: 'purposes-21',
+      block: 'SmartCharging',
+      cases: [
+        defineCase({
+          id: 'T-21-PURPOSES',
+          title: 'GetVariables SupportedAdditionalPurposes; UsePriorityCharging unknown transaction',
+          ocpp: ['2.1'],
+          as: 'csms',
+          async run(t) {
+            const v = await t.call<{ getVariableResult: { attributeStatus: string; attributeValue?: string }[] }>('GetVariables', {
+              getVariableData: [{ component: { name: 'SmartChargingCtrlr' }, variable: { name: 'SupportedAdditionalPurposes' } }],
+            });
+            seen.push(v.getVariableResult[0]);
+            seen.push(await t.call('UsePriorityCharging', { transactionId: 'no-such-transaction', activate: true }));
+          },
+        }),
+      ],
+    });
+    const config = mergeConfig({ timing: { callTimeoutMs: 4000, graceMs: 500, caseTimeoutMs: 30_000, connectTimeoutMs: 10_000 } }, { ocpp: '2.1' });
+    const { exitCode, result } = await runConformance({ config, suites: [suite], reporter: { onRunEnd: () => undefined }, builtinPeers: builtinPeers(), stationRole, fixturesDir: join(__dirname, '..', '..', 'fixtures') });
+    expect([result.cases[0]!.verdict, result.cases[0]!.failures]).toEqual(['passed', []]);
+    expect(exitCode).toBe(0);
+    expect(seen).toEqual([
+      expect.objectContaining({ attributeStatus: 'Accepted', attributeValue: 'PriorityCharging,LocalGeneration' }),
+      { status: 'Rejected', statusInfo: expect.objectContaining({ reasonCode: 'TxNotFound' }) },
+    ]);
   });
 
   test.each([
