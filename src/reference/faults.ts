@@ -145,6 +145,8 @@ export const STATION_FAULTS_21 = {
     '2.1: UsePriorityCharging(activate) is answered Accepted but the composite keeps the TxProfile/TxDefault limit (NotifyPriorityChargingRequest.activated: priority charging = using the priority charging profile)',
   'local-generation-not-reported': '2.1: GetChargingProfiles leaves LocalGeneration profiles out of the reports (K09.FR.01, rules §6.2)',
   'setpoint-dropped-in-report': '2.1: reported profiles lose their setpoints and discharge limits (rules §6.2: a report echoes the profile as sent)',
+  'setpoint-dropped-in-composite':
+    '2.1: composite periods with a limit lose operationMode and setpoints although their sole source is a CentralSetpoint period (OperationModeEnumType: absent = ChargingOnly)',
   'notify-priority-unknown-tx': '2.1 (with quirk priority-on-local-request-21): NotifyPriorityCharging names a transaction the station never ran',
 } as const;
 

@@ -22,7 +22,7 @@ import {
 import { CallErrorReply } from '../ocppj/errors';
 import { checkFaults, STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, type StationFault, type StationFault21, type StationQuirk } from './faults';
 import { notRebased, truncated } from './composite-faults';
-import { ADDITIONAL_PURPOSES_21, PriorityCharging21 } from './station21-priority';
+import { ADDITIONAL_PURPOSES_21, PriorityCharging21, compositeView21 } from './station21-priority';
 
 /** Quirk 'short-message-timeout': the station's CALL timeout, reported as OCPPCommCtrlr.MessageTimeout. */
 const SHORT_MESSAGE_TIMEOUT_S = 2;
@@ -370,6 +370,7 @@ export class ReferenceStation extends EventEmitter {
       const periods = (schedule.chargingSchedulePeriod as Payload[]).map((pp) => ({ ...pp, numberPhases: -1 }));
       payload = { ...payload, chargingSchedule: { ...schedule, chargingSchedulePeriod: periods } };
     }
+    if (this.version === '2.1') payload = compositeView21(payload, this.faults);
     if (this.faults.has('composite-limit-omitted-21') && this.version === '2.1' && payload.status === 'Accepted') {
       // Schema-valid in 2.1 (limit is optional there), wrong for ChargingOnly periods (issue #16).
       const schedule = payload.schedule as Payload;

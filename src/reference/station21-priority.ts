@@ -94,6 +94,19 @@ export class PriorityCharging21 {
   }
 }
 
+/**
+ * GetCompositeSchedule answer after the 2.1 faults: 'setpoint-dropped-in-composite' leaves operationMode
+ * and the setpoint fields out of every composite period that has a limit (as if only the limit counted).
+ */
+export function compositeView21(payload: Payload, faults: ReadonlySet<string>): Payload {
+  if (!faults.has('setpoint-dropped-in-composite') || payload.status !== 'Accepted') return payload;
+  const schedule = payload.schedule as Payload;
+  const periods = (schedule.chargingSchedulePeriod as Payload[]).map((p) =>
+    p.limit === undefined ? p : Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'operationMode' && !SETPOINT_FIELDS.includes(k))),
+  );
+  return { ...payload, schedule: { ...schedule, chargingSchedulePeriod: periods } };
+}
+
 function withoutSetpoints(raw: Record<string, unknown>): Record<string, unknown> {
   const schedules = (raw.chargingSchedule as Payload[] | undefined) ?? [];
   return {

@@ -49,6 +49,11 @@ export interface Period {
   operationMode?: OperationMode;
   /** 2.1 only: `limit` was absent on the wire, which the operationMode allows; written back without it. */
   limitAbsent?: true;
+  /**
+   * 2.1 only: the other period fields as received (setpoint*, dischargeLimit*, limit_L2/L3,
+   * setpointReactive*, evseSleep, v2x curves …; 2.1 ChargingSchedulePeriodType), written back unchanged.
+   */
+  v2x?: Record<string, unknown>;
 }
 export interface Schedule {
   id?: number;
@@ -192,6 +197,9 @@ function optDate(o: Obj, key: string, ptr: string): string | undefined {
   return v;
 }
 
+/** Period fields the model reads itself; a 2.1 period's other fields are kept in `Period.v2x`. */
+const PERIOD_CORE_FIELDS = ['startPeriod', 'limit', 'numberPhases', 'phaseToUse', 'operationMode', 'customData'];
+
 function readPeriods(v: unknown, ptr: string, version: ModelVersion): Period[] {
   if (!Array.isArray(v)) throw new ProfileFormatError(ptr, 'expected an array');
   return v.map((item, i) => {
@@ -210,6 +218,10 @@ function readPeriods(v: unknown, ptr: string, version: ModelVersion): Period[] {
     if (version !== '1.6') {
       const phaseToUse = optInt(o, 'phaseToUse', p);
       if (phaseToUse !== undefined) period.phaseToUse = phaseToUse;
+    }
+    if (version === '2.1') {
+      const extra = Object.entries(o).filter(([k]) => !PERIOD_CORE_FIELDS.includes(k));
+      if (extra.length > 0) period.v2x = deepCopy(Object.fromEntries(extra));
     }
     return period;
   });
@@ -312,9 +324,10 @@ function outsideCompositeReason(p: Profile): string | undefined {
   // the other limits could not be established from the 2.1 texts available (README "Priority charging").
   if (p.purpose === 'LocalGeneration') return 'purpose LocalGeneration (2.1): how it combines in the composite could not be established';
   if (p.kind === 'Dynamic') return 'chargingProfileKind Dynamic (2.1) is not covered by the composite model yet';
-  const modes = new Set(p.schedules.flatMap((s) => s.periods.map((x) => x.operationMode ?? 'ChargingOnly')));
-  modes.delete('ChargingOnly');
-  if (modes.size > 0) return `operationMode ${[...modes].join(', ')} (2.1) is not covered by the composite model yet; only ChargingOnly is`;
+  // Periods under other operationModes are covered where they are the composite's sole source
+  // (composite.ts `soleSource`); per-phase limits and other 2.1 fields under ChargingOnly are not.
+  const fields = new Set(p.schedules.flatMap((s) => s.periods.flatMap((x) => ((x.operationMode ?? 'ChargingOnly') === 'ChargingOnly' ? Object.keys(x.v2x ?? {}) : []))));
+  if (fields.size > 0) return `ChargingOnly periods with ${[...fields].join(', ')} (2.1) are not covered by the composite model yet`;
   return undefined;
 }
 
@@ -330,6 +343,7 @@ function scheduleToWire(s: Schedule, version: ModelVersion): Record<string, unkn
     if (p.numberPhases !== undefined) wp.numberPhases = p.numberPhases;
     if (version !== '1.6' && p.phaseToUse !== undefined) wp.phaseToUse = p.phaseToUse;
     if (version === '2.1' && p.operationMode !== undefined) wp.operationMode = p.operationMode;
+    if (version === '2.1' && p.v2x) Object.assign(wp, deepCopy(p.v2x));
     return wp;
   });
   if (s.minChargingRate !== undefined) w.minChargingRate = s.minChargingRate;

@@ -6,7 +6,7 @@
  * (features 'purpose:PriorityCharging' / 'purpose:LocalGeneration'), else the case is skipped with that reason.
  */
 import { defineCase, model, type CaseContext, type CaseDefinition } from '../../src/scenario';
-import { SmartCharging, getComposite, scenarioLimitInW } from '../lib/smartcharging';
+import { SmartCharging, expectComposite, getComposite, scenarioLimitInW } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
 import { startTx, stopTx } from '../lib/transactions';
 
@@ -207,10 +207,10 @@ export const v21PurposeCases: CaseDefinition[] = [
   }),
   defineCase({
     id: 'SC-21-13',
-    title: '2.1 operationMode CentralSetpoint with setpoint and dischargeLimit: Set per support, reported unchanged, composite WARN',
+    title: '2.1 operationMode CentralSetpoint with setpoint and dischargeLimit: Set per support, reported unchanged, composite carries them',
     ocpp: [...V21],
     as: 'csms',
-    requirements: ['2.1 ChargingSchedulePeriodType', 'rules §6.2'],
+    requirements: ['2.1 ChargingSchedulePeriodType', '2.1 OperationModeEnumType', 'rules §6.2'],
     tags: ['2.1', 'operationMode'],
     async run(t) {
       const sc = new SmartCharging(t);
@@ -229,9 +229,10 @@ export const v21PurposeCases: CaseDefinition[] = [
         return;
       }
       await t.step('GetChargingProfiles(evseId 1): 2140 with its setpoints and discharge limit, as sent', () => getProfiles(sc, { evseId: 1, chargingProfile: { chargingProfileId: [2140] } }));
-      // The composite over it is a WARN naming why (getComposite: the model leaves operationModes other than
-      // ChargingOnly out; how setpoints merge across profiles was not established).
-      await t.step('composite(1): not judged against the model', () => getComposite(sc, 1, DURATION, 'A', { model: true }));
+      // The profile is the composite's only source: every reading gives its periods as they are — mode,
+      // setpoint, dischargeLimit, no limit from 120 s (model composite.ts `soleSource`). Where it met other
+      // limits the composite would be a WARN naming why (how setpoints combine was not established).
+      await t.step('composite(1): CentralSetpoint setpoint 8 / limit 16 / dischargeLimit −4, then setpoint −2 without limit', () => expectComposite(sc, 1, DURATION, 'A', { rule: '2.1 ChargingSchedulePeriodType' }));
     },
   }),
   defineCase({

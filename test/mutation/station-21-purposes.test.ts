@@ -44,7 +44,9 @@ describe('2.1 priority charging, new purposes, operationMode (SC-21-10..14, issu
   test('SC-21-13 / SC-21-14 exercised with quirks operation-modes-21 and priority-on-local-request-21: still passing', async () => {
     const r = await run({ quirks: ['operation-modes-21', 'priority-on-local-request-21'] });
     expect(verdicts(r)).toMatchObject({ 'SC-21-10': 'passed', 'SC-21-11': 'passed', 'SC-21-12': 'passed', 'SC-21-13': 'passed', 'SC-21-14': 'passed' });
-    expect(notes(r, 'SC-21-13', 'warn')).toEqual([expect.stringMatching(/composite not compared with the model: profile 2140: operationMode CentralSetpoint/)]);
+    // The CentralSetpoint profile is the composite's sole source: compared, setpoints included, no WARN.
+    expect(notes(r, 'SC-21-13', 'warn')).toEqual([]);
+    expect(caseOf(r, 'SC-21-13').frames.some((f) => f.dir === 'in' && /"scheduleStart"/.test(f.raw) && /"operationMode":"CentralSetpoint","setpoint":-2/.test(f.raw))).toBe(true);
     expect(caseOf(r, 'SC-21-14').frames.some((f) => f.dir === 'in' && /"NotifyPriorityCharging"/.test(f.raw))).toBe(true);
     expect(notes(r, 'SC-21-14', 'info')).toEqual([]);
   });
@@ -98,6 +100,7 @@ describe('2.1 priority charging, new purposes, operationMode (SC-21-10..14, issu
     ['local-generation-not-reported', [], 'SC-21-12', /K09|§6\.[12]/],
     ['setpoint-dropped-in-report', ['operation-modes-21'], 'SC-21-13', /§6\.2/],
     ['notify-priority-unknown-tx', ['priority-on-local-request-21'], 'SC-21-14', /NotifyPriorityChargingRequest\.transactionId/],
+    ['setpoint-dropped-in-composite', ['operation-modes-21'], 'SC-21-13', /operationMode/],
   ])('2.1 fault %s (quirks %j) is caught by %s', async (fault, quirks, caseId, rule) => {
     const r = await run({ faults: [fault], quirks: quirks as string[] });
     expect(r.exitCode).toBe(1);

@@ -3,7 +3,7 @@
  * LocalGeneration purposes, as worked examples. Sources: 2.1 schema texts (UsePriorityChargingRequest.activate,
  * NotifyPriorityChargingRequest.activated), K01.FR.70/.71 as libocpp cites them; README "Priority charging".
  */
-import { ProfileStore, compositeSchedule, hasPriorityProfile, profileFrom21, type Installed } from '../../src/smartcharging';
+import { ProfileStore, compareOperationModes, compositeSchedule, hasPriorityProfile, profileFrom21, profileToWire201, toPeriods, type Installed } from '../../src/smartcharging';
 import { T0, at, limits, steps, tx } from './fixtures';
 
 type Wire = Record<string, unknown>;
@@ -86,5 +86,52 @@ describe('2.1 LocalGeneration (issue #16, SC-21-12)', () => {
     expect(steps(r)).toBe('10@0');
     expect(r.leftOut).toEqual([{ id: 10, evseId: 0, reason: expect.stringMatching(/LocalGeneration.*could not be established/) }]);
     expect((s.list() as Installed[]).find((i) => i.profile.id === 10)!.raw).toEqual(w);
+  });
+});
+
+describe('2.1 operationMode periods in the composite (issue #16, SC-21-13)', () => {
+  const modes = limits({ operationModes: ['ChargingOnly', 'CentralSetpoint', 'ExternalSetpoint'] });
+  const setpointProfile = wire(20, 'TxDefaultProfile', [
+    { startPeriod: 0, limit: 16, operationMode: 'CentralSetpoint', setpoint: 8, dischargeLimit: -4 },
+    { startPeriod: 120, operationMode: 'CentralSetpoint', setpoint: -2 },
+  ]);
+  const window = (s: ProfileStore, evseId = 1) => compositeSchedule({ evseId, duration: 600, unit: 'A', start: T0 }, s.compositeContext([]));
+
+  test('sole source: the composite carries the period as it is (mode, setpoint, dischargeLimit; no limit where it has none)', () => {
+    const s = new ProfileStore('2.1', modes);
+    expect(s.install(1, profileFrom21(setpointProfile), setpointProfile, [])).toEqual({ status: 'Accepted' });
+    const r = window(s);
+    expect(r.leftOut).toBeUndefined();
+    expect(r.intervals).toEqual([
+      { from: 0, to: 120, limit: 16, v2x: { operationMode: 'CentralSetpoint', fields: { setpoint: 8, dischargeLimit: -4 } } },
+      { from: 120, to: 600, limit: null, v2x: { operationMode: 'CentralSetpoint', fields: { setpoint: -2 }, limitAbsent: true } },
+    ]);
+    // What the reference station sends: flat 2.1 period fields, no limit in the second period.
+    expect(toPeriods(r)).toEqual([
+      { startPeriod: 0, limit: 16, operationMode: 'CentralSetpoint', setpoint: 8, dischargeLimit: -4 },
+      { startPeriod: 120, operationMode: 'CentralSetpoint', setpoint: -2 },
+    ]);
+    expect(compareOperationModes(r, toPeriods(r), 600)).toEqual({ ok: true });
+    expect(compareOperationModes(r, [{ startPeriod: 0, limit: 16 }, { startPeriod: 120, limit: 48 }], 600)).toMatchObject({ ok: false, field: 'operationMode', required: true, from: 0, to: 120 });
+    const noDischarge = toPeriods(r).map(({ startPeriod, limit, ...rest }) => ({ startPeriod, limit, ...rest, dischargeLimit: undefined }));
+    expect(compareOperationModes(r, noDischarge, 600)).toMatchObject({ ok: false, field: 'dischargeLimit', required: false });
+    // Written back to the wire unchanged (GetChargingProfiles echo, rules §6.2).
+    expect(profileToWire201(profileFrom21(setpointProfile), '2.1')).toEqual(setpointProfile);
+  });
+
+  test('combined with a Max on evse 0, or asked for evse 0: not established, the profile is named in leftOut', () => {
+    const s = new ProfileStore('2.1', modes);
+    s.install(1, profileFrom21(setpointProfile), setpointProfile, []);
+    expect(window(s, 0).leftOut).toEqual([{ id: 20, evseId: 1, reason: expect.stringMatching(/CentralSetpoint.*could not be established/) }]);
+    const max = wire(21, 'ChargingStationMaxProfile', [{ startPeriod: 0, limit: 32 }]);
+    s.install(0, profileFrom21(max), max, []);
+    const r = window(s);
+    expect(r.leftOut).toEqual([{ id: 20, evseId: 1, reason: expect.stringMatching(/meets other limits/) }]);
+    expect(steps(r)).toBe('16@0 32@120');
+  });
+
+  test('ChargingOnly periods with per-phase limits (limit_L2/L3) stay outside the composite model, with the reason', () => {
+    const w = wire(22, 'TxDefaultProfile', [{ startPeriod: 0, limit: 16, limit_L2: 10, limit_L3: 10 }]);
+    expect(profileFrom21(w).outsideComposite).toMatch(/limit_L2, limit_L3/);
   });
 });
