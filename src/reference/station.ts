@@ -108,8 +108,8 @@ export class ReferenceStation extends EventEmitter {
       nominalVoltage: opts.limits?.nominalVoltage ?? 230,
       // Quirk 'operation-modes-21' (issue #16): setpoint/external operationModes are taken (2.1 only on the wire).
       ...(this.quirks.has('operation-modes-21') ? { operationModes: ['ChargingOnly', 'CentralSetpoint', 'ExternalSetpoint', 'ExternalLimits'] as const } : {}),
-      // 2.1: PriorityCharging and LocalGeneration are taken and advertised (SupportedAdditionalPurposes).
-      ...(opts.version === '2.1' ? { additionalPurposes: ADDITIONAL_PURPOSES_21 } : {}),
+      // 2.1: PriorityCharging and LocalGeneration are taken and advertised (SupportedAdditionalPurposes) unless configured otherwise.
+      ...(opts.version === '2.1' ? { additionalPurposes: opts.limits?.additionalPurposes ?? ADDITIONAL_PURPOSES_21 } : {}),
     });
     this.priority21 = opts.version === '2.1' ? new PriorityCharging21(this.store, this.transactions, this.faults, this.quirks, (l) => this.log(l)) : undefined;
   }

@@ -14,7 +14,7 @@ import type { Payload } from '../ocppj/messages';
 import type { RpcSession } from '../transport';
 import { hasPriorityProfile, type Installed, type ProfileStore, type Purpose, type Transaction } from '../smartcharging';
 
-/** What the reference station advertises in SmartChargingCtrlr.SupportedAdditionalPurposes (2.1). */
+/** What the reference station advertises in SmartChargingCtrlr.SupportedAdditionalPurposes (2.1) by default. */
 export const ADDITIONAL_PURPOSES_21: readonly Purpose[] = ['PriorityCharging', 'LocalGeneration'];
 
 /** The 2.1 variable naming the additional purposes (libocpp ControllerComponentVariables::SupportedAdditionalPurposes). */
@@ -37,7 +37,7 @@ export class PriorityCharging21 {
 
   /** SmartChargingCtrlr.SupportedAdditionalPurposes: a MemberList of the purposes taken (2.1). */
   variable(name: string): string | undefined {
-    return name === SUPPORTED_ADDITIONAL_PURPOSES ? ADDITIONAL_PURPOSES_21.join(',') : undefined;
+    return name === SUPPORTED_ADDITIONAL_PURPOSES ? (this.store.limits.additionalPurposes ?? []).join(',') : undefined;
   }
 
   /** UsePriorityCharging (2.1): Accepted / NoProfile / Rejected as described above. */

@@ -43,7 +43,9 @@ describe('reference station on OCPP 2.1 (issue #16)', () => {
     csms = new ReferenceCsms({ versions: ['2.1'], host: '127.0.0.1', port: 0, callTimeoutMs: 5000 });
     csms.server.on('session', track('csms'));
     const url = await csms.start();
-    station = new ReferenceStation({ version: '2.1', url, identity: ID, evses: 2, pageSize: 1, callTimeoutMs: 5000 });
+    // No additional purposes (the default 2.1 station advertises PriorityCharging and LocalGeneration,
+    // test/mutation/station-21-purposes.test.ts): the rejections below are those of a station without them.
+    station = new ReferenceStation({ version: '2.1', url, identity: ID, evses: 2, pageSize: 1, callTimeoutMs: 5000, limits: { additionalPurposes: [] } });
     station.on('session', track('station'));
     const booted = nextEvent(station, 'booted', 5000);
     await station.start();
