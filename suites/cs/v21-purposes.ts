@@ -112,10 +112,14 @@ async function judgePriorityComposite(sc: SmartCharging, state: PriorityState, e
   }
 }
 
-/** UsePriorityCharging; returns the status (a CALLERROR fails: the action is part of 2.1). */
+/**
+ * UsePriorityCharging; returns the status, or "CALLERROR <code>": a station may offer priority charging on
+ * local request only, and no SHALL to implement UsePriorityCharging with the purpose was established, so
+ * the callers WARN on it rather than fail.
+ */
 async function usePriority(t: CaseContext, transactionId: string, activate: boolean): Promise<string> {
-  const r = await t.call<Payload>('UsePriorityCharging', { transactionId, activate });
-  return r.status as string;
+  const r = await t.tryCall<Payload>('UsePriorityCharging', { transactionId, activate });
+  return r.ok ? (r.payload.status as string) : `CALLERROR ${r.errorCode}`;
 }
 
 /** Transaction on EVSE 1 with Max 32→20 A on 0 and a 10 A TxProfile: the stage of the priority cases. */
