@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { runBuiltin } from './run';
 import { mergeConfig } from '../../src/runner/config';
 import { runConformance } from '../../src/runner/runner';
-import { builtinPeers, stationRole } from '../../src/reference';
+import { ReferenceStation, builtinPeers, stationRole } from '../../src/reference';
+import { runWithStationOverSocket } from '../helpers/listen';
 import { defineCase, defineSuite } from '../../src/scenario';
 
 /**
@@ -93,6 +94,17 @@ describe('2.1 priority charging, new purposes, operationMode (SC-21-10..14, issu
       expect.objectContaining({ attributeStatus: 'Accepted', attributeValue: 'PriorityCharging,LocalGeneration' }),
       { status: 'Rejected', statusInfo: expect.objectContaining({ reasonCode: 'TxNotFound' }) },
     ]);
+  });
+
+  test('over a socket (run --listen + a ReferenceStation connecting): SC-21-10..14 pass with the station notifying its own activation', async () => {
+    const config = mergeConfig(
+      { ocpp: '2.1', listen: '127.0.0.1:0', grep: 'SC-21-1', reporters: [], timing: { callTimeoutMs: 3000, graceMs: 500, caseTimeoutMs: 60_000, connectTimeoutMs: 10_000 } },
+      { device: { features: FEATURES } } as never,
+    );
+    const o = await runWithStationOverSocket(config, (url) => new ReferenceStation({ version: '2.1', url, identity: 'CS-21-SOCKET', callTimeoutMs: 10_000, quirks: ['priority-on-local-request-21', 'operation-modes-21'] }));
+    expect(Object.fromEntries(o.result.cases.map((c) => [c.id, c.verdict]))).toMatchObject({ 'SC-21-10': 'passed', 'SC-21-11': 'passed', 'SC-21-12': 'passed', 'SC-21-13': 'passed', 'SC-21-14': 'passed' });
+    expect(o.exitCode).toBe(0);
+    expect(o.result.cases.find((c) => c.id === 'SC-21-14')!.frames.some((f) => f.dir === 'in' && /"NotifyPriorityCharging"/.test(f.raw))).toBe(true);
   });
 
   test.each([
