@@ -42,6 +42,8 @@ class PriorityState {
   private readonly requested = new Map<string, boolean>();
   private seen = 0;
   readonly active = new Set<string>();
+  /** Transactions priority charging was ever active for in this case (the rule a FAIL names). */
+  readonly ever = new Set<string>();
   constructor(private readonly t: CaseContext) {}
 
   set(transactionId: string, on: boolean): void {
@@ -62,8 +64,12 @@ class PriorityState {
   }
 
   private apply(id: string, on: boolean): void {
-    if (on) this.active.add(id);
-    else this.active.delete(id);
+    if (!on) {
+      this.active.delete(id);
+      return;
+    }
+    this.active.add(id);
+    this.ever.add(id);
   }
 }
 
@@ -106,7 +112,12 @@ async function judgePriorityComposite(sc: SmartCharging, state: PriorityState, e
   }
   if (vsOff.ok) return;
   if (vsOn.ok && readingsDiffer) {
-    t.check.fail(`${label}: priority charging was stopped for ${tx.transactionId} but the composite still follows the PriorityCharging profile (${vsOff.message})`, { rule: DEACTIVATE_RULE, pointer: '/schedule/chargingSchedulePeriod', frameSeq });
+    const stopped = state.ever.has(tx.transactionId);
+    t.check.fail(`${label}: priority charging is ${stopped ? 'stopped' : 'not active'} for ${tx.transactionId} but the composite follows the PriorityCharging profile (${vsOff.message})`, {
+      rule: stopped ? DEACTIVATE_RULE : ACTIVATE_RULE,
+      pointer: '/schedule/chargingSchedulePeriod',
+      frameSeq,
+    });
   } else {
     t.check.fail(`${label}: ${vsOff.message}`, { rule: 'rules §5.2', pointer: '/schedule/chargingSchedulePeriod', frameSeq });
   }
