@@ -15,6 +15,7 @@ import { transactionCases } from './cs/transactions';
 import { rebootCases } from './cs/reboot';
 import { dynamicCases } from './cs/v21-dynamic';
 import { v21OfflineCases } from './cs/v21-offline';
+import { v21PurposeCases } from './cs/v21-purposes';
 
 export default defineSuite({
   name: 'smartcharging-cs',
@@ -22,5 +23,5 @@ export default defineSuite({
   beforeEach: cleanSlate,
   // One quiet period after the case's last GetChargingProfiles read, not one per read (issue #14).
   afterEach: settleReports,
-  cases: [...coreCases, ...paginationCases, ...filterCases, ...installCases, ...compositeCases, ...rejectionCases, ...transactionCases, ...rebootCases, ...dynamicCases, ...v21OfflineCases],
+  cases: [...coreCases, ...paginationCases, ...filterCases, ...installCases, ...compositeCases, ...rejectionCases, ...transactionCases, ...rebootCases, ...dynamicCases, ...v21OfflineCases, ...v21PurposeCases],
 });

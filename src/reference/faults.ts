@@ -60,6 +60,9 @@ export type StationFault = keyof typeof STATION_FAULTS;
 export const STATION_QUIRKS = {
   'operation-modes-21':
     '2.1: takes profiles with operationMode CentralSetpoint / ExternalSetpoint / ExternalLimits (a V2X-capable station); the model leaves them out of the composite, so the harness WARNs and does not judge such composites',
+  'priority-on-local-request-21':
+    '2.1: a driver asks for priority charging at the station: once a PriorityCharging profile is installed for an EVSE with a running transaction, the station activates it and sends NotifyPriorityCharging (activated=true)',
+  'priority-no-profile-rejected-21': '2.1: UsePriorityCharging without a PriorityCharging profile is answered Rejected (reasonCode NoProfile) instead of status NoProfile — schema-valid, a WARN',
   'no-ev': 'accepts a remote start and then waits for an EV that never comes: no transaction starts (1.6 §5.11 "will attempt"; the case cannot reach its subject)',
   'composite-start-schedule-16': '1.6: the composite chargingSchedule carries startSchedule (= scheduleStart); errata 3.57 says omit it — schema-valid, a WARN',
   'composite-phases-unknown-16': '1.6: every composite period carries numberPhases −1 (MicroOcpp\'s "unknown"); 1.6 §7.14 sets no range — a WARN, never a failure',
@@ -152,6 +155,14 @@ export const STATION_FAULTS_21 = {
     '2.1: a profile made permanently invalid (invalidAfterOfflineDuration true, offline longer than maxOfflineDuration) applies again after a later, shorter offline period (2.1 ChargingProfileType.invalidAfterOfflineDuration "permanently invalid")',
   'drops-21-profile-fields':
     '2.1: ReportChargingProfiles leaves out the chargingSchedule fields randomizedDelay, limitAtSoC and useLocalTime the profile was set with (rules §6.2: reported as sent)',
+  // Priority charging and the new purposes (issue #16; src/reference/station21-priority.ts).
+  'priority-not-applied':
+    '2.1: UsePriorityCharging(activate) is answered Accepted but the composite keeps the TxProfile/TxDefault limit (NotifyPriorityChargingRequest.activated: priority charging = using the priority charging profile)',
+  'local-generation-not-reported': '2.1: GetChargingProfiles leaves LocalGeneration profiles out of the reports (K09.FR.01, rules §6.2)',
+  'setpoint-dropped-in-report': '2.1: reported profiles lose their setpoints and discharge limits (rules §6.2: a report echoes the profile as sent)',
+  'setpoint-dropped-in-composite':
+    '2.1: composite periods with a limit lose operationMode and setpoints although their sole source is a CentralSetpoint period (OperationModeEnumType: absent = ChargingOnly)',
+  'notify-priority-unknown-tx': '2.1 (with quirk priority-on-local-request-21): NotifyPriorityCharging names a transaction the station never ran',
 } as const;
 
 export type StationFault21 = keyof typeof STATION_FAULTS_21;

@@ -26,6 +26,7 @@ import { DynamicSchedules } from './station21-dynamic';
 import { advertised21, limits21, variable21, type Advertised21 } from './features21';
 import { OfflineValidity } from './offline-profiles';
 import { dropped21Fields } from './round-trip-faults';
+import { PriorityCharging21, compositeView21 } from './station21-priority';
 
 /** Quirk 'short-message-timeout': the station's CALL timeout, reported as OCPPCommCtrlr.MessageTimeout. */
 const SHORT_MESSAGE_TIMEOUT_S = 2;
@@ -91,6 +92,8 @@ export class ReferenceStation extends EventEmitter {
   /** 2.1: SupportsFeature / SupportedAdditionalPurposes advertised (and taken), maxOfflineDuration rule. */
   private readonly adv21: Advertised21;
   private readonly offline: OfflineValidity;
+  /** 2.1 priority charging and the new purposes (station21-priority.ts); undefined before 2.1. */
+  private readonly priority21: PriorityCharging21 | undefined;
 
   constructor(private readonly opts: ReferenceStationOptions) {
     super();
@@ -114,9 +117,11 @@ export class ReferenceStation extends EventEmitter {
       nominalVoltage: opts.limits?.nominalVoltage ?? 230,
       // Quirk 'operation-modes-21' (issue #16): setpoint/external operationModes are taken (2.1 only on the wire).
       ...(this.quirks.has('operation-modes-21') ? { operationModes: ['ChargingOnly', 'CentralSetpoint', 'ExternalSetpoint', 'ExternalLimits'] as const } : {}),
-      ...(opts.version === '2.1' ? limits21(this.adv21) : {}),
+      // 2.1: what it advertises it takes (features21); limits.additionalPurposes overrides the purposes.
+      ...(opts.version === '2.1' ? { ...limits21(this.adv21), ...(opts.limits?.additionalPurposes ? { additionalPurposes: opts.limits.additionalPurposes } : {}) } : {}),
     });
     this.dynamic = new DynamicSchedules({ store: this.store, hasFault: (f) => this.faults.has(f), session: () => this.session, log: (l) => this.log(l) });
+    this.priority21 = opts.version === '2.1' ? new PriorityCharging21(this.store, this.transactions, this.faults, this.quirks, (l) => this.log(l)) : undefined;
   }
 
   /** 2.1 Dynamic profiles: UpdateDynamicSchedule and the PullDynamicScheduleUpdate timers (station21-dynamic.ts). */
@@ -273,6 +278,7 @@ export class ReferenceStation extends EventEmitter {
       RequestStartTransaction: (p) => this.onRequestStart(p),
       RequestStopTransaction: (p) => this.onRequestStop(p),
       ...(this.version === '2.1' ? { UpdateDynamicSchedule: (p: Payload) => this.dynamic.onUpdate(p) } : {}),
+      ...(this.priority21 ? { UsePriorityCharging: (p: Payload) => this.priority21!.onUsePriorityCharging(p) } : {}),
     };
   }
 
@@ -281,6 +287,7 @@ export class ReferenceStation extends EventEmitter {
     const before = this.faults.has('replace-by-id-same-evse-only') && this.version !== '1.6' ? this.store.list() : [];
     const answer = this.version === '2.1' ? this.answerSet21(evseId, wire) : answerSetChargingProfile(this.version, this.store, evseId, wire, this.transactions);
     const { outcome, profile } = answer;
+    if (outcome.status === 'Accepted') this.priority21?.afterInstall(this.session, evseId, profile.purpose);
     if (outcome.status === 'Accepted' && before.length) {
       // Fault: K01.FR.05 replacement applied only within one EVSE and purpose; same-id profiles elsewhere stay.
       this.store.forceKeep(before.filter((e) => e.profile.id === profile.id && (e.evseId !== evseId || e.profile.purpose !== profile.purpose)));
@@ -372,7 +379,7 @@ export class ReferenceStation extends EventEmitter {
     if (this.faults.has('composite-ignores-max')) installed = installed.filter((i) => i.profile.purpose !== 'ChargingStationMaxProfile');
     if (this.faults.has('composite-txdefault-over-txprofile')) installed = installed.filter((i) => i.profile.purpose !== 'TxProfile');
     if (this.faults.has('decimal-accepted-not-applied')) installed = installed.filter((i) => !overPrecise(i.profile));
-    let ctx: CompositeContext = { ...this.store.compositeContext(this.transactions), installed };
+    let ctx: CompositeContext = { ...this.store.compositeContext(this.transactions), installed, ...(this.priority21 ? { priority: this.priority21.activeTransactions() } : {}) };
     if (this.faults.has('composite-offsets-not-rebased')) ctx = notRebased(ctx, start);
     let payload = answerCompositeSchedule(ctx, p, start, { computeStart: this.faults.has('composite-wrong-anchor') ? start - 30 : undefined });
     if (this.faults.has('composite-truncated')) payload = truncated(payload, ctx, (this.version === '1.6' ? p.connectorId : p.evseId) as number, start);
@@ -388,6 +395,7 @@ export class ReferenceStation extends EventEmitter {
       const periods = (schedule.chargingSchedulePeriod as Payload[]).map((pp) => ({ ...pp, numberPhases: -1 }));
       payload = { ...payload, chargingSchedule: { ...schedule, chargingSchedulePeriod: periods } };
     }
+    if (this.version === '2.1') payload = compositeView21(payload, this.faults);
     if (this.faults.has('composite-limit-omitted-21') && this.version === '2.1' && payload.status === 'Accepted') {
       // Schema-valid in 2.1 (limit is optional there), wrong for ChargingOnly periods (issue #16).
       const schedule = payload.schedule as Payload;
@@ -407,6 +415,7 @@ export class ReferenceStation extends EventEmitter {
     const requestId = p.requestId as number;
     const req = { evseId: this.faults.has('get-ignores-evse') ? undefined : (p.evseId as number | undefined), chargingProfile: p.chargingProfile as Payload };
     let selected = this.store.select(req as never);
+    if (this.priority21) selected = this.priority21.reportView(selected);
     if (this.faults.has('drops-21-profile-fields')) selected = dropped21Fields(selected);
     if (!selected.length) return { status: 'NoProfiles' };
     if (this.faults.has('report-drops-profile') && selected.length > 1) selected = selected.slice(1);
@@ -470,6 +479,9 @@ export class ReferenceStation extends EventEmitter {
   private variable(component: string, name: string, instance?: string): string | undefined {
     if (this.quirks.has('short-message-timeout') && component === 'OCPPCommCtrlr' && name === 'MessageTimeout' && (instance ?? 'Default') === 'Default') return String(SHORT_MESSAGE_TIMEOUT_S);
     if (component !== SMART_CHARGING_CTRLR) return undefined;
+    // SupportedAdditionalPurposes from the purposes the store takes (priority21); SupportsFeature[...] from features21.
+    const v21 = this.priority21?.variable(name);
+    if (v21 !== undefined) return v21;
     if (this.version === '2.1' && ['SupportsFeature', 'SupportedAdditionalPurposes', 'MaxExternalConstraintsId'].includes(name)) return variable21(this.adv21, name, instance);
     // Quirk: the limit variables are unknown (MicroOcpp 2.0.1 / VCP); Available/Enabled are still there.
     if (this.quirks.has('unreported-limits') && ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'].includes(name)) return undefined;

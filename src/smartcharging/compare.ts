@@ -156,3 +156,67 @@ export function compareComposite(
     message: `composite differs over [${bad.from}, ${bad.to}) s: expected ${fmt(bad.e)}, ${what}`,
   };
 }
+
+export type OperationModeOutcome =
+  | { ok: true }
+  | {
+      ok: false;
+      from: number;
+      to: number;
+      /** the period field that differs (operationMode, setpoint, dischargeLimit, …) */
+      field: string;
+      expected: unknown;
+      actual: unknown;
+      /**
+       * operationMode itself and the setpoint the operationMode requires (CentralSetpoint /
+       * CentralFrequency: the 2.1 table of limits and setpoints per operationMode, as libocpp implements it);
+       * the other fields are optional under every mode.
+       */
+      required: boolean;
+      message: string;
+    };
+
+const SETPOINT_REQUIRED = ['CentralSetpoint', 'CentralFrequency'];
+
+/**
+ * 2.1: where the model's composite interval carries an operationMode (`Interval.v2x`, its sole source is a
+ * period under that mode), every reported period overlapping it by more than ε must carry the same
+ * operationMode (absent = ChargingOnly) and the same setpoints / discharge limits / other fields.
+ * Reports the first required difference, else the first other one.
+ */
+export function compareOperationModes(expected: CompositeResult, reported: readonly Period[], reportedDuration: number, opts: Pick<CompareOptions, 'epsilonS' | 'absTolerance' | 'relTolerance'> = {}): OperationModeOutcome {
+  const eps = opts.epsilonS ?? 1;
+  const abs = opts.absTolerance ?? 0.1;
+  const rel = opts.relTolerance ?? 0.001;
+  const same = (e: unknown, r: unknown): boolean =>
+    typeof e === 'number' && typeof r === 'number' ? Math.abs(e - r) <= Math.max(abs, rel * Math.abs(e)) + 1e-9 : JSON.stringify(e) === JSON.stringify(r);
+  let other: OperationModeOutcome | undefined;
+  for (const iv of expected.intervals) {
+    if (!iv.v2x) continue;
+    for (let i = 0; i < reported.length; i++) {
+      const wire = reported[i] as unknown as Record<string, unknown>;
+      const from = reported[i]!.startPeriod;
+      const to = Math.min(reported[i + 1]?.startPeriod ?? reportedDuration, reportedDuration);
+      if (Math.min(to, iv.to) - Math.max(from, iv.from) <= eps) continue;
+      const at = { from: Math.max(from, iv.from), to: Math.min(to, iv.to) };
+      const diff = (field: string, e: unknown, r: unknown, required: boolean): OperationModeOutcome => ({
+        ok: false,
+        ...at,
+        field,
+        expected: e,
+        actual: r,
+        required,
+        message: `composite period ${i} over [${at.from}, ${at.to}) s: ${field} expected ${JSON.stringify(e)}, reported ${r === undefined ? 'none' : JSON.stringify(r)}`,
+      });
+      const mode = wire.operationMode ?? 'ChargingOnly';
+      if (mode !== iv.v2x.operationMode) return diff('operationMode', iv.v2x.operationMode, wire.operationMode, true);
+      for (const [field, e] of Object.entries(iv.v2x.fields ?? {})) {
+        if (same(e, wire[field])) continue;
+        const required = field === 'setpoint' && SETPOINT_REQUIRED.includes(iv.v2x.operationMode);
+        if (required) return diff(field, e, wire[field], true);
+        other ??= diff(field, e, wire[field], false);
+      }
+    }
+  }
+  return other ?? { ok: true };
+}

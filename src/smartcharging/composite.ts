@@ -4,7 +4,7 @@
  */
 import { CompositeRequestError, ModelArgumentError } from './errors';
 import { toEpochSeconds } from './profile';
-import type { ModelVersion, Profile, Purpose, RateUnit } from './profile';
+import type { ModelVersion, OperationMode, Profile, Purpose, RateUnit } from './profile';
 import type { Installed, Transaction } from './types';
 import { convertLimit } from './units';
 
@@ -23,14 +23,30 @@ export interface CompositeContext {
   nominalVoltage: number;
   /** first = default unit when request omits it */
   rateUnits: RateUnit[];
+  /**
+   * 2.1: transactions for which priority charging is active (UsePriorityCharging activate=true answered
+   * Accepted, or activated locally and announced with NotifyPriorityCharging). See `priorityPieces`.
+   */
+  priority?: readonly string[];
 }
 export interface Interval {
   /** offsets in s from window start */
   from: number;
   to: number;
-  /** null = no profile applies: unvalidated (rules §5.2 step 7) */
+  /** null = no profile applies: unvalidated (rules §5.2 step 7); also null under `v2x.limitAbsent` */
   limit: number | null;
   numberPhases?: number;
+  /** 2.1: the interval's sole source is a period under this operationMode (see `soleSource`). */
+  v2x?: V2xPart;
+}
+
+/** 2.1: what a non-ChargingOnly period puts into the composite where it is the only source. */
+export interface V2xPart {
+  operationMode: OperationMode;
+  /** setpoint*, dischargeLimit*, … as in the profile (Period.v2x). */
+  fields?: Record<string, unknown>;
+  /** the period has no limit (allowed under this operationMode). */
+  limitAbsent?: true;
 }
 export interface CompositeResult {
   unit: RateUnit;
@@ -59,6 +75,9 @@ interface Piece {
   stackLevel: number;
   /** installed on an EVSE (not evse 0): preferred on a stackLevel tie (IMPL, see `resolve`). */
   evseLevel: boolean;
+  /** 2.1: the period's operationMode is not ChargingOnly. */
+  v2x?: V2xPart;
+  profileId: number;
 }
 
 /** Value of one term of the minimum at one instant, in the requested unit. */
@@ -108,15 +127,14 @@ export function compositeSchedule(req: CompositeRequest, ctx: CompositeContext):
   const decimals = ctx.version === '2.1' ? { decimals: 6 } : {};
   // 2.1: profiles whose meaning the model does not cover (2.1-only purposes, Dynamic, operationModes
   // other than ChargingOnly) are left out and named, so a caller can WARN rather than judge.
-  const leftOut = ctx.installed
+  const leftOut: NonNullable<CompositeResult['leftOut']> = ctx.installed
     .filter((i) => i.profile.outsideComposite !== undefined)
     .map((i) => ({ id: i.profile.id, evseId: i.evseId, reason: i.profile.outsideComposite! }));
   if (leftOut.length > 0) ctx = { ...ctx, installed: ctx.installed.filter((i) => i.profile.outsideComposite === undefined) };
-  const extra = leftOut.length > 0 ? { leftOut } : {};
-  if (req.duration === 0) return { unit, duration: 0, intervals: [], ...decimals, ...extra };
+  if (req.duration === 0) return { unit, duration: 0, intervals: [], ...decimals, ...(leftOut.length > 0 ? { leftOut: [...leftOut] } : {}) };
 
   const toTerm = (p: Piece | undefined): Term | undefined => {
-    if (!p) return undefined;
+    if (!p || p.v2x?.limitAbsent) return undefined;
     const t: Term = { limit: convertLimit(p.limit, p.unit, unit, p.numberPhases, ctx.nominalVoltage) };
     if (p.numberPhases !== undefined) t.numberPhases = p.numberPhases;
     return t;
@@ -143,10 +161,12 @@ export function compositeSchedule(req: CompositeRequest, ctx: CompositeContext):
   const layersOf = (evseId: number): EvseLayers => {
     const tx = transactionOn(ctx.transactions, evseId);
     const anchor = tx ? toEpochSeconds(tx.startedAt) : S;
+    const priority = priorityPieces(ctx, evseId, tx, anchor, S, E);
     return {
       ext: addAll(piecesOf(ctx, evseId, 'ChargingStationExternalConstraints', anchor, S, E)),
-      tx: addAll(txProfilePieces(ctx, evseId, tx, anchor, S, E)),
-      txDefault: addAll(txDefaultPieces(ctx, evseId, anchor, S, E)),
+      // 2.1 priority charging: the PriorityCharging profile takes the place of TxProfile and TxDefault.
+      tx: addAll(priority ?? txProfilePieces(ctx, evseId, tx, anchor, S, E)),
+      txDefault: priority ? [] : addAll(txDefaultPieces(ctx, evseId, anchor, S, E)),
     };
   };
   const evseIds = req.evseId === 0 ? range(1, ctx.evses) : [req.evseId];
@@ -154,20 +174,26 @@ export function compositeSchedule(req: CompositeRequest, ctx: CompositeContext):
 
   const ordered = [...boundaries].filter((b) => b >= S && b <= E).sort((a, b) => a - b);
   const intervals: Interval[] = [];
+  /** 2.1: profiles whose non-ChargingOnly periods meet other limits somewhere in the window. */
+  const combined = new Map<number, OperationMode>();
   for (let k = 0; k + 1 < ordered.length; k++) {
     const a = ordered[k]!;
     const b = ordered[k + 1]!;
     const terms: Term[] = [];
-    const max = toTerm(resolve(stationMax, a, toTerm));
-    const ext = toTerm(resolve(stationExt, a, toTerm));
+    const maxPiece = resolve(stationMax, a, toTerm);
+    const extPiece = resolve(stationExt, a, toTerm);
+    const max = toTerm(maxPiece);
+    const ext = toTerm(extPiece);
     if (max) terms.push(max);
     if (ext) terms.push(ext);
+    const sources: Piece[] = [maxPiece, extPiece].filter((p): p is Piece => p !== undefined);
     // Per-EVSE limit: min(EVSE-level External, TxProfile-else-TxDefault). TxProfile REPLACES TxDefault
     // (1.6 §3.13.3 "SHALL overrule"); TxDefault applies again where no TxProfile period is defined.
     const perEvse: (Term | undefined)[] = layers.map((l) => {
-      const txTerm = toTerm(resolve(l.tx, a, toTerm) ?? resolve(l.txDefault, a, toTerm));
-      const extTerm = toTerm(resolve(l.ext, a, toTerm));
-      return minTerms([txTerm, extTerm].filter((t): t is Term => t !== undefined));
+      const txPiece = resolve(l.tx, a, toTerm) ?? resolve(l.txDefault, a, toTerm);
+      const evseExtPiece = resolve(l.ext, a, toTerm);
+      for (const p of [txPiece, evseExtPiece]) if (p) sources.push(p);
+      return minTerms([toTerm(txPiece), toTerm(evseExtPiece)].filter((t): t is Term => t !== undefined));
     });
     if (req.evseId === 0) {
       // 1.6 errata 3.30 / TC_K_22_CS: evse 0 = Σ over EVSEs; none if any EVSE has none in the interval.
@@ -184,9 +210,31 @@ export function compositeSchedule(req: CompositeRequest, ctx: CompositeContext):
     const result = minTerms(terms);
     const iv: Interval = { from: a - S, to: b - S, limit: result ? result.limit : null };
     if (result?.numberPhases !== undefined) iv.numberPhases = result.numberPhases;
+    const sole = soleSource(sources, req.evseId, unit);
+    if (sole) iv.v2x = sole;
+    else for (const p of sources) if (p.v2x) combined.set(p.profileId, p.v2x.operationMode);
     intervals.push(iv);
   }
-  return { unit, duration: req.duration, intervals: mergeIntervals(intervals), ...decimals, ...extra };
+  for (const [id, mode] of combined) {
+    const evseId = ctx.installed.find((i) => i.profile.id === id)?.evseId ?? 0;
+    leftOut.push({ id, evseId, reason: `operationMode ${mode} (2.1) meets other limits in the composite: how setpoints and limits combine could not be established` });
+  }
+  const out = leftOut.length > 0 ? { leftOut } : {};
+  return { unit, duration: req.duration, intervals: mergeIntervals(intervals), ...decimals, ...out };
+}
+
+/**
+ * 2.1 operationModes in the composite: where ONE period is the only source of the interval (no other purpose
+ * layer applies, one EVSE asked for, same unit), every reading of the composite is that period — its
+ * operationMode, setpoints, discharge limits and (possibly absent) limit (2.1 ChargingSchedulePeriodType is
+ * used in CompositeScheduleType; an absent operationMode means ChargingOnly, OperationModeEnumType). Where
+ * a non-ChargingOnly period meets another limit, how they combine was not established: undefined, and the
+ * profile is named in `leftOut` (the harness WARNs).
+ */
+function soleSource(sources: readonly Piece[], evseId: number, unit: RateUnit): V2xPart | undefined {
+  const only = sources.length === 1 ? sources[0]! : undefined;
+  if (!only?.v2x || evseId === 0 || only.unit !== unit) return undefined;
+  return only.v2x;
 }
 
 /** Minimum over terms; numberPhases = lowest among the contributing terms (errata 2025-01 §2.28). */
@@ -208,7 +256,7 @@ export function mergeIntervals(list: readonly Interval[]): Interval[] {
   const out: Interval[] = [];
   for (const iv of list) {
     const last = out[out.length - 1];
-    if (last && last.to === iv.from && last.limit === iv.limit && last.numberPhases === iv.numberPhases) {
+    if (last && last.to === iv.from && last.limit === iv.limit && last.numberPhases === iv.numberPhases && JSON.stringify(last.v2x) === JSON.stringify(iv.v2x)) {
       last.to = iv.to;
     } else {
       out.push({ ...iv });
@@ -230,7 +278,7 @@ function resolve(pieces: readonly Piece[], t: number, toTerm: (p: Piece) => Term
       p.stackLevel > best.stackLevel ||
       (p.stackLevel === best.stackLevel &&
         ((p.evseLevel && !best.evseLevel) ||
-          (p.evseLevel === best.evseLevel && toTerm(p)!.limit < toTerm(best)!.limit)))
+          (p.evseLevel === best.evseLevel && (toTerm(p)?.limit ?? Infinity) < (toTerm(best)?.limit ?? Infinity))))
     ) {
       best = p;
     }
@@ -268,6 +316,31 @@ function txProfilePieces(ctx: CompositeContext, evseId: number, tx: Transaction 
         (i.profile.transactionId === undefined || i.profile.transactionId === tx.transactionId),
     )
     .flatMap((i) => expand(i.profile, anchor, S, E, true));
+}
+
+/**
+ * 2.1 priority charging, while active for the transaction on `evseId`: the pieces of the PriorityCharging
+ * profiles of that EVSE (else those on evse 0, as TxDefault), resolved by stackLevel. Undefined when
+ * priority charging is not active or no PriorityCharging profile exists (the station then answers
+ * UsePriorityCharging with NoProfile and nothing changes).
+ * Rests on the 2.1 schema texts: UsePriorityChargingRequest.activate "True to request priority charging",
+ * NotifyPriorityChargingRequest.activated "False if it has stopped using the priority charging profile":
+ * priority charging means charging with that profile instead of the transaction's own limit. Which
+ * profiles it replaces is the model's reading (TxProfile and TxDefault: the per-transaction limit); the
+ * station-wide ChargingStationMaxProfile and ExternalConstraints still cap it (a grid limit is not a
+ * preference). PriorityCharging schedules have no duration (K01.FR.70, as cited by libocpp).
+ */
+function priorityPieces(ctx: CompositeContext, evseId: number, tx: Transaction | undefined, anchor: number, S: number, E: number): Piece[] | undefined {
+  if (!tx || !(ctx.priority ?? []).includes(tx.transactionId)) return undefined;
+  const of = (id: number) => ctx.installed.filter((i) => i.evseId === id && i.profile.purpose === 'PriorityCharging');
+  const chosen = of(evseId).length > 0 ? of(evseId) : of(0);
+  if (chosen.length === 0) return undefined;
+  return chosen.flatMap((i) => expand(i.profile, anchor, S, E, i.evseId !== 0));
+}
+
+/** Whether a PriorityCharging profile applies to `evseId` (its own, or one on evse 0): UsePriorityCharging's NoProfile. */
+export function hasPriorityProfile(installed: readonly Installed[], evseId: number): boolean {
+  return installed.some((i) => i.profile.purpose === 'PriorityCharging' && (i.evseId === evseId || i.evseId === 0));
 }
 
 /**
@@ -340,8 +413,11 @@ function expand(profile: Profile, relativeAnchor: number, S: number, E: number, 
       const from = Math.max(occ.start + p.startPeriod, lo);
       const to = Math.min(next ? occ.start + next.startPeriod : Infinity, occEnd, hi);
       if (from < to) {
-        const piece: Piece = { from, to, limit: p.limit, unit: schedule.chargingRateUnit, stackLevel: profile.stackLevel, evseLevel };
+        const piece: Piece = { from, to, limit: p.limit, unit: schedule.chargingRateUnit, stackLevel: profile.stackLevel, evseLevel, profileId: profile.id };
         if (p.numberPhases !== undefined) piece.numberPhases = p.numberPhases;
+        if (p.operationMode !== undefined && p.operationMode !== 'ChargingOnly') {
+          piece.v2x = { operationMode: p.operationMode, ...(p.v2x ? { fields: p.v2x } : {}), ...(p.limitAbsent ? { limitAbsent: true as const } : {}) };
+        }
         pieces.push(piece);
       }
     }

@@ -80,6 +80,16 @@ function check21Features(limits: DeviceLimits, p: Profile): InstallOutcome | und
   if (PURPOSES_21_ONLY.includes(p.purpose) && !(limits.additionalPurposes ?? []).includes(p.purpose)) {
     return reject('PurposeNotSupported', '2.1 SmartChargingCtrlr.SupportedAdditionalPurposes', 'UnsupportedPurpose', `purpose ${p.purpose} is not in SupportedAdditionalPurposes`);
   }
+  // K01.FR.70 / K01.FR.71 (2.1, as libocpp cites and tests them): a PriorityCharging schedule has no
+  // duration and only ChargingOnly periods (2.1 table of operationModes per purpose).
+  if (p.purpose === 'PriorityCharging') {
+    if (p.schedules.some((s) => s.duration !== undefined)) {
+      return reject('PriorityChargingDuration', 'K01.FR.70', 'InvalidSchedule', 'a PriorityCharging schedule has no duration');
+    }
+    if (p.schedules.some((s) => s.periods.some((x) => (x.operationMode ?? 'ChargingOnly') !== 'ChargingOnly'))) {
+      return reject('PriorityChargingNotChargingOnly', 'K01.FR.71', 'InvalidSchedule', 'PriorityCharging periods must be ChargingOnly');
+    }
+  }
   // K01.FR.121 (2.1, libocpp): Dynamic while SupportsFeature[DynamicProfiles] is not true → Rejected.
   if (p.kind === 'Dynamic' && !limits.dynamicProfiles) {
     return reject('KindNotSupported', 'K01.FR.121', 'UnsupportedKind', 'chargingProfileKind Dynamic while SmartChargingCtrlr.SupportsFeature[DynamicProfiles] is not true');

@@ -49,6 +49,11 @@ export interface Period {
   operationMode?: OperationMode;
   /** 2.1 only: `limit` was absent on the wire, which the operationMode allows; written back without it. */
   limitAbsent?: true;
+  /**
+   * 2.1 only: the other period fields as received (setpoint*, dischargeLimit*, limit_L2/L3,
+   * setpointReactive*, evseSleep, v2x curves …; 2.1 ChargingSchedulePeriodType), written back unchanged.
+   */
+  v2x?: Record<string, unknown>;
 }
 export interface Schedule {
   id?: number;
@@ -196,6 +201,9 @@ function optDate(o: Obj, key: string, ptr: string): string | undefined {
   return v;
 }
 
+/** Period fields the model reads itself; a 2.1 period's other fields are kept in `Period.v2x`. */
+const PERIOD_CORE_FIELDS = ['startPeriod', 'limit', 'numberPhases', 'phaseToUse', 'operationMode', 'customData'];
+
 function readPeriods(v: unknown, ptr: string, version: ModelVersion): Period[] {
   if (!Array.isArray(v)) throw new ProfileFormatError(ptr, 'expected an array');
   return v.map((item, i) => {
@@ -214,6 +222,10 @@ function readPeriods(v: unknown, ptr: string, version: ModelVersion): Period[] {
     if (version !== '1.6') {
       const phaseToUse = optInt(o, 'phaseToUse', p);
       if (phaseToUse !== undefined) period.phaseToUse = phaseToUse;
+    }
+    if (version === '2.1') {
+      const extra = Object.entries(o).filter(([k]) => !PERIOD_CORE_FIELDS.includes(k));
+      if (extra.length > 0) period.v2x = deepCopy(Object.fromEntries(extra));
     }
     return period;
   });
@@ -316,16 +328,19 @@ export function profileFrom21(chargingProfile: Record<string, unknown>): Profile
 
 /** Why a 2.1 profile is not (yet) part of the composite model; undefined for a 2.0.1-equivalent profile. */
 function outsideCompositeReason(p: Profile): string | undefined {
-  if (PURPOSES_21_ONLY.includes(p.purpose)) return `purpose ${p.purpose} is a 2.1-only purpose the composite model does not cover yet`;
+  // PriorityCharging is covered (composite.ts priorityPieces). LocalGeneration is not: how it combines with
+  // the other limits could not be established from the 2.1 texts available (README "Priority charging").
+  if (p.purpose === 'LocalGeneration') return 'purpose LocalGeneration (2.1): how it combines in the composite could not be established';
   // A Dynamic profile's single period applies from the moment it is installed or updated (libocpp anchors it
   // at "now"); with a duration it expires that long after its last update (K28.FR.13 as cited by open
   // implementations), which depends on the station's update instants: not modelled.
   if (p.kind === 'Dynamic' && p.schedules.some((s) => s.duration !== undefined)) {
     return 'chargingProfileKind Dynamic with a duration (expiry after the last update, K28.FR.13) is not covered by the composite model';
   }
-  const modes = new Set(p.schedules.flatMap((s) => s.periods.map((x) => x.operationMode ?? 'ChargingOnly')));
-  modes.delete('ChargingOnly');
-  if (modes.size > 0) return `operationMode ${[...modes].join(', ')} (2.1) is not covered by the composite model yet; only ChargingOnly is`;
+  // Periods under other operationModes are covered where they are the composite's sole source
+  // (composite.ts `soleSource`); per-phase limits and other 2.1 fields under ChargingOnly are not.
+  const fields = new Set(p.schedules.flatMap((s) => s.periods.flatMap((x) => ((x.operationMode ?? 'ChargingOnly') === 'ChargingOnly' ? Object.keys(x.v2x ?? {}) : []))));
+  if (fields.size > 0) return `ChargingOnly periods with ${[...fields].join(', ')} (2.1) are not covered by the composite model yet`;
   return undefined;
 }
 
@@ -341,6 +356,7 @@ function scheduleToWire(s: Schedule, version: ModelVersion): Record<string, unkn
     if (p.numberPhases !== undefined) wp.numberPhases = p.numberPhases;
     if (version !== '1.6' && p.phaseToUse !== undefined) wp.phaseToUse = p.phaseToUse;
     if (version === '2.1' && p.operationMode !== undefined) wp.operationMode = p.operationMode;
+    if (version === '2.1' && p.v2x) Object.assign(wp, deepCopy(p.v2x));
     return wp;
   });
   if (s.minChargingRate !== undefined) w.minChargingRate = s.minChargingRate;

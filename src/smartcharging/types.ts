@@ -88,4 +88,6 @@ export type RejectionCheck =
   | 'KindNotSupported'
   | 'DynUpdateOnNonDynamic'
   | 'DynamicNotSinglePeriod'
-  | 'OperationModeNotSupported';
+  | 'OperationModeNotSupported'
+  | 'PriorityChargingDuration'
+  | 'PriorityChargingNotChargingOnly';

@@ -59,7 +59,9 @@ async function clearAll16(sc: SmartCharging): Promise<void> {
  * CSO must answer NoProfiles; reports of that request are read with every check of the one collector.
  */
 async function clearAll201(sc: SmartCharging): Promise<void> {
-  for (const purpose of ['TxProfile', 'TxDefaultProfile', 'ChargingStationMaxProfile']) {
+  // 2.1 adds PriorityCharging and LocalGeneration (SC-21-10..14 install them; Unknown where none is installed).
+  const v21 = sc.t.ocpp === '2.1' ? ['PriorityCharging', 'LocalGeneration'] : [];
+  for (const purpose of ['TxProfile', 'TxDefaultProfile', 'ChargingStationMaxProfile', ...v21]) {
     await clearOrFinding(sc, { chargingProfileCriteria: { chargingProfilePurpose: purpose } }, 'K10.FR.04');
   }
   // A CALLERROR, an Accepted answer without reports or a stream that stops is recorded and thrown there.

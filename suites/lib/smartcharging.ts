@@ -198,6 +198,8 @@ export interface CompositeOutcome {
 }
 
 const LIMIT_RULE_21 = '2.1 schema ChargingSchedulePeriodType.limit';
+/** 2.1 ChargingSchedulePeriodType is used in CompositeScheduleType; OperationModeEnumType: absent = ChargingOnly. */
+const OPMODE_RULE_21 = '2.1 schema ChargingSchedulePeriodType.operationMode / setpoint (composite: sole source)';
 
 /**
  * GetCompositeSchedule with the response audit of SC-X-06; returns what was reported. With `model: true`
@@ -257,12 +259,22 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
   // of ChargingSchedulePeriodType.limit); a ChargingOnly period without one FAILS, a setpoint/external/local
   // one is not judged (WARN). Either way the model comparison is left out: it needs every limit.
   const limitless = isV21(t) ? periods.flatMap((p, i) => (typeof p.limit === 'number' ? [] : [{ p, i }])) : [];
+  let expected = opts.model ? modelComposite(sc, evseId, duration, unit ?? reportedUnit, start) : undefined;
+  // Where the model itself has no limit (its sole source is a period without one, composite.ts
+  // `soleSource`), a limitless period is judged with the operationMode comparison (expectComposite).
+  const modelHasNone = (p: model.Period) => !!expected?.result.intervals.some((iv) => iv.v2x?.limitAbsent && iv.from <= p.startPeriod && p.startPeriod < iv.to);
+  let unjudged = 0;
   for (const { p, i } of limitless) {
     const mode = p.operationMode ?? 'ChargingOnly';
-    if (model.LIMIT_OPTIONAL_MODES.includes(mode)) t.note.warn(`composite period ${i} has no limit under operationMode ${mode}: not judged`, LIMIT_RULE_21);
-    else t.check.fail(`composite period ${i} has no limit, which operationMode ${mode} requires`, { frameSeq, rule: LIMIT_RULE_21, pointer: `${base}/chargingSchedulePeriod/${i}/limit` });
+    if (!model.LIMIT_OPTIONAL_MODES.includes(mode)) {
+      t.check.fail(`composite period ${i} has no limit, which operationMode ${mode} requires`, { frameSeq, rule: LIMIT_RULE_21, pointer: `${base}/chargingSchedulePeriod/${i}/limit` });
+      unjudged++;
+    } else if (!modelHasNone(p)) {
+      t.note.warn(`composite period ${i} has no limit under operationMode ${mode}: not judged`, LIMIT_RULE_21);
+      unjudged++;
+    }
   }
-  let expected = opts.model && limitless.length === 0 ? modelComposite(sc, evseId, duration, unit ?? reportedUnit, start) : undefined;
+  if (unjudged > 0) expected = undefined;
   if (expected?.result.leftOut) {
     // 2.1: a profile the model does not cover (2.1-only purpose or kind, operationMode other than
     // ChargingOnly) is installed; the composite is then not judged against the model (issue #16: WARN).
@@ -365,6 +377,11 @@ export async function expectComposite(sc: SmartCharging, evseId: number, duratio
       frameSeq: out.frameSeq,
     });
   }
+  // 2.1: operationMode, setpoints and discharge limits where the model's interval has a sole source under
+  // another operationMode (composite.ts `soleSource`): mode and required setpoint FAIL, other fields WARN.
+  const modes = isV21(t) ? model.compareOperationModes(expected, out.periods, reportedDuration) : { ok: true as const };
+  if (!modes.ok && modes.required) t.check.fail(modes.message, { rule: OPMODE_RULE_21, pointer: `/schedule/chargingSchedulePeriod`, expected: modes.expected, actual: modes.actual, frameSeq: out.frameSeq });
+  else if (!modes.ok) t.note.warn(modes.message, OPMODE_RULE_21);
   return out;
 }
 
