@@ -11,10 +11,10 @@ type Payload = Record<string, unknown>;
  * Minimum age (s before the request) of a profile's anchor for 'composite-offsets-not-rebased' to lay
  * it from scheduleStart: Absolute/Recurring profiles older than a minute (cases that install a profile
  * "now" and query it a few seconds later under load are not affected, so the self-test stays
- * deterministic); Relative profiles whose transaction is older than 5 s (SC-16-34 / SC-201-31 let the
- * transaction run Δ + 4 s; other cases query right after the start).
+ * deterministic); Relative profiles whose transaction is older than 3 s (SC-16-34 / SC-201-31 let the
+ * transaction run 4 s, issue #14; other cases query right after the start).
  */
-export const NOT_REBASED_MIN_AGE_S = { scheduled: 60, relative: 5 } as const;
+export const NOT_REBASED_MIN_AGE_S = { scheduled: 60, relative: 3 } as const;
 
 /** Start of the schedule occurrence that holds `S` (Absolute: startSchedule; Recurring: latest occurrence; Relative: tx start). */
 function anchorOf(inst: Installed, ctx: CompositeContext, S: number): number | undefined {
@@ -93,4 +93,32 @@ export function truncated(payload: Payload, ctx: CompositeContext, evseId: numbe
   const periods = (schedule.chargingSchedulePeriod as { startPeriod: number }[]).filter((p) => p.startPeriod < cut);
   const cutSchedule = { ...schedule, duration: cut, chargingSchedulePeriod: periods };
   return v16 ? { ...payload, chargingSchedule: cutSchedule } : { ...payload, schedule: cutSchedule };
+}
+
+/**
+ * 'relative-anchored-at-install': a Relative TxDefault / TxProfile installed before the transaction
+ * started is laid from the moment it was installed instead of from the transaction start (rules §5.2
+ * step 2: Relative periods start at the transaction start; SC-16-21 / SC-201-27). Profiles installed
+ * during the transaction are left alone: there the two anchors differ by a round trip, which no case
+ * can tell from whole-second flooring, so the fault stays deterministic.
+ */
+export class InstallClock {
+  /** profile id → epoch s of the (last) accepted install */
+  private readonly at = new Map<number, number>();
+
+  note(profileId: number, atS: number): void {
+    this.at.set(profileId, atS);
+  }
+
+  anchoredAtInstall(ctx: CompositeContext): CompositeContext {
+    const installed = ctx.installed.map((inst): Installed => {
+      const p = inst.profile;
+      const at = this.at.get(p.id);
+      const tx = ctx.transactions.find((t) => t.evseId === inst.evseId);
+      if (p.kind !== 'Relative' || at === undefined || !tx || at >= toEpochSeconds(tx.startedAt)) return inst;
+      const [first, ...rest] = p.schedules;
+      return { ...inst, profile: { ...p, kind: 'Absolute', schedules: [{ ...first!, startSchedule: fromEpochSeconds(at) }, ...rest] } };
+    });
+    return { ...ctx, installed };
+  }
 }

@@ -21,7 +21,7 @@ import {
 } from '../station/answers';
 import { CallErrorReply } from '../ocppj/errors';
 import { checkFaults, STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, type StationFault, type StationFault21, type StationQuirk } from './faults';
-import { notRebased, truncated } from './composite-faults';
+import { InstallClock, notRebased, truncated } from './composite-faults';
 
 /** Quirk 'short-message-timeout': the station's CALL timeout, reported as OCPPCommCtrlr.MessageTimeout. */
 const SHORT_MESSAGE_TIMEOUT_S = 2;
@@ -68,6 +68,7 @@ const iso = (s: number) => fromEpochSeconds(s);
 export class ReferenceStation extends EventEmitter {
   readonly version: OcppVersion;
   readonly store: ProfileStore;
+  private readonly installClock = new InstallClock();
   readonly transactions: Transaction[] = [];
   readonly faults: Set<StationFault | StationFault21>;
   readonly quirks: Set<StationQuirk>;
@@ -258,6 +259,7 @@ export class ReferenceStation extends EventEmitter {
     const before = this.faults.has('replace-by-id-same-evse-only') && this.version !== '1.6' ? this.store.list() : [];
     const answer = this.version === '2.1' ? this.answerSet21(evseId, wire) : answerSetChargingProfile(this.version, this.store, evseId, wire, this.transactions);
     const { outcome, profile } = answer;
+    if (outcome.status === 'Accepted') this.installClock.note(profile.id, nowS()); // fault 'relative-anchored-at-install'
     if (outcome.status === 'Accepted' && before.length) {
       // Fault: K01.FR.05 replacement applied only within one EVSE and purpose; same-id profiles elsewhere stay.
       this.store.forceKeep(before.filter((e) => e.profile.id === profile.id && (e.evseId !== evseId || e.profile.purpose !== profile.purpose)));
@@ -348,6 +350,7 @@ export class ReferenceStation extends EventEmitter {
     if (this.faults.has('decimal-accepted-not-applied')) installed = installed.filter((i) => !overPrecise(i.profile));
     let ctx: CompositeContext = { ...this.store.compositeContext(this.transactions), installed };
     if (this.faults.has('composite-offsets-not-rebased')) ctx = notRebased(ctx, start);
+    if (this.faults.has('relative-anchored-at-install')) ctx = this.installClock.anchoredAtInstall(ctx);
     let payload = answerCompositeSchedule(ctx, p, start, { computeStart: this.faults.has('composite-wrong-anchor') ? start - 30 : undefined });
     if (this.faults.has('composite-truncated')) payload = truncated(payload, ctx, (this.version === '1.6' ? p.connectorId : p.evseId) as number, start);
     // Quirk 'composite-start-schedule-16': many 1.6 stations still put startSchedule into the composite's
