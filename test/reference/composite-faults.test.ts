@@ -2,7 +2,8 @@
  * The reference station's composite faults (issue #11 items 4, 5) do what their names say, so the
  * mutation self-test exercises the right behaviour.
  */
-import { InstallClock, notRebased, truncated } from '../../src/reference/composite-faults';
+import { notRebased, truncated } from '../../src/reference/composite-faults';
+import { InstallClock } from '../../src/reference/relative-anchor-fault';
 import { answerCompositeSchedule } from '../../src/station/answers';
 import { T0, installed, profile, tx } from '../smartcharging/fixtures';
 import type { CompositeContext } from '../../src/smartcharging';
