@@ -19,10 +19,10 @@ import {
   SMART_CHARGING_CTRLR,
   type ConfigurationKey,
 } from '../station/answers';
+import { InstallClock } from './relative-anchor-fault';
 import { CallErrorReply } from '../ocppj/errors';
 import { checkFaults, STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, type StationFault, type StationFault21, type StationQuirk } from './faults';
 import { notRebased, truncated } from './composite-faults';
-import { InstallClock } from './relative-anchor-fault';
 
 /** Quirk 'short-message-timeout': the station's CALL timeout, reported as OCPPCommCtrlr.MessageTimeout. */
 const SHORT_MESSAGE_TIMEOUT_S = 2;
