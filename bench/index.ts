@@ -105,6 +105,7 @@ async function main(): Promise<number> {
     targets.push(f);
     rows.push(['2 Fair round trip', 'wall, the same exchange: harness transport ↔ bare replay device (ws + JSON, precomputed answers)', fmtFigure(r.fair), fmtFigure(r.bare), fmtFigure(r.fairRatio), verdict(f)]);
     rows.push(['', 'CPU time of the same runs', fmtFigure(r.fairCpu), fmtFigure(r.bareCpu), fmtFigure(r.fairCpuRatio), 'info']);
+    rows.push(['', 'same, against two ws peers that JSON.stringify/parse every frame (the floor of any OCPP-J peer)', fmtFigure(r.fair), fmtFigure(r.json), fmtFigure(r.fairRatioToJson), 'info']);
     rows.push(['5 Memory', 'peak RSS during the 1 000-profile run (sampled / getrusage max)', `${fmtFigure(r.memory.harnessPeakRss)} / ${fmt(r.memory.harnessMaxRss.median, 'MiB')}`, fmtFigure(r.memory.barePeakRss), '', 'info']);
   }
   if (parts.includes('suite')) {

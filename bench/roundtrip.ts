@@ -32,6 +32,8 @@ export interface RoundTripResult {
   /** Issue #14, fair figure: one harness endpoint against a bare replay device ÷ two bare ws peers. */
   fair: Figure;
   fairRatio: Figure;
+  /** fair ÷ json: the harness's cost above what any OCPP-J peer pays (ws + JSON both ways), issue #14. */
+  fairRatioToJson: Figure;
   fairCpu: Figure;
   fairCpuRatio: Figure;
   memory: { harnessPeakRss: Figure; harnessMaxRss: Figure; barePeakRss: Figure; harnessHeapUsed: Figure };
@@ -98,6 +100,7 @@ export async function benchRoundTrips(opts: { samples: number; profiles: number;
     ratioWithoutModel: ratio(withoutModel, bare),
     fair,
     fairRatio: ratio(fair, bare),
+    fairRatioToJson: ratio(fair, json),
     fairCpu,
     fairCpuRatio: ratio(fairCpu, bareCpu),
     memory: {

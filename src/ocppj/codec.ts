@@ -136,15 +136,20 @@ export function encode(message: OcppMessage): string {
 /** Deeper than any OCPP 1.6/2.x message (about 12 levels), far below what recursion can handle. */
 export const MAX_NESTING_DEPTH = 64;
 
-/** Whether `v` nests arrays/objects deeper than `max` (iterative: safe at any depth). */
+/**
+ * Whether `v` nests arrays/objects deeper than `max`. Recursive, but the recursion stops at `max` + 1
+ * levels whatever the input (safe at any depth), and allocates nothing per node: the iterative version's
+ * [node, depth] tuples and Object.values arrays cost ~1.5 % of the fair round trip (issue #14).
+ */
 function tooDeep(v: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[v, 1]];
-  while (stack.length) {
-    const [x, d] = stack.pop()!;
-    if (typeof x !== 'object' || x === null) continue;
-    if (d > max) return true;
-    for (const c of Array.isArray(x) ? x : Object.values(x)) if (typeof c === 'object' && c !== null) stack.push([c, d + 1]);
+  if (typeof v !== 'object' || v === null) return false;
+  if (max <= 0) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (tooDeep(v[i], max - 1)) return true;
+    return false;
   }
+  // JSON.parse gives plain objects: every key is an own property (even "__proto__").
+  for (const k in v) if (tooDeep((v as Record<string, unknown>)[k], max - 1)) return true;
   return false;
 }
 

@@ -28,6 +28,7 @@ export const STATION_FAULTS = {
   'composite-txdefault-over-txprofile': 'the composite uses TxDefault although a TxProfile applies (1.6 §3.13.3, K02)',
   'composite-wrong-anchor': 'the composite is computed for an instant 30 s before the scheduleStart it reports (rules §10)',
   'composite-truncated': 'the composite stops where the highest-priority profile ends, dropping the fall-back to the lower stack level; duration shortened to match (1.6 §5.7, rules §5.6)',
+  'relative-anchored-at-install': 'a Relative profile installed before the transaction is laid from its installation, not from the transaction start (rules §5.2 step 2)',
   'composite-offsets-not-rebased': 'period offsets counted from each profile\'s own start (startSchedule, occurrence or transaction start), not rebased to scheduleStart (rules §5.2 step 8)',
   // schema
   'extra-property': 'SetChargingProfile response carries an undeclared property (schema additionalProperties)',

@@ -19,6 +19,7 @@ import {
   SMART_CHARGING_CTRLR,
   type ConfigurationKey,
 } from '../station/answers';
+import { InstallClock } from './relative-anchor-fault';
 import { CallErrorReply } from '../ocppj/errors';
 import { checkFaults, STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, type StationFault, type StationFault21, type StationQuirk } from './faults';
 import { notRebased, truncated } from './composite-faults';
@@ -73,6 +74,7 @@ const iso = (s: number) => fromEpochSeconds(s);
 export class ReferenceStation extends EventEmitter {
   readonly version: OcppVersion;
   readonly store: ProfileStore;
+  private readonly installClock = new InstallClock();
   readonly transactions: Transaction[] = [];
   readonly faults: Set<StationFault | StationFault21>;
   readonly quirks: Set<StationQuirk>;
@@ -288,6 +290,7 @@ export class ReferenceStation extends EventEmitter {
     const answer = this.version === '2.1' ? this.answerSet21(evseId, wire) : answerSetChargingProfile(this.version, this.store, evseId, wire, this.transactions);
     const { outcome, profile } = answer;
     if (outcome.status === 'Accepted') this.priority21?.afterInstall(this.session, evseId, profile.purpose);
+    if (outcome.status === 'Accepted') this.installClock.note(profile.id, nowS()); // fault 'relative-anchored-at-install'
     if (outcome.status === 'Accepted' && before.length) {
       // Fault: K01.FR.05 replacement applied only within one EVSE and purpose; same-id profiles elsewhere stay.
       this.store.forceKeep(before.filter((e) => e.profile.id === profile.id && (e.evseId !== evseId || e.profile.purpose !== profile.purpose)));
@@ -381,6 +384,7 @@ export class ReferenceStation extends EventEmitter {
     if (this.faults.has('decimal-accepted-not-applied')) installed = installed.filter((i) => !overPrecise(i.profile));
     let ctx: CompositeContext = { ...this.store.compositeContext(this.transactions), installed, ...(this.priority21 ? { priority: this.priority21.activeTransactions() } : {}) };
     if (this.faults.has('composite-offsets-not-rebased')) ctx = notRebased(ctx, start);
+    if (this.faults.has('relative-anchored-at-install')) ctx = this.installClock.anchoredAtInstall(ctx);
     let payload = answerCompositeSchedule(ctx, p, start, { computeStart: this.faults.has('composite-wrong-anchor') ? start - 30 : undefined });
     if (this.faults.has('composite-truncated')) payload = truncated(payload, ctx, (this.version === '1.6' ? p.connectorId : p.evseId) as number, start);
     // Quirk 'composite-start-schedule-16': many 1.6 stations still put startSchedule into the composite's

@@ -101,15 +101,29 @@ async function recurring(sc: SmartCharging, base: number, rule: string): Promise
   }
 }
 
+/**
+ * The smallest whole-second anchor shift the composite comparison cannot absorb: it tolerates a mismatch
+ * of up to ε next to a matching value and up to 2ε between two (rules §10 convention 2, ε = 1 s,
+ * src/smartcharging/compare.ts), so a shifted boundary of 2ε + 1 s always fails. The Relative-anchor cases
+ * wait this long instead of Δ + 2 / Δ + 4 s (timing.toleranceS), which is the bound for comparing a
+ * station timestamp with the harness clock and plays no part in an anchored comparison.
+ */
+export const ANCHOR_SHIFT_S = 2 * 1 + 1;
+
 /** SC-16-21 / SC-201-27: Relative TxDefault installed before the transaction runs from the transaction start. */
 async function relativeAtTxStart(sc: SmartCharging, base: number): Promise<void> {
   const t = sc.t;
   await t.step('Relative TxDefault on 1: 0 → 16 A, 50 → 20 A, before any transaction', () =>
     sc.install(1, { id: base, purpose: 'TxDefault', kind: 'Relative', periods: [[0, 16], [50, 20]] }));
-  // A real gap between installation and transaction start, so both anchors give different boundaries: the
-  // composite is compared within ±toleranceS (rules §10), so the gap must exceed it. No protocol event can
-  // end this wait; it is the case's subject (issue #14 keeps it, derived from the tolerance: 6 s at 4 s).
-  const gapS = t.config.timing.toleranceS + 2;
+  // A real gap between installation and transaction start, so both anchors give different boundaries. No
+  // protocol event can end this wait; it is the case's subject. Its size follows the comparison, not the
+  // clock tolerance Δ (issue #14): the composite is anchored on the reported scheduleStart and the model's
+  // Relative anchor is the transaction start the station itself reported (rules §10 conventions 2 and 4),
+  // so a station clock offset cancels out and only whole-second flooring remains. A station anchoring at
+  // the installation shifts the 50 s boundary by ≥ the gap (the install precedes its answer, the start
+  // follows our request); ANCHOR_SHIFT_S is more than the comparison absorbs (fault
+  // 'relative-anchored-at-install').
+  const gapS = ANCHOR_SHIFT_S;
   await t.step(`wait ${gapS} s`, () => sleep(gapS * 1000));
   await t.step('start a transaction on 1', () => startTx(sc, 1));
   await t.step('composite: 16 until T + 50, then 20 (anchored at the transaction start)', () => expectComposite(sc, 1, 300, 'A', { rule: 'rules §5.2 step 2' }));
@@ -466,15 +480,17 @@ async function recurringDaysAgo(sc: SmartCharging, base: number, rule: string): 
 
 /**
  * Relative TxProfile in a transaction that has run for at least AGE s when the composite is asked for.
- * A real transaction may be hours old; here the case lets it run AGE = Δ + 4 s (measured from the moment
- * its start was reported, so no ordering depends on the wait), enough for a shift of the whole schedule
- * by the transaction's age to exceed the 2ε boundary tolerance (rules §10). The periods are laid out
+ * A real transaction may be hours old; here the case lets it run AGE = ANCHOR_SHIFT_S + 1 = 4 s (measured
+ * from the moment its start was reported, so no ordering depends on the wait), enough for a shift of the
+ * whole schedule by the transaction's age to exceed the 2ε boundary tolerance (rules §10); the extra
+ * second keeps the reference fault's own age threshold (3 s, composite-faults.ts) below the case's and
+ * above the delay of the other cases' composites after a start. The periods are laid out
  * relative to AGE so that the window still cuts inside the schedule. Checked twice: right after the
  * install (the anchor is the transaction start, rules §5.2 step 2) and once the transaction is AGE s old.
  */
 async function relativeInOldTransaction(sc: SmartCharging, base: number, rule: string): Promise<void> {
   const t = sc.t;
-  const age = t.config.timing.toleranceS + 4;
+  const age = ANCHOR_SHIFT_S + 1;
   const tx = await t.step('start a transaction on 1', () => startTx(sc, 1));
   const startedLocal = Date.now();
   await maxFallback(sc, base, t.now());

@@ -3,6 +3,7 @@
  * mutation self-test exercises the right behaviour.
  */
 import { notRebased, truncated } from '../../src/reference/composite-faults';
+import { InstallClock } from '../../src/reference/relative-anchor-fault';
 import { answerCompositeSchedule } from '../../src/station/answers';
 import { T0, installed, profile, tx } from '../smartcharging/fixtures';
 import type { CompositeContext } from '../../src/smartcharging';
@@ -45,8 +46,27 @@ describe('composite-offsets-not-rebased (SAP: startPeriods from the profile star
     expect(periods(answerCompositeSchedule(c, { evseId: 1, duration: 900, chargingRateUnit: 'A' }, T0)).chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 16 }]);
     expect(c.installed[1]).toBe(fresh);
   });
-  test('a Relative profile in a transaction older than 5 s is anchored at scheduleStart', () => {
+  test('a Relative profile in a transaction older than 3 s is anchored at scheduleStart', () => {
     const c = notRebased(ctx({ transactions: [tx(1, 'T', -30)], installed: [installed(1, profile({ id: 1, purpose: 'TxProfile', kind: 'Relative', transactionId: 'T', periods: [[0, 10], [60, 16]] }))] }), T0);
     expect(periods(answerCompositeSchedule(c, { evseId: 1, duration: 300, chargingRateUnit: 'A' }, T0)).chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 10 }, { startPeriod: 60, limit: 16 }]);
+  });
+});
+
+describe('relative-anchored-at-install (SC-16-21 / SC-201-27, rules §5.2 step 2)', () => {
+  const relative = (id: number) => installed(1, profile({ id, purpose: 'TxDefaultProfile', kind: 'Relative', periods: [[0, 16], [50, 20]] }));
+  test('a Relative profile installed 3 s before the transaction start runs from its installation', () => {
+    const clock = new InstallClock();
+    clock.note(1, T0 - 13);
+    const c = clock.anchoredAtInstall(ctx({ transactions: [tx(1, 'T', -10)], installed: [relative(1)] }));
+    // Correct: 20 A from T + 50 = T0 + 40; anchored at the install: from T0 + 37.
+    expect(periods(answerCompositeSchedule(c, { evseId: 1, duration: 300, chargingRateUnit: 'A' }, T0)).chargingSchedulePeriod).toEqual([{ startPeriod: 0, limit: 16 }, { startPeriod: 37, limit: 20 }]);
+  });
+  test('installed during the transaction, or without one: untouched', () => {
+    const clock = new InstallClock();
+    clock.note(1, T0 - 5);
+    const during = ctx({ transactions: [tx(1, 'T', -10)], installed: [relative(1)] });
+    expect(clock.anchoredAtInstall(during).installed[0]).toBe(during.installed[0]);
+    const none = ctx({ installed: [relative(1)] });
+    expect(clock.anchoredAtInstall(none).installed[0]).toBe(none.installed[0]);
   });
 });
