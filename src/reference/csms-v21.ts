@@ -18,12 +18,19 @@ export const CSMS_FAULTS_21 = {
   'pull-dynamic-callerror': '2.1: PullDynamicScheduleUpdate is answered with CALLERROR InternalError (Part 4: every CALL answered; SC-CSMS-21-01)',
   'update-dynamic-unknown-profile': '2.1: UpdateDynamicSchedule names a chargingProfileId the station was never given (the id asked + 1000; 2.1 UpdateDynamicScheduleRequest.chargingProfileId; SC-CSMS-21-02)',
   'update-dynamic-float-noise': '2.1: UpdateDynamicSchedule values carry float noise (12.5 → 12.5000000001; 2.1 Part 2 §2.1.4: at most six decimal places towards the station; SC-CSMS-21-02)',
-  'priority-notify-callerror': '2.1: NotifyPriorityCharging is answered with CALLERROR NotImplemented (Part 4: every CALL answered; SC-CSMS-21-03)',
+  'priority-notify-callerror': '2.1: NotifyPriorityCharging is answered with CALLERROR InternalError (Part 4: every CALL answered; SC-CSMS-21-03; NotImplemented is the quirk no-21-handlers, a WARN)',
   'use-priority-wrong-transaction': "2.1: UsePriorityCharging names another transaction than the one asked (2.1 UsePriorityChargingRequest.transactionId; SC-CSMS-21-04)",
   'operation-mode-limit-missing': '2.1: SetChargingProfile periods lose their limit whatever the operationMode, so a ChargingOnly period has none (2.1 ChargingSchedulePeriodType.limit; SC-CSMS-21-05)',
 } as const;
 
 export type CsmsFault21 = keyof typeof CSMS_FAULTS_21;
+
+/** Legitimate 2.1 variations of the reference CSMS (registered in CSMS_QUIRKS, `--builtin-quirk`). */
+export const CSMS_QUIRKS_21 = {
+  'own-dynamic-push': '2.1: before an UpdateDynamicSchedule it is asked to send, pushes one of its own for the same profile with the values it holds (the asked one follows); the harness must take the asked one (askedCall)',
+  'pull-no-new-values': '2.1: answers PullDynamicScheduleUpdate Accepted with an empty scheduleUpdate while it has sent no UpdateDynamicSchedule for the profile (no new values; every ChargingScheduleUpdateType field is optional)',
+  'no-21-handlers': '2.1: a CSMS without Dynamic profiles / priority charging: PullDynamicScheduleUpdate and NotifyPriorityCharging answered CALLERROR NotImplemented (Part 4), its API still passes the profiles through (WARN, not FAIL)',
+} as const;
 
 type Faults = { has(name: string): boolean };
 
@@ -35,23 +42,29 @@ export class CsmsV21 {
   /** Dynamic profile id → the schedule update the station pulls (ChargingScheduleUpdateType). */
   readonly dynamic = new Map<number, Payload>();
   readonly priority: { transactionId: string; activated: boolean }[] = [];
+  /** Dynamic profiles this CSMS has sent an UpdateDynamicSchedule for (quirk pull-no-new-values). */
+  private readonly pushed = new Set<number>();
 
   constructor(
     private readonly session: RpcSession,
     private readonly state: CsmsStationState,
     private readonly faults: Faults,
+    private readonly quirks: Faults = new Set(),
   ) {}
 
   install(): void {
     if (this.session.version !== '2.1') return;
     this.session.handle('PullDynamicScheduleUpdate', (p) => {
+      if (this.quirks.has('no-21-handlers')) throw new CallErrorReply('NotImplemented', 'PullDynamicScheduleUpdate is not implemented');
       if (this.faults.has('pull-dynamic-callerror')) throw new CallErrorReply('InternalError', 'dynamic schedules unavailable');
       const update = this.dynamic.get(p.chargingProfileId as number);
+      if (update && this.quirks.has('pull-no-new-values') && !this.pushed.has(p.chargingProfileId as number)) return { status: 'Accepted', scheduleUpdate: {} };
       if (!update) return { status: 'Rejected', statusInfo: { reasonCode: 'UnknownProfile', additionalInfo: `no Dynamic profile ${String(p.chargingProfileId)} was installed by this CSMS` } };
       return { status: 'Accepted', scheduleUpdate: update };
     });
     this.session.handle('NotifyPriorityCharging', (p) => {
-      if (this.faults.has('priority-notify-callerror')) throw new CallErrorReply('NotImplemented', 'NotifyPriorityCharging is not supported');
+      if (this.quirks.has('no-21-handlers')) throw new CallErrorReply('NotImplemented', 'NotifyPriorityCharging is not implemented');
+      if (this.faults.has('priority-notify-callerror')) throw new CallErrorReply('InternalError', 'priority charging state unavailable');
       this.priority.push({ transactionId: p.transactionId as string, activated: p.activated === true });
       return {};
     });
@@ -74,6 +87,16 @@ export class CsmsV21 {
     }
   }
 
+  /** Quirk own-dynamic-push: the CSMS's own UpdateDynamicSchedule (the values it holds) before the asked one. */
+  async beforeRequest(action: string, payload: Payload): Promise<void> {
+    if (this.session.version !== '2.1' || action !== 'UpdateDynamicSchedule' || !this.quirks.has('own-dynamic-push')) return;
+    const held = this.dynamic.get(payload.chargingProfileId as number);
+    if (!held) return;
+    const own = { chargingProfileId: payload.chargingProfileId, scheduleUpdate: { ...held } };
+    const res = await this.session.call('UpdateDynamicSchedule', own).catch(() => undefined);
+    if (res?.status === 'Accepted') this.accepted('UpdateDynamicSchedule', own);
+  }
+
   /** What the station accepted: a Dynamic profile is remembered; an update replaces what the station pulls. */
   accepted(action: string, payload: Payload): void {
     if (action === 'SetChargingProfile') {
@@ -84,6 +107,7 @@ export class CsmsV21 {
     }
     if (action === 'UpdateDynamicSchedule' && this.dynamic.has(payload.chargingProfileId as number)) {
       this.dynamic.set(payload.chargingProfileId as number, payload.scheduleUpdate as Payload);
+      this.pushed.add(payload.chargingProfileId as number);
     }
   }
 }

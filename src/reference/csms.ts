@@ -118,7 +118,7 @@ export class ReferenceCsms {
     const reactions = new CsmsReactions(session, state, this.faults, this.quirks, (l) => this.log(l));
     reactions.install();
     this.reactions.set(id, reactions);
-    const v21 = new CsmsV21(session, state, this.faults as Set<string>);
+    const v21 = new CsmsV21(session, state, this.faults as Set<string>, this.quirks as Set<string>);
     v21.install();
     this.v21.set(id, v21);
     session.on('violation', (v: { message: string }) => this.log(`${id}: ${v.message}`));
@@ -152,6 +152,7 @@ export class ReferenceCsms {
     const session = this.sessions.get(identity);
     if (!session?.isOpen) return { status: 404, body: { error: `station ${identity} is not connected` } };
     this.v21.get(identity)?.applyRequestFaults(action, payload);
+    await this.v21.get(identity)?.beforeRequest(action, payload);
     const sent = this.applyFaults(session, action, payload);
     if (sent) return sent;
     try {

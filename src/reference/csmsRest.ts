@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { OcppVersion } from '../ocpp/version';
 import type { Payload } from '../ocppj/messages';
+import { CSMS_QUIRKS_21 } from './csms-v21';
 
 /** Faults of the command API, not of OCPP: the cases they meet end ERROR (refused command), never FAIL. */
 export const CSMS_API_FAULTS = {
@@ -25,6 +26,7 @@ export const CSMS_QUIRKS = {
   'refresh-profiles':
     'CitrineOS-like refresh (2.0.1): its own GetChargingProfiles (own requestId, chargingLimitSource CSO) after each Accepted SetChargingProfile and before each GetChargingProfiles / GetCompositeSchedule it is asked to send; it answers the reports',
   'late-reaction': 'reacts to NotifyEVChargingNeeds 500 ms after answering it (issue #13 point 3: a legal late reaction must not become a K01.FR.03 failure)',
+  ...CSMS_QUIRKS_21,
 } as const;
 export type CsmsQuirk = keyof typeof CSMS_QUIRKS;
 

@@ -17,7 +17,7 @@ import {
   type Transaction,
 } from '../smartcharging';
 import type { EndedTransaction } from './ended';
-import { check21Request, checkProfile21 } from './v21';
+import { check21Request, checkProfile21, type ForgottenProfile } from './v21';
 
 export type StationVersion = '1.6' | '2.0.1' | '2.1';
 
@@ -37,6 +37,8 @@ export interface CheckContext {
   installed: readonly Installed[];
   /** Transactions the station ended and when the CSMS was told (issue #13: findings against a finished transaction). */
   ended?: readonly EndedTransaction[];
+  /** 2.1: profiles the station dropped without the CSMS asking (UpdateDynamicSchedule for one is not judged). */
+  forgotten?: ReadonlyMap<number, ForgottenProfile>;
 }
 
 type Payload = Record<string, unknown>;
@@ -85,10 +87,11 @@ export function checkProfile(wire: Payload, evseId: number, ctx: CheckContext, o
   const { base } = opts;
   const out: Finding[] = [];
   // 2.1 (issue #16): limit by operationMode, six decimals, advertised purposes/kinds/modes; a period
-  // lacking a required limit cannot be read by the model, so its finding is the whole verdict.
+  // lacking a limit cannot be read by the model, so its finding (FAIL, or WARN under Idle /
+  // CentralFrequency) is the whole verdict.
   if (ctx.version === '2.1') {
     const v21 = checkProfile21(wire, ctx.limits, base, LIMIT_OPTIONAL_MODES);
-    if (v21.some((f) => f.severity === 'fail' && f.pointer?.endsWith('/limit') && /no limit/.test(f.message))) return v21;
+    if (v21.some((f) => f.pointer?.endsWith('/limit') && /no limit/.test(f.message))) return v21;
     out.push(...v21);
   }
   let profile: Profile;

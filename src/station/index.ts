@@ -10,7 +10,7 @@ import { HarnessStation } from './role';
 export { HarnessStation, type RecordedFinding, type StationCall } from './role';
 export { EndedTransactions, type EndedTransaction } from './ended';
 export { checkCsmsRequest, checkProfile, atMostOneDecimal, type Finding, type CheckContext, type StationVersion } from './checks';
-export { advertised21, check21Request, checkDecimals21, checkProfile21, decimalPlaces, smartChargingVariable21, DECIMALS_RULE_21, V21_ACTIONS, type DynamicUpdate } from './v21';
+export { advertised21, check21Request, checkDecimals21, checkProfile21, decimalPlaces, smartChargingVariable21, DECIMALS_RULE_21, V21_ACTIONS, type DynamicUpdate, type ForgottenProfile } from './v21';
 
 const stations = new WeakMap<RunConfig, HarnessStation>();
 

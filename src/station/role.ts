@@ -13,7 +13,7 @@ import type { CallHandler, ProtocolViolation, Reply, RpcSession } from '../trans
 import type { RunConfig } from '../runner/config';
 import type { TraceFrame } from '../report/types';
 import { ProfileStore, fromEpochSeconds, type DeviceLimits, type Transaction } from '../smartcharging';
-import { advertised21, answer21, smartChargingVariable21, V21_ACTIONS, type DynamicUpdate } from './v21';
+import { advertised21, answer21, smartChargingVariable21, V21_ACTIONS, type DynamicUpdate, type ForgottenProfile } from './v21';
 import {
   answerCompositeSchedule,
   answerSetChargingProfile,
@@ -75,6 +75,8 @@ export class HarnessStation {
   private scheduleIds = (Math.floor(Date.now() / 1000) % 100_000) * 1000;
   /** 2.1: UpdateDynamicSchedule updates the station accepted, newest last (what a case reads back). */
   readonly dynamicUpdates: DynamicUpdate[] = [];
+  /** 2.1: profile ids dropped without the CSMS asking (reset between cases, end of their transaction). */
+  readonly forgotten = new Map<number, ForgottenProfile>();
   /** 1.6 configuration values changed by ChangeConfiguration. */
   private readonly configValues = new Map<string, string>();
 
@@ -205,6 +207,7 @@ export class HarnessStation {
       transactions: this.transactions,
       installed: this.store.list(),
       ended: this.ended.all(),
+      forgotten: this.forgotten,
     }).map((f) => ({ ...f, action, frameSeq: frame?.seq }));
     for (const f of found) {
       this.findings.push(f);
@@ -268,6 +271,8 @@ export class HarnessStation {
       ended.push(tx.transactionId);
       await this.stopTransaction(call, tx, 'Local', { status: false });
     }
+    // The CSMS is not told of this (no message for it): an UpdateDynamicSchedule for one is not judged.
+    for (const i of this.store.list()) this.forgotten.set(i.profile.id, {});
     this.store = new ProfileStore(this.version, this.limits);
     for (let e = this.v16 ? 0 : 1; e <= this.limits.evses; e++) await this.sendStatus(call, e, 'Available');
     return { ended, reports };
@@ -325,7 +330,10 @@ export class HarnessStation {
 
   private onSet(p: Payload): Payload {
     const { evseId, wire } = setChargingProfileRequest(this.version, p);
-    return answerSetChargingProfile(this.version, this.store, evseId, wire, this.transactions).payload;
+    const answer = answerSetChargingProfile(this.version, this.store, evseId, wire, this.transactions).payload;
+    // Held again: from now on the CSMS is answerable for what it does with this id.
+    if (answer.status === 'Accepted') this.forgotten.delete((wire as Payload).id as number);
+    return answer;
   }
 
   private onComposite(p: Payload): Payload {
@@ -458,6 +466,7 @@ export class HarnessStation {
     const i = this.transactions.indexOf(tx);
     if (i < 0) return;
     this.transactions.splice(i, 1);
+    for (const i of this.store.list()) if (i.profile.purpose === 'TxProfile' && i.profile.transactionId === tx.transactionId) this.forgotten.set(i.profile.id, { transactionId: tx.transactionId });
     this.store.endTransaction(tx.transactionId);
     const ended = this.ended.begin(tx);
     if (this.v16) {

@@ -44,6 +44,14 @@ export function smartChargingVariable21(limits: DeviceLimits, name: string, inst
   return undefined;
 }
 
+/**
+ * A profile the station dropped without the CSMS asking: at the harness's reset between cases (no message
+ * tells the CSMS) or with its transaction (K02.FR.05; `transactionId` set, the CSMS learns it from Ended).
+ */
+export interface ForgottenProfile {
+  transactionId?: string;
+}
+
 export interface Station21State {
   installed: readonly Installed[];
   transactions: readonly Transaction[];
@@ -76,14 +84,29 @@ const warn = (rule: string, message: string, pointer?: string, actual?: unknown)
 export function check21Request(
   action: string,
   p: Payload,
-  ctx: { installed: readonly Installed[]; transactions: readonly Transaction[]; limits: DeviceLimits; ended?: readonly EndedTransaction[] },
+  ctx: { installed: readonly Installed[]; transactions: readonly Transaction[]; limits: DeviceLimits; ended?: readonly EndedTransaction[]; forgotten?: ReadonlyMap<number, ForgottenProfile> },
 ): Finding[] {
   if (action === 'UpdateDynamicSchedule') {
-    const rule = '2.1 UpdateDynamicScheduleRequest.chargingProfileId ("Id of dynamic charging profile to update")';
-    const held = ctx.installed.find((i) => i.profile.id === p.chargingProfileId);
-    if (!held) return [fail(rule, `chargingProfileId ${String(p.chargingProfileId)} names no profile the station holds`, '/chargingProfileId', p.chargingProfileId)];
-    if (held.profile.kind !== 'Dynamic') return [fail(rule, `chargingProfileId ${String(p.chargingProfileId)} names a ${held.profile.kind} profile, not a Dynamic one`, '/chargingProfileId', p.chargingProfileId)];
-    return checkDecimals21(p.scheduleUpdate as Payload | undefined, '/scheduleUpdate');
+    // The schema text is "Id of charging profile to update." (not "dynamic"): an id the station never held
+    // names nothing to update (FAIL); a profile that is not Dynamic is for the station to reject, with no
+    // text found forbidding the CSMS to send it (WARN).
+    const rule = '2.1 UpdateDynamicScheduleRequest.chargingProfileId ("Id of charging profile to update")';
+    const id = p.chargingProfileId;
+    const held = ctx.installed.find((i) => i.profile.id === id);
+    if (!held) {
+      const gone = ctx.forgotten?.get(id as number);
+      if (gone) {
+        const ended = gone.transactionId === undefined ? undefined : [...(ctx.ended ?? [])].reverse().find((e) => e.transaction.transactionId === gone.transactionId);
+        // Dropped by the harness between cases without a message to the CSMS: the CSMS cannot know.
+        if (gone.transactionId === undefined) return [warn(rule, `chargingProfileId ${String(id)} names a profile the harness station forgot between cases without telling the CSMS (not judged)`, '/chargingProfileId', id)];
+        // A TxProfile goes with its transaction (K02.FR.05): only a CSMS that knew of the end is at fault.
+        if (ended && ended.toldAt === undefined) return [warn(rule, `chargingProfileId ${String(id)} names the TxProfile of transaction ${gone.transactionId}, which the station ended ${Date.now() - ended.sentAt} ms ago; the CSMS had not answered that end yet (not judged)`, '/chargingProfileId', id)];
+      }
+      return [fail(rule, `chargingProfileId ${String(id)} names no profile the station holds${gone?.transactionId ? ` (the TxProfile of transaction ${gone.transactionId}, ended and answered by the CSMS: K02.FR.05)` : ''}`, '/chargingProfileId', id)];
+    }
+    const out = checkDecimals21(p.scheduleUpdate as Payload | undefined, '/scheduleUpdate');
+    if (held.profile.kind !== 'Dynamic') out.unshift(warn(rule, `chargingProfileId ${String(id)} names a ${held.profile.kind} profile, not a Dynamic one; the station rejects it, no text found forbidding the CSMS to send it (not judged)`, '/chargingProfileId', id));
+    return out;
   }
   if (action === 'UsePriorityCharging') {
     const rule = '2.1 UsePriorityChargingRequest.transactionId ("The transaction for which priority charging is requested")';
@@ -103,19 +126,24 @@ export function check21Request(
 /** Part 2 §2.1.4 (2.1): numbers sent towards the Charging Station have at most six decimal places. */
 export const DECIMALS_RULE_21 = '2.1 Part 2 §2.1.4 (at most six decimal places towards the station)';
 
-/** Numeric fields of a period / schedule update with more than six decimals. */
-export function checkDecimals21(o: Payload | undefined, base: string): Finding[] {
-  if (!o) return [];
-  const out: Finding[] = [];
-  for (const [k, v] of Object.entries(o)) {
-    if (typeof v === 'number' && !sixDecimals(v)) out.push(fail(DECIMALS_RULE_21, `${k} ${v} has more than six decimal places`, `${base}/${k}`, v));
-  }
-  return out;
+/**
+ * Numbers with more than six decimals anywhere in `o` (nested objects and arrays included: §2.1.4 is about
+ * every decimal sent towards the station, e.g. v2xFreqWattCurve points, limitAtSoC, a sales tariff).
+ */
+export function checkDecimals21(o: unknown, base: string): Finding[] {
+  if (typeof o === 'number') return sixDecimals(o) ? [] : [fail(DECIMALS_RULE_21, `${base.split('/').pop()} ${o} has more than six decimal places (${o.toFixed(6).replace(/\.?0+$/, '')} to six)`, base, o)];
+  if (Array.isArray(o)) return o.flatMap((v, i) => checkDecimals21(v, `${base}/${i}`));
+  if (o && typeof o === 'object') return Object.entries(o).flatMap(([k, v]) => checkDecimals21(v, `${base}/${k}`));
+  return [];
 }
 
 /**
- * Decimal places as written on the wire: JSON numbers arrive parsed, and String() gives the shortest text
- * that reads back as the same number, i.e. what a serializer writes (8.100000000000001 has 15 places).
+ * Decimal places of the number the CSMS sent. JSON numbers arrive parsed; String() gives the shortest text
+ * that reads back as the same double, which is what a serializer writes for it: float noise such as
+ * 0.1 + 0.2 = 0.30000000000000004 is 17 places on the wire, and §2.1.4 ("The decimal sent towards the
+ * Charging Station SHALL NOT have more than six decimal places") is about what is sent, so it is a FAIL
+ * (CitrineOS truncates at serialisation for this reason, citrineos-core PR #960). Trailing zeros
+ * (8.1000000) do not count: the value has one decimal place.
  */
 export function decimalPlaces(v: number): number {
   const [mantissa, exp] = String(v).toLowerCase().split('e');
@@ -126,6 +154,14 @@ export function decimalPlaces(v: number): number {
 function sixDecimals(v: number): boolean {
   return decimalPlaces(v) <= 6;
 }
+
+/**
+ * operationModes the schema's "Optional only when not required by the operationMode, as in CentralSetpoint,
+ * ExternalSetpoint, ExternalLimits, LocalFrequency, LocalLoadBalancing" does not list, but whose need of a
+ * limit is doubtful: Idle (no power at all; libocpp's table of limits per mode allows none) and
+ * CentralFrequency (setpoint-driven; libocpp: limit optional). "as in" reads as examples: WARN, not FAIL.
+ */
+const LIMIT_UNCLEAR_MODES: readonly OperationMode[] = ['Idle', 'CentralFrequency'];
 
 /**
  * The 2.1-only parts of a profile a CSMS sends: `limit` present where the operationMode needs it (2.1
@@ -145,19 +181,20 @@ export function checkProfile21(wire: Payload, limits: DeviceLimits, base: string
   const schedules = Array.isArray(wire.chargingSchedule) ? (wire.chargingSchedule as Payload[]) : [];
   schedules.forEach((s, si) => {
     const sp = `${base}/chargingSchedule/${si}`;
-    if (typeof s.minChargingRate === 'number') out.push(...checkDecimals21({ minChargingRate: s.minChargingRate }, sp));
     const periods = Array.isArray(s.chargingSchedulePeriod) ? (s.chargingSchedulePeriod as Payload[]) : [];
     periods.forEach((period, i) => {
       const pp = `${sp}/chargingSchedulePeriod/${i}`;
       const mode = (period.operationMode as OperationMode | undefined) ?? 'ChargingOnly';
-      if (period.limit === undefined && !limitOptional.includes(mode)) {
+      if (period.limit === undefined && LIMIT_UNCLEAR_MODES.includes(mode) && !limitOptional.includes(mode)) {
+        out.push(warn('2.1 ChargingSchedulePeriodType.limit ("Optional only when not required by the operationMode, as in …")', `period ${i} has no limit under operationMode ${mode}: the schema's list does not name ${mode}, the 2.1 table of limits per operationMode (as libocpp encodes it) does not require one (not judged)`, `${pp}/limit`));
+      } else if (period.limit === undefined && !limitOptional.includes(mode)) {
         out.push(fail('2.1 ChargingSchedulePeriodType.limit (optional only under CentralSetpoint, ExternalSetpoint, ExternalLimits, LocalFrequency, LocalLoadBalancing)', `period ${i} has no limit under operationMode ${mode}, which requires one`, `${pp}/limit`));
       }
       if (mode !== 'ChargingOnly' && !(limits.operationModes ?? ['ChargingOnly']).includes(mode)) {
         out.push(warn('2.1 ChargingSchedulePeriodType.operationMode', `operationMode ${mode} is not among the modes the station advertised; no normative text found: not judged`, `${pp}/operationMode`, mode));
       }
-      out.push(...checkDecimals21(period, pp));
     });
   });
+  out.push(...checkDecimals21(wire, base));
   return out;
 }
