@@ -133,7 +133,8 @@ export const DECIMALS_RULE_21 = '2.1 Part 2 §2.1.4 (at most six decimal places 
 export function checkDecimals21(o: unknown, base: string): Finding[] {
   if (typeof o === 'number') return sixDecimals(o) ? [] : [fail(DECIMALS_RULE_21, `${base.split('/').pop()} ${o} has more than six decimal places (${o.toFixed(6).replace(/\.?0+$/, '')} to six)`, base, o)];
   if (Array.isArray(o)) return o.flatMap((v, i) => checkDecimals21(v, `${base}/${i}`));
-  if (o && typeof o === 'object') return Object.entries(o).flatMap(([k, v]) => checkDecimals21(v, `${base}/${k}`));
+  // customData is vendor data, not an OCPP decimal field.
+  if (o && typeof o === 'object') return Object.entries(o).flatMap(([k, v]) => (k === 'customData' ? [] : checkDecimals21(v, `${base}/${k}`)));
   return [];
 }
 
