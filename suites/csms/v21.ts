@@ -119,7 +119,9 @@ export const v21Cases: CaseDefinition[] = [
       let sent: Payload | undefined;
       await t.step('the CSMS sends UpdateDynamicSchedule (trigger)', async () => {
         // The request is judged by the station role as it arrives (profile held and Dynamic; six decimals).
-        const { call, done } = await request(t, 'UpdateDynamicSchedule', { chargingProfileId: id, scheduleUpdate: { limit, setpoint: limit / 2 } });
+        // Only `limit`: the profile's period is ChargingOnly, for which the 2.1 table of limits and setpoints
+        // per operationMode (as libocpp encodes it) allows no setpoint; asking for one could make a CSMS refuse.
+        const { call, done } = await request(t, 'UpdateDynamicSchedule', { chargingProfileId: id, scheduleUpdate: { limit } });
         await settled(t, done, t.config.timing.callTimeoutMs);
         // Judged on the CALL the case asked for, not on any update the CSMS pushed on its own meanwhile.
         const taken = station(t).dynamicUpdates.find((u) => u.chargingProfileId === call.payload.chargingProfileId && isDeepStrictEqual(u.scheduleUpdate, call.payload.scheduleUpdate));
