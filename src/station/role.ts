@@ -466,7 +466,7 @@ export class HarnessStation {
     const i = this.transactions.indexOf(tx);
     if (i < 0) return;
     this.transactions.splice(i, 1);
-    for (const i of this.store.list()) if (i.profile.purpose === 'TxProfile' && i.profile.transactionId === tx.transactionId) this.forgotten.set(i.profile.id, { transactionId: tx.transactionId });
+    for (const held of this.store.list()) if (held.profile.purpose === 'TxProfile' && held.profile.transactionId === tx.transactionId) this.forgotten.set(held.profile.id, { transactionId: tx.transactionId });
     this.store.endTransaction(tx.transactionId);
     const ended = this.ended.begin(tx);
     if (this.v16) {

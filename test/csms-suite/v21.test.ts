@@ -9,7 +9,7 @@ import type { CaseResult } from '../../src/report/types';
 import { LIMIT_OPTIONAL_MODES } from '../../src/smartcharging';
 import { deviceModel, notifyReportFrames } from '../../src/station/deviceModel';
 import { getValidator } from '../../src/validation';
-import { advertised21, check21Request, checkProfile21, decimalPlaces, DECIMALS_RULE_21, smartChargingVariable21 } from '../../src/station';
+import { advertised21, check21Request, HarnessStation, checkProfile21, decimalPlaces, DECIMALS_RULE_21, smartChargingVariable21 } from '../../src/station';
 import { askedCall } from '../../suites/csms/lib';
 import { csmsConfig, runCsms } from './helpers';
 
@@ -202,4 +202,18 @@ describe('2.1 station-role checks: what the text does not settle is a WARN (issu
     const u = askedCall(false, 'UsePriorityCharging', { transactionId: 'a', activate: true })!;
     expect([u({ transactionId: 'a', activate: true }), u({ transactionId: 'a', activate: false }), u({ transactionId: 'b', activate: true })]).toEqual([true, false, false]);
   });
+});
+
+test('SC-CSMS-21-02 station role: a Dynamic profile the harness dropped at its reset between cases is a WARN target, re-installed it is judged again', async () => {
+  const station = new HarnessStation(csmsConfig('2.1'));
+  const set = { evseId: 1, chargingProfile: { id: 42, stackLevel: 1, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Dynamic', chargingSchedule: [{ id: 1, startSchedule: '2026-01-01T00:00:00Z', chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] }] } };
+  const uds = () => station.inspect(undefined, 'UpdateDynamicSchedule', { chargingProfileId: 42, scheduleUpdate: { limit: 10 } }).map((f) => f.severity);
+  expect(station.answer('SetChargingProfile', set)).toMatchObject({ status: 'Accepted' });
+  expect(uds()).toEqual([]);
+  await station.reset(async () => ({}) as never);
+  expect(uds()).toEqual(['warn']);
+  station.answer('SetChargingProfile', set);
+  station.answer('ClearChargingProfile', { chargingProfileId: 42 });
+  // Cleared by the CSMS itself: it knows, so an update for it names nothing (FAIL).
+  expect(uds()).toEqual(['fail']);
 });
