@@ -27,7 +27,7 @@ export type CsmsFault21 = keyof typeof CSMS_FAULTS_21;
 
 /** Legitimate 2.1 variations of the reference CSMS (registered in CSMS_QUIRKS, `--builtin-quirk`). */
 export const CSMS_QUIRKS_21 = {
-  'own-dynamic-push': '2.1: before an UpdateDynamicSchedule it is asked to send, pushes one of its own for the same profile with the values it holds (the asked one follows); the harness must take the asked one (askedCall)',
+  'own-dynamic-push': '2.1: pushes UpdateDynamicSchedule of its own (the values it holds) as soon as the station accepted a Dynamic profile, and before one it is asked to send; the harness must judge both and take the asked one (askedCall)',
   'pull-no-new-values': '2.1: answers PullDynamicScheduleUpdate Accepted with an empty scheduleUpdate while it has sent no UpdateDynamicSchedule for the profile (no new values; every ChargingScheduleUpdateType field is optional)',
   'no-21-handlers': '2.1: a CSMS without Dynamic profiles / priority charging: PullDynamicScheduleUpdate and NotifyPriorityCharging answered CALLERROR NotImplemented (Part 4), its API still passes the profiles through (WARN, not FAIL)',
 } as const;
@@ -87,12 +87,23 @@ export class CsmsV21 {
     }
   }
 
-  /** Quirk own-dynamic-push: the CSMS's own UpdateDynamicSchedule (the values it holds) before the asked one. */
+  /**
+   * Quirk own-dynamic-push: the CSMS's own UpdateDynamicSchedule (the values it holds) before the asked
+   * one, and right after the station accepted a Dynamic profile (the race with the station's Accepted).
+   */
   async beforeRequest(action: string, payload: Payload): Promise<void> {
-    if (this.session.version !== '2.1' || action !== 'UpdateDynamicSchedule' || !this.quirks.has('own-dynamic-push')) return;
-    const held = this.dynamic.get(payload.chargingProfileId as number);
-    if (!held) return;
-    const own = { chargingProfileId: payload.chargingProfileId, scheduleUpdate: { ...held } };
+    if (action === 'UpdateDynamicSchedule') await this.pushOwn(payload.chargingProfileId as number);
+  }
+
+  async afterAccepted(action: string, payload: Payload): Promise<void> {
+    const profile = payload.chargingProfile as Payload | undefined;
+    if (action === 'SetChargingProfile' && profile?.chargingProfileKind === 'Dynamic') await this.pushOwn(profile.id as number);
+  }
+
+  private async pushOwn(id: number): Promise<void> {
+    const held = this.dynamic.get(id);
+    if (this.session.version !== '2.1' || !this.quirks.has('own-dynamic-push') || !held) return;
+    const own = { chargingProfileId: id, scheduleUpdate: { ...held } };
     const res = await this.session.call('UpdateDynamicSchedule', own).catch(() => undefined);
     if (res?.status === 'Accepted') this.accepted('UpdateDynamicSchedule', own);
   }

@@ -162,6 +162,7 @@ export class ReferenceCsms {
       const response = await session.call(action, payload, { intentionalInvalid: this.faults.has('invalid-payload') });
       if (action === 'SetChargingProfile' && response.status === 'Accepted') void this.refresh(session);
       if (response.status === 'Accepted') this.v21.get(identity)?.accepted(action, payload);
+      if (response.status === 'Accepted') await this.v21.get(identity)?.afterAccepted(action, payload);
       const refused = responseFault16(this.faults, session.version, action, response);
       if (refused) return refused;
       if (closesAfter16(this.faults, session.version, action, response)) session.close(1011, 'unexpected GetCompositeSchedule answer');
