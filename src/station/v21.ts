@@ -165,6 +165,18 @@ function sixDecimals(v: number): boolean {
 const LIMIT_UNCLEAR_MODES: readonly OperationMode[] = ['Idle', 'CentralFrequency'];
 
 /**
+ * operationModes per purpose other than TxProfile / TxDefaultProfile (which allow all): the 2.1 Part 2 table
+ * of operationModes per ChargingProfilePurpose as libocpp encodes it ("Table 95"); PriorityCharging only
+ * ChargingOnly is K01.FR.71. One implementation's reading of a table not in the schemas: WARN.
+ */
+const MODES_BY_PURPOSE: Partial<Record<Purpose, readonly OperationMode[]>> = {
+  PriorityCharging: ['ChargingOnly'],
+  ChargingStationMaxProfile: ['ChargingOnly'],
+  ChargingStationExternalConstraints: ['ChargingOnly', 'ExternalLimits', 'ExternalSetpoint'],
+  LocalGeneration: ['ChargingOnly', 'ExternalLimits'],
+};
+
+/**
  * The 2.1-only parts of a profile a CSMS sends: `limit` present where the operationMode needs it (2.1
  * ChargingSchedulePeriodType.limit: "Optional only when not required by the operationMode, as in
  * CentralSetpoint, ExternalSetpoint, ExternalLimits, LocalFrequency, LocalLoadBalancing"), and purpose,
@@ -190,6 +202,10 @@ export function checkProfile21(wire: Payload, limits: DeviceLimits, base: string
         out.push(warn('2.1 ChargingSchedulePeriodType.limit ("Optional only when not required by the operationMode, as in …")', `period ${i} has no limit under operationMode ${mode}: the schema's list does not name ${mode}, the 2.1 table of limits per operationMode (as libocpp encodes it) does not require one (not judged)`, `${pp}/limit`));
       } else if (period.limit === undefined && !limitOptional.includes(mode)) {
         out.push(fail('2.1 ChargingSchedulePeriodType.limit (optional only under CentralSetpoint, ExternalSetpoint, ExternalLimits, LocalFrequency, LocalLoadBalancing)', `period ${i} has no limit under operationMode ${mode}, which requires one`, `${pp}/limit`));
+      }
+      const allowed = MODES_BY_PURPOSE[purpose];
+      if (allowed && !allowed.includes(mode)) {
+        out.push(warn('2.1 Part 2 operationMode per ChargingProfilePurpose (table as libocpp encodes it; K01.FR.71 for PriorityCharging)', `operationMode ${mode} in a ${purpose} profile, which allows ${allowed.join(', ')}; the station may reject it (not judged)`, `${pp}/operationMode`, mode));
       }
       if (mode !== 'ChargingOnly' && !(limits.operationModes ?? ['ChargingOnly']).includes(mode)) {
         out.push(warn('2.1 ChargingSchedulePeriodType.operationMode', `operationMode ${mode} is not among the modes the station advertised; no normative text found: not judged`, `${pp}/operationMode`, mode));

@@ -188,6 +188,10 @@ describe('2.1 station-role checks: what the text does not settle is a WARN (issu
     expect(sev(wire([{ startPeriod: 0, operationMode: 'Idle' }]))).toEqual(['warn /chargingProfile/chargingSchedule/0/chargingSchedulePeriod/0/limit']);
     expect(sev(wire([{ startPeriod: 0, operationMode: 'CentralFrequency', setpoint: 10 }]))).toEqual(['warn /chargingProfile/chargingSchedule/0/chargingSchedulePeriod/0/limit']);
     expect(sev(wire([{ startPeriod: 0, operationMode: 'ChargingOnly' }]))).toEqual(['fail /chargingProfile/chargingSchedule/0/chargingSchedulePeriod/0/limit']);
+    // operationMode per purpose (2.1 table as libocpp encodes it): WARN, never FAIL.
+    const purposeWire = (purpose: string, mode: string) => ({ ...wire([{ startPeriod: 0, limit: 16, operationMode: mode, setpoint: 8 }]), chargingProfilePurpose: purpose });
+    expect(sev(purposeWire('LocalGeneration', 'CentralSetpoint'))).toEqual(['warn /chargingProfile/chargingSchedule/0/chargingSchedulePeriod/0/operationMode']);
+    expect(sev(purposeWire('TxDefaultProfile', 'CentralSetpoint'))).toEqual([]);
     // §2.1.4 is about every decimal sent towards the station, not only limit / setpoint.
     expect(sev(wire([{ startPeriod: 0, limit: 16, v2xFreqWattCurve: [{ frequency: 50.0000001, power: 1 }] }]))).toEqual(['fail /chargingProfile/chargingSchedule/0/chargingSchedulePeriod/0/v2xFreqWattCurve/0/frequency']);
     expect(sev(wire([{ startPeriod: 0, limit: 16 }], { limitAtSoC: { soc: 80, limit: 6.1234567 } }))).toEqual(['fail /chargingProfile/chargingSchedule/0/limitAtSoC/limit']);
