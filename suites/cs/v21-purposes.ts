@@ -292,9 +292,11 @@ export const v21PurposeCases: CaseDefinition[] = [
       if (!ok) return;
       // A station may activate priority charging on a local request (e.g. a driver's button); the harness
       // cannot cause that, so it waits one quiet period for the station's own NotifyPriorityCharging.
-      // Only one naming this case's transaction: a late frame of an earlier case is not a local activation.
-      const forTx = (p: Payload) => p.transactionId === tx.transactionId;
-      const notify = await t.step('wait for NotifyPriorityCharging (a local activation)', () => t.received('NotifyPriorityCharging').find((f) => forTx(f.payload)) ?? t.quietFor('NotifyPriorityCharging', t.quietMs(), forTx));
+      // A late frame naming an ended transaction (of an earlier case) is not a local activation; any other
+      // is, and is judged (sync) like every notification: one naming an unknown transaction FAILS.
+      const fresh = (p: Payload) => !t.transactions.some((x) => !x.active && x.transactionId === p.transactionId);
+      const notify = await t.step('wait for NotifyPriorityCharging (a local activation)', () => t.received('NotifyPriorityCharging').find((f) => fresh(f.payload)) ?? t.quietFor('NotifyPriorityCharging', t.quietMs(), fresh));
+      state.sync();
       if (!notify) {
         t.note.info('the station did not activate priority charging by itself: NotifyPriorityCharging not exercised', NOTIFY_RULE);
         await t.step('stop the transaction', () => stopTx(sc, tx));
