@@ -24,6 +24,7 @@ import { CallErrorReply } from '../ocppj/errors';
 import { checkFaults, STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, type StationFault, type StationFault21, type StationQuirk } from './faults';
 import { notRebased, truncated } from './composite-faults';
 import { DynamicSchedules, refusedInterval } from './station21-dynamic';
+import { withRandomizedDelay } from './randomized-delay';
 import { advertised21, limits21, variable21, type Advertised21 } from './features21';
 import { OfflineValidity } from './offline-profiles';
 import { dropped21Fields } from './round-trip-faults';
@@ -387,6 +388,7 @@ export class ReferenceStation extends EventEmitter {
     let ctx: CompositeContext = { ...this.store.compositeContext(this.transactions), installed, ...(this.priority21 ? { priority: this.priority21.activeTransactions() } : {}) };
     if (this.faults.has('composite-offsets-not-rebased')) ctx = notRebased(ctx, start);
     if (this.faults.has('relative-anchored-at-install')) ctx = this.installClock.anchoredAtInstall(ctx);
+    if (this.quirks.has('randomized-delay-21')) ctx = withRandomizedDelay(ctx);
     let payload = answerCompositeSchedule(ctx, p, start, { computeStart: this.faults.has('composite-wrong-anchor') ? start - 30 : undefined });
     if (this.faults.has('composite-truncated')) payload = truncated(payload, ctx, (this.version === '1.6' ? p.connectorId : p.evseId) as number, start);
     // Quirk 'composite-start-schedule-16': many 1.6 stations still put startSchedule into the composite's

@@ -86,7 +86,10 @@ const offlineCases: CaseDefinition[] = [
       // The model no longer holds it: the station reverts to the lower stack level for good.
       sc.mirror.clear201({ chargingProfileId: OFFLINE_ID });
       await t.step('composite after reconnecting: the base profile (16 A)', () => expectComposite(sc, 1, 300, undefined, { rule: RULE_INVALID }));
-      await offlineFor(t, 0, 'offline again, briefly (shorter than maxOfflineDuration), then reconnect');
+      const again = await offlineFor(t, 0, 'offline again, briefly (shorter than maxOfflineDuration), then reconnect');
+      // Only a second period shorter than maxOfflineDuration tells "permanently" from "invalid after this
+      // period too"; a station slower to reconnect gives both readings the base profile: say so.
+      if (again >= SHORT_MAX_S * 1000) t.note.info(`the second offline period (${again} ms) was not shorter than maxOfflineDuration ${SHORT_MAX_S} s: the read below cannot tell "permanently invalid" from invalid again after this period`, RULE_INVALID);
       await t.step('composite: still the base profile ("permanently invalid")', () => expectComposite(sc, 1, 300, undefined, { rule: RULE_INVALID }));
     },
   }),

@@ -40,6 +40,14 @@ describe('2.1 offline and SupportsFeature cases (SC-21-30…35)', () => {
     }
   });
 
+  test('SC-21-33: quirk randomized-delay-21 (the station delays the period by 30 of randomizedDelay 60 s) is a WARN in the first 60 s, never a FAIL', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-33', builtinQuirks: ['randomized-delay-21'] });
+    const c = r.result.cases.find((x) => x.id === 'SC-21-33')!;
+    expect([c.verdict, c.failures]).toEqual(['passed', []]);
+    expect(c.notes.filter((n) => n.level === 'warn').map((n) => [n.rule, n.message])).toEqual([['2.1 ChargingScheduleType.randomizedDelay', expect.stringMatching(/composite differs from the reference model over \[0, 3\d\) s/)]]);
+    expect(r.exitCode).toBe(0);
+  });
+
   test.each([
     ['offline-duration-ignored', ['SC-21-30'], /invalidAfterOfflineDuration/],
     ['offline-invalid-revived', ['SC-21-30'], /invalidAfterOfflineDuration/],
