@@ -179,7 +179,8 @@ export class ReferenceStation extends EventEmitter {
       },
     });
     this.session = session;
-    this.backoffMs = 100;
+    // Quirk 'slow-reconnect': a fleet device's first retry after a lost connection comes 2 s later.
+    this.backoffMs = this.quirks.has('slow-reconnect') ? 2000 : 100;
     session.on('harnessError', (e: Error) => this.log(`internal error: ${e.message}`));
     session.once('close', () => {
       this.offline.wentOffline();

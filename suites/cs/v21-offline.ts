@@ -26,6 +26,12 @@ const SHORT_MAX_S = 1;
 const REFUSE_MS = SHORT_MAX_S * 1000 + 1800;
 /** The long maxOfflineDuration of SC-21-32: far above a reconnect that is not refused. */
 const LONG_MAX_S = 600;
+/**
+ * A case's own time limit: up to two offline periods, each the refusal plus the reconnect wait
+ * (timing.rebootTimeoutMs, default 120 s), and a minute for the rest. A station's reconnect back-off is
+ * its own business; the general timing.caseTimeoutMs (default 120 s) would cut a conforming station short.
+ */
+const OFFLINE_CASE_TIMEOUT_MS = 2 * (REFUSE_MS + RECONNECT_DEFAULT_MS) + 60_000;
 const BASE_ID = 3001;
 const OFFLINE_ID = 3002;
 
@@ -65,6 +71,7 @@ function offlineCase(o: { id: string; title: string; fields: [maxOfflineDuration
     as: 'csms',
     tags: ['offline', '2.1'],
     needs: { maxStackLevel: 1, maxProfiles: 2, periodsPerSchedule: 1 },
+    timeoutMs: OFFLINE_CASE_TIMEOUT_MS,
     id: o.id,
     title: o.title,
     requirements: [RULE_MAX, RULE_INVALID],

@@ -48,6 +48,16 @@ describe('2.1 offline and SupportsFeature cases (SC-21-30…35)', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  test('SC-21-30/31: quirk slow-reconnect (first retry after 2 s, back-off doubling) with caseTimeoutMs 5 s: the offline cases keep their own time limit and pass', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-3[01]', builtinQuirks: ['slow-reconnect'], timing: { caseTimeoutMs: 5000 } } as never);
+    const bad = r.result.cases.filter((c) => c.verdict !== 'passed').map((c) => `${c.id} ${c.verdict}: ${c.reason ?? ''}`);
+    expect(bad).toEqual([]);
+    // The station really was slow: the first offline period of SC-21-30 lasted beyond the 2.8 s refusal.
+    const offline = r.result.cases.find((c) => c.id === 'SC-21-30')!.notes.map((n) => /was offline (\d+) ms/.exec(n.message)?.[1]).filter(Boolean).map(Number);
+    expect(offline[0]).toBeGreaterThan(5000);
+    expect(r.exitCode).toBe(0);
+  });
+
   test.each([
     ['offline-duration-ignored', ['SC-21-30'], /invalidAfterOfflineDuration/],
     ['offline-invalid-revived', ['SC-21-30'], /invalidAfterOfflineDuration/],
