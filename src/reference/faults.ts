@@ -66,7 +66,7 @@ export const STATION_QUIRKS = {
   'dynamic-min-interval-21':
     '2.1: a minimum dynUpdateInterval of 10 s: a Dynamic profile with a shorter (non-zero) interval is answered CALLERROR PropertyConstraintViolation — no text sets a minimum, so SC-21-04/05 WARN and do not judge the pull',
   'variables-21-loose':
-    '2.1: reports SupportsFeature[...] as "1" / "True" and SupportedAdditionalPurposes as " priorityCharging ,LOCALGENERATION" (spacing and casing): discovery still reads every flag',
+    '2.1: reports SmartChargingCtrlr.Available as "1", SupportsFeature[...] as "1" / "True" and SupportedAdditionalPurposes as " priorityCharging ,LOCALGENERATION" (spacing and casing): discovery still reads every flag',
   'priority-notify-late-21':
     '2.1: as priority-on-local-request-21, but NotifyPriorityCharging (activated=true) leaves 150 ms after the station applied priority charging, and activated=false follows the end of a transaction that had it: the harness waits a quiet period for a late notification before judging',
   'randomized-delay-21':

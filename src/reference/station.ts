@@ -492,6 +492,7 @@ export class ReferenceStation extends EventEmitter {
     const v21 = this.priority21?.variable(name);
     if (v21 !== undefined) return v21;
     if (this.version === '2.1' && ['SupportsFeature', 'SupportedAdditionalPurposes', 'MaxExternalConstraintsId'].includes(name)) return variable21(this.adv21, name, instance, this.quirks);
+    if (this.quirks.has('variables-21-loose') && name === 'Available') return '1'; // quirk: a boolean spelled 1
     // Quirk: the limit variables are unknown (MicroOcpp 2.0.1 / VCP); Available/Enabled are still there.
     if (this.quirks.has('unreported-limits') && ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'].includes(name)) return undefined;
     return smartChargingVariable(this.store.limits, this.store.list().length, name, instance, 'Actual');

@@ -185,7 +185,7 @@ export async function discoverCapabilities(session: RpcSession, declared: Device
     take('periodsPerSchedule', int(reported.ChargingScheduleMaxPeriods), 'ChargingScheduleMaxPeriods');
     take('maxProfiles', int(reported.MaxChargingProfilesInstalled), 'MaxChargingProfilesInstalled');
   } else {
-    available = reported.Available === undefined ? undefined : reported.Available.toLowerCase() === 'true';
+    available = reported.Available === undefined ? undefined : (bool(reported.Available) ?? false);
     take('maxStackLevel', int(reported.ProfileStackLevel), 'SmartChargingCtrlr.ProfileStackLevel');
     take('rateUnits', list(reported.RateUnit)?.filter((u): u is RateUnit => u === 'A' || u === 'W'), 'SmartChargingCtrlr.RateUnit');
     take('periodsPerSchedule', int(reported.PeriodsPerSchedule), 'SmartChargingCtrlr.PeriodsPerSchedule');
