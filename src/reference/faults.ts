@@ -63,6 +63,16 @@ export const STATION_QUIRKS = {
     '2.1: takes profiles with operationMode CentralSetpoint / ExternalSetpoint / ExternalLimits (a V2X-capable station); the model leaves them out of the composite, so the harness WARNs and does not judge such composites',
   'priority-on-local-request-21':
     '2.1: a driver asks for priority charging at the station: once a PriorityCharging profile is installed for an EVSE with a running transaction, the station activates it and sends NotifyPriorityCharging (activated=true)',
+  'dynamic-min-interval-21':
+    '2.1: a minimum dynUpdateInterval of 10 s: a Dynamic profile with a shorter (non-zero) interval is answered CALLERROR PropertyConstraintViolation — no text sets a minimum, so SC-21-04/05 WARN and do not judge the pull',
+  'variables-21-loose':
+    '2.1: reports SmartChargingCtrlr.Available as "1", SupportsFeature[...] as "1" / "True" and SupportedAdditionalPurposes as " priorityCharging ,LOCALGENERATION" (spacing and casing): discovery still reads every flag',
+  'priority-notify-late-21':
+    '2.1: as priority-on-local-request-21, but NotifyPriorityCharging (activated=true) leaves 150 ms after the station applied priority charging, and activated=false follows the end of a transaction that had it: the harness waits a quiet period for a late notification before judging',
+  'randomized-delay-21':
+    '2.1: applies ChargingScheduleType.randomizedDelay — the start of an Absolute schedule with randomizedDelay d is delayed by d/2 s (a "random" pick, fixed for CI): the composite shows the lower stack level meanwhile; SC-21-33 WARNs in the first d s, never FAILs',
+  'slow-reconnect':
+    'after a lost connection the first reconnect attempt comes 2 s later and the back-off doubles (to 5 s) while refused, as a fleet device\'s RetryBackOffWaitMinimum would: offline cases (SC-21-30…32) take longer than a short caseTimeoutMs and must still reach their verdict',
   'priority-no-profile-rejected-21': '2.1: UsePriorityCharging without a PriorityCharging profile is answered Rejected (reasonCode NoProfile) instead of status NoProfile — schema-valid, a WARN',
   'no-ev': 'accepts a remote start and then waits for an EV that never comes: no transaction starts (1.6 §5.11 "will attempt"; the case cannot reach its subject)',
   'composite-start-schedule-16': '1.6: the composite chargingSchedule carries startSchedule (= scheduleStart); errata 3.57 says omit it — schema-valid, a WARN',

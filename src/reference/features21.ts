@@ -26,8 +26,20 @@ export function limits21(a: Advertised21): Pick<DeviceLimits, 'additionalPurpose
 }
 
 /** SmartChargingCtrlr 2.1 variables (Actual); undefined = unknown variable. MaxExternalConstraintsId is left unknown. */
-export function variable21(a: Advertised21, name: string, instance: string | undefined): string | undefined {
-  if (name === 'SupportsFeature') return instance !== undefined && (FEATURES as readonly string[]).includes(instance) ? String(a.features.has(instance)) : undefined;
-  if (name === 'SupportedAdditionalPurposes') return a.purposes.join(',');
+export function variable21(a: Advertised21, name: string, instance: string | undefined, quirks: ReadonlySet<string> = new Set()): string | undefined {
+  // Quirk 'variables-21-loose': the same values spelled loosely ("1" / "True", spaced and cased purposes).
+  const loose = quirks.has('variables-21-loose');
+  if (name === 'SupportsFeature') {
+    if (instance === undefined || !(FEATURES as readonly string[]).includes(instance)) return undefined;
+    const on = a.features.has(instance);
+    return loose ? (instance === 'DynamicProfiles' ? (on ? '1' : '0') : on ? 'True' : 'False') : String(on);
+  }
+  if (name === 'SupportedAdditionalPurposes') return purposesValue(a.purposes, quirks);
   return undefined;
+}
+
+/** SupportedAdditionalPurposes as a MemberList; quirk 'variables-21-loose' spaces and re-cases the names. */
+export function purposesValue(purposes: readonly string[], quirks: ReadonlySet<string>): string {
+  if (!quirks.has('variables-21-loose')) return purposes.join(',');
+  return purposes.map((p, i) => (i % 2 ? p.toUpperCase() : ` ${p[0]!.toLowerCase()}${p.slice(1)} `)).join(',');
 }

@@ -23,7 +23,8 @@ import { InstallClock } from './relative-anchor-fault';
 import { CallErrorReply } from '../ocppj/errors';
 import { checkFaults, STATION_FAULTS, STATION_FAULTS_21, STATION_QUIRKS, type StationFault, type StationFault21, type StationQuirk } from './faults';
 import { notRebased, truncated } from './composite-faults';
-import { DynamicSchedules } from './station21-dynamic';
+import { DynamicSchedules, refusedInterval } from './station21-dynamic';
+import { withRandomizedDelay } from './randomized-delay';
 import { advertised21, limits21, variable21, type Advertised21 } from './features21';
 import { OfflineValidity } from './offline-profiles';
 import { dropped21Fields } from './round-trip-faults';
@@ -178,7 +179,8 @@ export class ReferenceStation extends EventEmitter {
       },
     });
     this.session = session;
-    this.backoffMs = 100;
+    // Quirk 'slow-reconnect': a fleet device's first retry after a lost connection comes 2 s later.
+    this.backoffMs = this.quirks.has('slow-reconnect') ? 2000 : 100;
     session.on('harnessError', (e: Error) => this.log(`internal error: ${e.message}`));
     session.once('close', () => {
       this.offline.wentOffline();
@@ -319,6 +321,8 @@ export class ReferenceStation extends EventEmitter {
    * harness-as-station role, which speaks 1.6 and 2.0.1), with the 2.1 profile reader.
    */
   private answerSet21(evseId: number, wire: Payload): ReturnType<typeof answerSetChargingProfile> {
+    const tooShort = refusedInterval(this.quirks, wire);
+    if (tooShort) throw tooShort;
     const profile = this.parse(wire);
     const outcome = this.store.install(evseId, profile, wire, this.transactions);
     if (outcome.status === 'Accepted' && profile.kind === 'Dynamic') this.dynamic.installed(profile.id);
@@ -385,6 +389,7 @@ export class ReferenceStation extends EventEmitter {
     let ctx: CompositeContext = { ...this.store.compositeContext(this.transactions), installed, ...(this.priority21 ? { priority: this.priority21.activeTransactions() } : {}) };
     if (this.faults.has('composite-offsets-not-rebased')) ctx = notRebased(ctx, start);
     if (this.faults.has('relative-anchored-at-install')) ctx = this.installClock.anchoredAtInstall(ctx);
+    if (this.quirks.has('randomized-delay-21')) ctx = withRandomizedDelay(ctx);
     let payload = answerCompositeSchedule(ctx, p, start, { computeStart: this.faults.has('composite-wrong-anchor') ? start - 30 : undefined });
     if (this.faults.has('composite-truncated')) payload = truncated(payload, ctx, (this.version === '1.6' ? p.connectorId : p.evseId) as number, start);
     // Quirk 'composite-start-schedule-16': many 1.6 stations still put startSchedule into the composite's
@@ -486,7 +491,8 @@ export class ReferenceStation extends EventEmitter {
     // SupportedAdditionalPurposes from the purposes the store takes (priority21); SupportsFeature[...] from features21.
     const v21 = this.priority21?.variable(name);
     if (v21 !== undefined) return v21;
-    if (this.version === '2.1' && ['SupportsFeature', 'SupportedAdditionalPurposes', 'MaxExternalConstraintsId'].includes(name)) return variable21(this.adv21, name, instance);
+    if (this.version === '2.1' && ['SupportsFeature', 'SupportedAdditionalPurposes', 'MaxExternalConstraintsId'].includes(name)) return variable21(this.adv21, name, instance, this.quirks);
+    if (this.quirks.has('variables-21-loose') && name === 'Available') return '1'; // quirk: a boolean spelled 1
     // Quirk: the limit variables are unknown (MicroOcpp 2.0.1 / VCP); Available/Enabled are still there.
     if (this.quirks.has('unreported-limits') && ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'].includes(name)) return undefined;
     return smartChargingVariable(this.store.limits, this.store.list().length, name, instance, 'Actual');
@@ -665,6 +671,7 @@ session.call('TransactionEvent', txEnded201({ transactionId, evseId, triggerReas
         await session.call('StopTransaction', { transactionId: Number(tx.transactionId), meterStop: 0, timestamp: iso(nowS()), reason });
       } else {
         await session.call('TransactionEvent', txEnded201({ transactionId: tx.transactionId, evseId: tx.evseId, triggerReason: 'RemoteStop', stoppedReason: reason }));
+        this.priority21?.transactionEnded(session, tx.transactionId);
       }
       if (this.quirks.has('finishing-after-stop')) this.finish(session, tx.evseId);
       else await this.sendStatus(session, tx.evseId, 'Available');

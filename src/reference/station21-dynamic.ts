@@ -10,6 +10,7 @@ import type { Payload } from '../ocppj/messages';
 import type { RpcSession } from '../transport';
 import { checkScheduleUpdate, type ProfileStore, type DeviceLimits } from '../smartcharging';
 import type { StationFault21 } from './faults';
+import { CallErrorReply } from '../ocppj/errors';
 
 /** What the module needs from the station that hosts it. */
 export interface DynamicHost {
@@ -21,6 +22,20 @@ export interface DynamicHost {
 }
 
 const nowS = () => Math.floor(Date.now() / 1000);
+
+/** Quirk 'dynamic-min-interval-21': the station's minimum dynUpdateInterval (s). */
+export const MIN_DYN_UPDATE_INTERVAL_S = 10;
+
+/**
+ * Quirk 'dynamic-min-interval-21': a Dynamic profile asking for a shorter non-zero dynUpdateInterval is
+ * refused with this CALLERROR (a station choosing its own minimum; no 2.1 text sets one).
+ */
+export function refusedInterval(quirks: ReadonlySet<string>, wire: Payload): CallErrorReply | undefined {
+  const interval = wire.dynUpdateInterval;
+  if (!quirks.has('dynamic-min-interval-21') || wire.chargingProfileKind !== 'Dynamic' || typeof interval !== 'number') return undefined;
+  if (interval <= 0 || interval >= MIN_DYN_UPDATE_INTERVAL_S) return undefined;
+  return new CallErrorReply('PropertyConstraintViolation', `dynUpdateInterval below this station's minimum of ${MIN_DYN_UPDATE_INTERVAL_S} s`);
+}
 
 export class DynamicSchedules {
   /** One pull timer per Dynamic profile with a dynUpdateInterval. */

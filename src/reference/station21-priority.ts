@@ -12,7 +12,11 @@
  */
 import type { Payload } from '../ocppj/messages';
 import type { RpcSession } from '../transport';
+import { purposesValue } from './features21';
 import { hasPriorityProfile, type Installed, type ProfileStore, type Purpose, type Transaction } from '../smartcharging';
+
+/** Quirk 'priority-notify-late-21': how long after the fact the station's NotifyPriorityCharging leaves. */
+export const LATE_NOTIFY_MS = 150;
 
 /** What the reference station advertises in SmartChargingCtrlr.SupportedAdditionalPurposes (2.1) by default. */
 export const ADDITIONAL_PURPOSES_21: readonly Purpose[] = ['PriorityCharging', 'LocalGeneration'];
@@ -26,6 +30,8 @@ const SETPOINT_FIELDS = ['setpoint', 'setpoint_L2', 'setpoint_L3', 'setpointReac
 export class PriorityCharging21 {
   /** Transactions with priority charging active. */
   private readonly active = new Set<string>();
+  /** Transactions priority charging was ever active in (quirk 'priority-notify-late-21' notifies their end). */
+  private readonly ever = new Set<string>();
 
   constructor(
     private readonly store: ProfileStore,
@@ -37,7 +43,7 @@ export class PriorityCharging21 {
 
   /** SmartChargingCtrlr.SupportedAdditionalPurposes: a MemberList of the purposes taken (2.1). */
   variable(name: string): string | undefined {
-    return name === SUPPORTED_ADDITIONAL_PURPOSES ? (this.store.limits.additionalPurposes ?? []).join(',') : undefined;
+    return name === SUPPORTED_ADDITIONAL_PURPOSES ? purposesValue(this.store.limits.additionalPurposes ?? [], this.quirks) : undefined;
   }
 
   /** UsePriorityCharging (2.1): Accepted / NoProfile / Rejected as described above. */
@@ -55,6 +61,7 @@ export class PriorityCharging21 {
       return { status: 'NoProfile' };
     }
     this.active.add(transactionId);
+    this.ever.add(transactionId);
     return { status: 'Accepted' };
   }
 
@@ -71,15 +78,33 @@ export class PriorityCharging21 {
    * 'notify-priority-unknown-tx': the notification names a transaction the station never ran.
    */
   afterInstall(session: RpcSession | undefined, evseId: number, installedPurpose: Purpose): void {
-    if (!this.quirks.has('priority-on-local-request-21') || installedPurpose !== 'PriorityCharging' || !session) return;
+    const late = this.quirks.has('priority-notify-late-21');
+    if (!(late || this.quirks.has('priority-on-local-request-21')) || installedPurpose !== 'PriorityCharging' || !session) return;
     const txs = this.transactions.filter((x) => evseId === 0 || x.evseId === evseId).filter((x) => !this.active.has(x.transactionId));
     for (const tx of txs) {
       this.active.add(tx.transactionId);
+      this.ever.add(tx.transactionId);
       const transactionId = this.faults.has('notify-priority-unknown-tx') ? `${tx.transactionId}-x`.slice(-36) : tx.transactionId;
-      setImmediate(() => {
-        session.call('NotifyPriorityCharging', { transactionId, activated: true }).catch((e) => this.log(`NotifyPriorityCharging failed: ${(e as Error).message}`));
-      });
+      // Quirk 'priority-notify-late-21': applied at once, announced LATE_NOTIFY_MS later.
+      this.notifyLater(session, { transactionId, activated: true }, late);
     }
+  }
+
+  /**
+   * A transaction ended (after its TransactionEvent Ended). Quirk 'priority-notify-late-21': if priority
+   * charging was ever active in it, the station says it stopped using the profile (activated=false),
+   * LATE_NOTIFY_MS after the end — a notification naming a transaction that has ended.
+   */
+  transactionEnded(session: RpcSession | undefined, transactionId: string): void {
+    this.active.delete(transactionId);
+    if (!this.ever.delete(transactionId) || !session || !this.quirks.has('priority-notify-late-21')) return;
+    this.notifyLater(session, { transactionId, activated: false }, true);
+  }
+
+  private notifyLater(session: RpcSession, payload: Payload, late: boolean): void {
+    const send = () => void session.call('NotifyPriorityCharging', payload).catch((e) => this.log(`NotifyPriorityCharging failed: ${(e as Error).message}`));
+    if (late) setTimeout(send, LATE_NOTIFY_MS).unref();
+    else setImmediate(send);
   }
 
   /**

@@ -101,8 +101,10 @@ function features21(reported: DiscoveryResult['reported'], declared: DeviceCapab
     const v = bool(reported[`SupportsFeature[${instance}]`]);
     if (v !== undefined) flags[feature] = v;
   }
-  const purposes = reported.SupportedAdditionalPurposes === undefined ? undefined : (list(reported.SupportedAdditionalPurposes) ?? []);
-  if (purposes) for (const p of PURPOSES_21) flags[`purpose:${p}`] = purposes.includes(p);
+  // A MemberList is comma-separated; a station's spacing or casing of the enum names is not a reason to
+  // believe it lacks a purpose it names (the flags only select cases, they judge nothing).
+  const purposes = reported.SupportedAdditionalPurposes === undefined ? undefined : (list(reported.SupportedAdditionalPurposes) ?? []).map((p) => p.toLowerCase());
+  if (purposes) for (const p of PURPOSES_21) flags[`purpose:${p}`] = purposes.includes(p.toLowerCase());
   for (const [feature, value] of Object.entries(flags)) {
     const field = `features.${feature}`;
     const was = declared.features[feature];
@@ -112,7 +114,9 @@ function features21(reported: DiscoveryResult['reported'], declared: DeviceCapab
   }
 }
 
-const bool = (s: string | undefined) => (s === undefined ? undefined : /^\s*true\s*$/i.test(s) ? true : /^\s*false\s*$/i.test(s) ? false : undefined);
+// OCPP 2.x booleans are "true" / "false"; "True" and "1" / "0" are read alike (a device model spelling a
+// flag differently still advertises it: skipping its cases as "not advertised" would misstate it).
+const bool = (s: string | undefined) => (s === undefined ? undefined : /^\s*(true|1)\s*$/i.test(s) ? true : /^\s*(false|0)\s*$/i.test(s) ? false : undefined);
 const int = (s: string | undefined) => (s !== undefined && /^\s*\d+\s*$/.test(s) ? Number(s) : undefined);
 const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
 
@@ -181,7 +185,7 @@ export async function discoverCapabilities(session: RpcSession, declared: Device
     take('periodsPerSchedule', int(reported.ChargingScheduleMaxPeriods), 'ChargingScheduleMaxPeriods');
     take('maxProfiles', int(reported.MaxChargingProfilesInstalled), 'MaxChargingProfilesInstalled');
   } else {
-    available = reported.Available === undefined ? undefined : reported.Available.toLowerCase() === 'true';
+    available = reported.Available === undefined ? undefined : (bool(reported.Available) ?? false);
     take('maxStackLevel', int(reported.ProfileStackLevel), 'SmartChargingCtrlr.ProfileStackLevel');
     take('rateUnits', list(reported.RateUnit)?.filter((u): u is RateUnit => u === 'A' || u === 'W'), 'SmartChargingCtrlr.RateUnit');
     take('periodsPerSchedule', int(reported.PeriodsPerSchedule), 'SmartChargingCtrlr.PeriodsPerSchedule');

@@ -46,12 +46,16 @@ async function baseProfile(sc: SmartCharging, id: number): Promise<void> {
 }
 
 /**
- * Install a Dynamic profile with dynUpdateInterval; a station that refuses that interval leaves the case
- * without its subject (ERROR, not a failure: no text sets a minimum interval a station must take).
+ * Install a Dynamic profile with dynUpdateInterval; false when the station refuses it (Rejected or
+ * CALLERROR). No text sets a minimum interval a station must take, and a station may well have one above
+ * 2 s: the refusal is a WARN and the case has no subject — neither a FAIL nor an ERROR (which would fail
+ * the run's exit code for a conforming station).
  */
-async function installWithInterval(sc: SmartCharging, id: number, limitA: number): Promise<void> {
+async function installWithInterval(sc: SmartCharging, id: number, limitA: number): Promise<boolean> {
   const r = await sc.t.step(`Set a Dynamic TxDefault ${id} (${limitA} A) with dynUpdateInterval ${INTERVAL_S} s`, () => sc.set(1, dynamicProfile(sc, id, limitA, { dynUpdateInterval: INTERVAL_S })));
-  if (r.status !== 'Accepted') sc.t.unmet(`the station answered ${r.status ?? `CALLERROR ${r.errorCode}`} to a Dynamic profile with dynUpdateInterval ${INTERVAL_S} s; the pull cannot be observed`);
+  if (r.status === 'Accepted') return true;
+  sc.t.note.warn(`the station answered ${r.status ?? `CALLERROR ${r.errorCode}`} to a Dynamic profile with dynUpdateInterval ${INTERVAL_S} s (a minimum interval above ${INTERVAL_S} s is its choice; no text sets one): the pull is not exercised`, 'K28.FR.10');
+  return false;
 }
 
 /**
@@ -149,7 +153,7 @@ export const dynamicCases: CaseDefinition[] = [
       t.handle('PullDynamicScheduleUpdate', (p) => (p.chargingProfileId === id ? { status: 'Accepted', scheduleUpdate } : { status: 'Rejected', statusInfo: { reasonCode: 'UnknownProfile' } }));
       await baseProfile(sc, 2806);
       const installedAt = Date.now();
-      await installWithInterval(sc, id, 10);
+      if (!(await installWithInterval(sc, id, 10))) return;
       const pull = await t.step(`the station pulls an update for ${id} within ${pullBoundMs(t)} ms`, () =>
         t.expectCall('PullDynamicScheduleUpdate', { match: forProfile(id), timeoutMs: pullBoundMs(t), rule: 'K28.FR.10' }));
       const after = (pull.at - installedAt) / 1000;
@@ -172,9 +176,14 @@ export const dynamicCases: CaseDefinition[] = [
     async run(t) {
       const sc = new SmartCharging(t);
       const id = 2808;
-      await installWithInterval(sc, id, 10);
-      await t.step('the station pulls an update for it (K28.FR.10)', () =>
-        t.expectCall('PullDynamicScheduleUpdate', { match: forProfile(id), timeoutMs: pullBoundMs(t), rule: 'K28.FR.10' }));
+      if (!(await installWithInterval(sc, id, 10))) return;
+      // Set-up, not the subject: that the station pulls at all is SC-21-04's check. Without a first pull a
+      // quiet period after the clear shows nothing, so the case ends with a WARN instead of a second FAIL.
+      const first = await t.step(`the station pulls an update for ${id} (set-up; judged by SC-21-04)`, () => t.quietFor('PullDynamicScheduleUpdate', pullBoundMs(t), forProfile(id)));
+      if (!first) {
+        t.note.warn(`no PullDynamicScheduleUpdate for ${id} within ${pullBoundMs(t)} ms: whether pulls stop after a clear cannot be observed (SC-21-04 judges the missing pull)`, 'K28.FR.10');
+        return;
+      }
       const status = await t.step(`ClearChargingProfile(chargingProfileId ${id})`, () => sc.clear({ chargingProfileId: id }));
       t.check.equal(status, 'Accepted', `ClearChargingProfile of the installed profile ${id}`, { rule: 'K10.FR.01', pointer: '/status' });
       const watch = pullBoundMs(t) + t.quietMs();

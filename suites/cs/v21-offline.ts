@@ -26,6 +26,12 @@ const SHORT_MAX_S = 1;
 const REFUSE_MS = SHORT_MAX_S * 1000 + 1800;
 /** The long maxOfflineDuration of SC-21-32: far above a reconnect that is not refused. */
 const LONG_MAX_S = 600;
+/**
+ * A case's own time limit: up to two offline periods, each the refusal plus the reconnect wait
+ * (timing.rebootTimeoutMs, default 120 s), and a minute for the rest. A station's reconnect back-off is
+ * its own business; the general timing.caseTimeoutMs (default 120 s) would cut a conforming station short.
+ */
+const OFFLINE_CASE_TIMEOUT_MS = 2 * (REFUSE_MS + RECONNECT_DEFAULT_MS) + 60_000;
 const BASE_ID = 3001;
 const OFFLINE_ID = 3002;
 
@@ -65,6 +71,7 @@ function offlineCase(o: { id: string; title: string; fields: [maxOfflineDuration
     as: 'csms',
     tags: ['offline', '2.1'],
     needs: { maxStackLevel: 1, maxProfiles: 2, periodsPerSchedule: 1 },
+    timeoutMs: OFFLINE_CASE_TIMEOUT_MS,
     id: o.id,
     title: o.title,
     requirements: [RULE_MAX, RULE_INVALID],
@@ -86,7 +93,10 @@ const offlineCases: CaseDefinition[] = [
       // The model no longer holds it: the station reverts to the lower stack level for good.
       sc.mirror.clear201({ chargingProfileId: OFFLINE_ID });
       await t.step('composite after reconnecting: the base profile (16 A)', () => expectComposite(sc, 1, 300, undefined, { rule: RULE_INVALID }));
-      await offlineFor(t, 0, 'offline again, briefly (shorter than maxOfflineDuration), then reconnect');
+      const again = await offlineFor(t, 0, 'offline again, briefly (shorter than maxOfflineDuration), then reconnect');
+      // Only a second period shorter than maxOfflineDuration tells "permanently" from "invalid after this
+      // period too"; a station slower to reconnect gives both readings the base profile: say so.
+      if (again >= SHORT_MAX_S * 1000) t.note.info(`the second offline period (${again} ms) was not shorter than maxOfflineDuration ${SHORT_MAX_S} s: the read below cannot tell "permanently invalid" from invalid again after this period`, RULE_INVALID);
       await t.step('composite: still the base profile ("permanently invalid")', () => expectComposite(sc, 1, 300, undefined, { rule: RULE_INVALID }));
     },
   }),

@@ -51,16 +51,37 @@ class PriorityState {
     this.apply(transactionId, on);
   }
 
-  /** Take the NotifyPriorityCharging frames received since the last sync, judging the transaction each names. */
+  /**
+   * Take the NotifyPriorityCharging frames received since the last sync, judging the transaction each names.
+   * One naming a transaction the station ran but has ended is a late notification (a station says it
+   * "stopped using the priority charging profile" when the transaction ends, or a frame of an earlier case
+   * arrives during this one): not a failure, and it moves nothing. Only a transaction the station never
+   * reported FAILS.
+   */
   sync(): void {
     const frames = this.t.received('NotifyPriorityCharging');
     for (const f of frames.slice(this.seen)) {
       const id = f.payload.transactionId as string;
-      const running = this.t.transactions.some((x) => x.active && x.transactionId === id);
-      this.t.check.ok(running, `NotifyPriorityCharging names a running transaction (${id})`, { rule: NOTIFY_RULE, pointer: '/transactionId', frameSeq: f.frame.seq, actual: id });
-      if (running) this.apply(id, f.payload.activated === true);
+      const known = this.t.transactions.find((x) => x.transactionId === id);
+      const activated = f.payload.activated === true;
+      if (known?.active) this.apply(id, activated);
+      else if (known) {
+        const msg = `NotifyPriorityCharging (activated=${String(activated)}, frame #${f.frame.seq}) names transaction ${id}, which has ended: a late notification, not applied`;
+        if (activated) this.t.note.warn(msg, NOTIFY_RULE);
+        else this.t.note.info(msg, NOTIFY_RULE);
+      } else this.t.check.fail(`NotifyPriorityCharging names a transaction the station never reported (${id})`, { rule: NOTIFY_RULE, pointer: '/transactionId', frameSeq: f.frame.seq, actual: id });
     }
     this.seen = frames.length;
+  }
+
+  /**
+   * End of a case in which priority charging was active: NotifyPriorityCharging frames may follow the
+   * transaction's end; one quiet period lets them arrive so they are judged here, not left unjudged.
+   */
+  async settle(): Promise<void> {
+    if (this.ever.size === 0) return;
+    await this.t.quietFor('NotifyPriorityCharging', this.t.quietMs());
+    this.sync();
   }
 
   private apply(id: string, on: boolean): void {
@@ -101,26 +122,30 @@ async function judgePriorityComposite(sc: SmartCharging, state: PriorityState, e
   const vsOff = model.compareComposite(without, out.periods, duration, opts);
   const readingsDiffer = !model.compareComposite(withPriority, model.toPeriods(without, 0), DURATION).ok;
   const frameSeq = out.frameSeq;
-  if (on) {
-    if (vsOn.ok) return;
-    if (vsOff.ok && readingsDiffer) {
-      t.check.fail(`${label}: priority charging is active for ${tx.transactionId} but the composite still follows the TxProfile/TxDefault limit (${vsOn.message})`, { rule: ACTIVATE_RULE, pointer: '/schedule/chargingSchedulePeriod', frameSeq });
-    } else {
-      t.note.warn(`${label}: composite differs from the model reading of priority charging (PriorityCharging in place of the Tx limit, Max/External still cap): ${vsOn.message}`, ACTIVATE_RULE);
+  const at = { pointer: '/schedule/chargingSchedulePeriod', frameSeq };
+  type Finding = { fail: string; rule: string } | { warn: string } | undefined;
+  const judge = (): Finding => {
+    if (state.active.has(tx.transactionId)) {
+      if (vsOn.ok) return undefined;
+      if (vsOff.ok && readingsDiffer) return { fail: `${label}: priority charging is active for ${tx.transactionId} but the composite still follows the TxProfile/TxDefault limit (${vsOn.message})`, rule: ACTIVATE_RULE };
+      return { warn: `${label}: composite differs from the model reading of priority charging (PriorityCharging in place of the Tx limit, Max/External still cap): ${vsOn.message}` };
     }
-    return;
+    if (vsOff.ok) return undefined;
+    if (vsOn.ok && readingsDiffer) {
+      const stopped = state.ever.has(tx.transactionId);
+      return { fail: `${label}: priority charging is ${stopped ? 'stopped' : 'not active'} for ${tx.transactionId} but the composite follows the PriorityCharging profile (${vsOff.message})`, rule: stopped ? DEACTIVATE_RULE : ACTIVATE_RULE };
+    }
+    return { fail: `${label}: ${vsOff.message}`, rule: 'rules §5.2' };
+  };
+  let finding = judge();
+  // The station may have switched priority charging on or off itself and its NotifyPriorityCharging be
+  // still on its way (it is sent after the fact): one quiet period for it before a failure is recorded.
+  if (finding && 'fail' in finding && (await t.quietFor('NotifyPriorityCharging', t.quietMs(), (p) => p.transactionId === tx.transactionId))) {
+    state.sync();
+    finding = judge();
   }
-  if (vsOff.ok) return;
-  if (vsOn.ok && readingsDiffer) {
-    const stopped = state.ever.has(tx.transactionId);
-    t.check.fail(`${label}: priority charging is ${stopped ? 'stopped' : 'not active'} for ${tx.transactionId} but the composite follows the PriorityCharging profile (${vsOff.message})`, {
-      rule: stopped ? DEACTIVATE_RULE : ACTIVATE_RULE,
-      pointer: '/schedule/chargingSchedulePeriod',
-      frameSeq,
-    });
-  } else {
-    t.check.fail(`${label}: ${vsOff.message}`, { rule: 'rules §5.2', pointer: '/schedule/chargingSchedulePeriod', frameSeq });
-  }
+  if (finding && 'fail' in finding) t.check.fail(finding.fail, { rule: finding.rule, ...at });
+  else if (finding) t.note.warn(finding.warn, ACTIVATE_RULE);
 }
 
 /**
@@ -173,6 +198,7 @@ export const v21PurposeCases: CaseDefinition[] = [
       state.set(tx.transactionId, false);
       await t.step('composite(1): 10 A again', () => judgePriorityComposite(sc, state, 1, tx, 'priority stopped'));
       await t.step('stop the transaction', () => stopTx(sc, tx));
+      await t.step('NotifyPriorityCharging frames after the end are judged', () => state.settle());
     },
   }),
   defineCase({
@@ -266,18 +292,26 @@ export const v21PurposeCases: CaseDefinition[] = [
       if (!ok) return;
       // A station may activate priority charging on a local request (e.g. a driver's button); the harness
       // cannot cause that, so it waits one quiet period for the station's own NotifyPriorityCharging.
-      const notify = await t.step('wait for NotifyPriorityCharging (a local activation)', () => t.received('NotifyPriorityCharging')[0] ?? t.quietFor('NotifyPriorityCharging', t.quietMs()));
+      // A late frame naming an ended transaction (of an earlier case) is not a local activation; any other
+      // is, and is judged (sync) like every notification: one naming an unknown transaction FAILS.
+      const fresh = (p: Payload) => !t.transactions.some((x) => !x.active && x.transactionId === p.transactionId);
+      const notify = await t.step('wait for NotifyPriorityCharging (a local activation)', () => t.received('NotifyPriorityCharging').find((f) => fresh(f.payload)) ?? t.quietFor('NotifyPriorityCharging', t.quietMs(), fresh));
+      state.sync();
       if (!notify) {
         t.note.info('the station did not activate priority charging by itself: NotifyPriorityCharging not exercised', NOTIFY_RULE);
         await t.step('stop the transaction', () => stopTx(sc, tx));
         return;
       }
       await t.step('composite(1) follows the notification', () => judgePriorityComposite(sc, state, 1, tx, 'after NotifyPriorityCharging'));
-      if (state.active.has(tx.transactionId) && (await t.step('UsePriorityCharging activate=false', () => usePriority(t, tx.transactionId, false))) === 'Accepted') {
-        state.set(tx.transactionId, false);
-        await t.step('composite(1): 10 A again', () => judgePriorityComposite(sc, state, 1, tx, 'priority stopped'));
+      if (state.active.has(tx.transactionId)) {
+        const off = await t.step('UsePriorityCharging activate=false', () => usePriority(t, tx.transactionId, false));
+        if (off === 'Accepted') {
+          state.set(tx.transactionId, false);
+          await t.step('composite(1): 10 A again', () => judgePriorityComposite(sc, state, 1, tx, 'priority stopped'));
+        } else t.note.warn(`UsePriorityCharging(activate=false) answered ${off}; the composite after it is not judged`, STATUS_RULE);
       }
       await t.step('stop the transaction', () => stopTx(sc, tx));
+      await t.step('NotifyPriorityCharging frames after the end are judged', () => state.settle());
     },
   }),
 ];

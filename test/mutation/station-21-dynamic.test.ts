@@ -65,6 +65,24 @@ describe('OCPP 2.1 Dynamic profiles, station under test (K28, issue #16)', () =>
     expect(r.exitCode).toBe(0);
   });
 
+  test('2.1: quirk dynamic-min-interval-21 (dynUpdateInterval 2 s refused with CALLERROR) is a WARN in SC-21-04/05, not judged, exit 0 — never FAIL or ERROR', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-0[45]', builtinQuirks: ['dynamic-min-interval-21'], ...DEVICE });
+    for (const id of ['SC-21-04', 'SC-21-05']) {
+      const c = r.result.cases.find((x) => x.id === id)!;
+      expect([id, c.verdict, c.failures]).toEqual([id, 'passed', []]);
+      expect(c.notes.filter((n) => n.level === 'warn').map((n) => [n.rule, n.message])).toEqual([['K28.FR.10', expect.stringMatching(/CALLERROR PropertyConstraintViolation .*dynUpdateInterval 2 s.*not exercised/)]]);
+    }
+    expect(r.exitCode).toBe(0);
+  });
+
+  test('2.1: fault dynamic-pull-never (caught by SC-21-04) is no second FAIL in SC-21-05: its pull is set-up, a WARN that it cannot observe', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-05', builtinFaults: ['dynamic-pull-never'], ...DEVICE });
+    expect([r.failed, r.errored, r.exitCode]).toEqual([[], [], 0]);
+    const c = r.result.cases.find((x) => x.id === 'SC-21-05')!;
+    expect([c.verdict, c.failures]).toEqual(['passed', []]);
+    expect(c.notes.filter((n) => n.level === 'warn').map((n) => n.message)).toEqual([expect.stringMatching(/no PullDynamicScheduleUpdate for 2808.*cannot be observed/)]);
+  });
+
   test.each([
     ['dynamic-update-ignored', 'SC-21-02', /K28\.FR\.06/],
     ['dynamic-update-unknown-accepted', 'SC-21-03', /K28\.FR\.11/],

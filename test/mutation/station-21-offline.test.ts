@@ -40,6 +40,24 @@ describe('2.1 offline and SupportsFeature cases (SC-21-30…35)', () => {
     }
   });
 
+  test('SC-21-33: quirk randomized-delay-21 (the station delays the period by 30 of randomizedDelay 60 s) is a WARN in the first 60 s, never a FAIL', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-33', builtinQuirks: ['randomized-delay-21'] });
+    const c = r.result.cases.find((x) => x.id === 'SC-21-33')!;
+    expect([c.verdict, c.failures]).toEqual(['passed', []]);
+    expect(c.notes.filter((n) => n.level === 'warn').map((n) => [n.rule, n.message])).toEqual([['2.1 ChargingScheduleType.randomizedDelay', expect.stringMatching(/composite differs from the reference model over \[0, 3\d\) s/)]]);
+    expect(r.exitCode).toBe(0);
+  });
+
+  test('SC-21-30/31: quirk slow-reconnect (first retry after 2 s, back-off doubling) with caseTimeoutMs 5 s: the offline cases keep their own time limit and pass', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-3[01]', builtinQuirks: ['slow-reconnect'], timing: { caseTimeoutMs: 5000 } } as never);
+    const bad = r.result.cases.filter((c) => c.verdict !== 'passed').map((c) => `${c.id} ${c.verdict}: ${c.reason ?? ''}`);
+    expect(bad).toEqual([]);
+    // The station really was slow: the first offline period of SC-21-30 lasted beyond the 2.8 s refusal.
+    const offline = r.result.cases.find((c) => c.id === 'SC-21-30')!.notes.map((n) => /was offline (\d+) ms/.exec(n.message)?.[1]).filter(Boolean).map(Number);
+    expect(offline[0]).toBeGreaterThan(5000);
+    expect(r.exitCode).toBe(0);
+  });
+
   test.each([
     ['offline-duration-ignored', ['SC-21-30'], /invalidAfterOfflineDuration/],
     ['offline-invalid-revived', ['SC-21-30'], /invalidAfterOfflineDuration/],

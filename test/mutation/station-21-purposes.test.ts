@@ -59,6 +59,22 @@ describe('2.1 priority charging, new purposes, operationMode (SC-21-10..14, issu
     expect(caseOf(r, 'SC-21-10').reason).toMatch(/purpose:PriorityCharging/);
   });
 
+  test('SC-21-10 / SC-21-14: quirk priority-notify-late-21 (NotifyPriorityCharging 150 ms after the fact, activated=false after the end) passes; the late one for the ended transaction is INFO', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-1[04]', device: { features: FEATURES }, builtinQuirks: ['priority-notify-late-21'] } as never);
+    expect(verdicts(r)).toMatchObject({ 'SC-21-10': 'passed', 'SC-21-14': 'passed' });
+    expect(r.exitCode).toBe(0);
+    // The station applied priority charging before telling: the harness waited for the notification.
+    expect(caseOf(r, 'SC-21-14').frames.some((f) => f.dir === 'in' && /"NotifyPriorityCharging".*"activated":true/.test(f.raw))).toBe(true);
+    for (const id of ['SC-21-10', 'SC-21-14']) expect(notes(r, id, 'info')).toEqual(expect.arrayContaining([expect.stringMatching(/activated=false.*which has ended: a late notification/)]));
+    expect([...notes(r, 'SC-21-10', 'warn'), ...notes(r, 'SC-21-14', 'warn')]).toEqual([]);
+  });
+
+  test('discovery: quirk variables-21-loose (SupportsFeature "1" / "True", purposes spaced and cased) still advertises: SC-21-01, SC-21-11, SC-21-12 run, none skipped', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-(01|11|12)', device: { features: { smartCharging: true, remoteStart: true } }, builtinQuirks: ['variables-21-loose'] } as never);
+    expect(verdicts(r)).toMatchObject({ 'SC-21-01': 'passed', 'SC-21-11': 'passed', 'SC-21-12': 'passed' });
+    expect(r.exitCode).toBe(0);
+  });
+
   test('SC-21-11: quirk priority-no-profile-rejected-21 (Rejected instead of NoProfile) is a WARN, never a failure', async () => {
     const r = await run({ quirks: ['priority-no-profile-rejected-21'] });
     expect(verdicts(r)).toMatchObject({ 'SC-21-10': 'passed', 'SC-21-11': 'passed' });

@@ -38,12 +38,12 @@ async function discoverFrom(answer: (request: Payload, n: number) => Payload) {
   }
 }
 
-function results(p: Payload): Payload {
+function results(p: Payload, values: Record<string, string> = VALUES): Payload {
   return {
     getVariableResult: (p.getVariableData as Payload[]).map(({ component, variable }) => {
       const v = variable as Payload;
       const key = v.name === 'SupportsFeature' ? `SupportsFeature[${v.instance as string}]` : (v.name as string);
-      const value = VALUES[key];
+      const value = values[key];
       return value === undefined ? { attributeStatus: 'UnknownVariable', component, variable } : { attributeStatus: 'Accepted', attributeValue: value, component, variable };
     }),
   };
@@ -69,4 +69,11 @@ test('2.1: a CALLERROR to the second GetVariables leaves the 2.0.1 answers and t
   expect(d.effective.features).toMatchObject({ dynamicProfiles: true, useLocalTime: true });
   expect(d.unknown).toContain('SupportsFeature[DynamicProfiles] (CALLERROR OccurrenceConstraintViolation)');
   expect(d.mismatches).toEqual([]);
+});
+
+test('2.1: booleans spelled "1" / "True" / " false " and purposes spaced or cased are read alike (a loose device model still advertises)', async () => {
+  const loose = { ...VALUES, Available: '1', 'SupportsFeature[DynamicProfiles]': '1', 'SupportsFeature[LimitAtSoC]': 'True', 'SupportsFeature[UseLocalTime]': ' false ', SupportedAdditionalPurposes: ' priorityCharging ,LOCALGENERATION' };
+  const d = await discoverFrom((p) => results(p, loose));
+  expect(d.smartChargingAvailable).toBe(true);
+  expect(d.effective.features).toMatchObject({ smartCharging: true, dynamicProfiles: true, limitAtSoC: true, useLocalTime: false, 'purpose:PriorityCharging': true, 'purpose:LocalGeneration': true });
 });
