@@ -56,6 +56,7 @@ export class CsmsReactions {
     this.session.handle('NotifyEVChargingNeeds', (p) => this.onNeeds(p));
     this.session.handle('NotifyEVChargingSchedule', (p) => this.onEvSchedule(p));
     this.session.handle('TransactionEvent', (p, ctx) => {
+      if (p.eventType === 'Updated' && this.faults.has('transaction-updated-callerror')) throw new CallErrorReply('InternalError', 'only Started and Ended are handled');
       const answer = base.TransactionEvent!(p, ctx);
       const id = (p.transactionInfo as Payload).transactionId as string;
       const evseId = this.heldUntilEnded.get(id);

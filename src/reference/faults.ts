@@ -137,6 +137,7 @@ export const CSMS_FAULTS = {
   'needs-reaction-missing': 'NotifyEVChargingNeeds is answered Accepted, but no SetChargingProfile follows (K15.FR.03, TC_K_53_CSMS)',
   'needs-reaction-wrong-transaction': 'the TxProfile sent in reaction to NotifyEVChargingNeeds names another transaction (K01.FR.03, TC_K_53_CSMS)',
   'needs-reaction-after-ended': 'the reaction to NotifyEVChargingNeeds is sent only after the CSMS answered the TransactionEvent(Ended) of that transaction (K01.FR.03)',
+  'transaction-updated-callerror': 'TransactionEvent Updated is answered with CALLERROR InternalError (a CSMS that handles only Started/Ended; K13 / TC_K_51_CSMS steps 3-4)',
   'ev-schedule-always-accepted': 'NotifyEVChargingSchedule is answered Accepted even when the EV schedule exceeds the CSMS limits (K15.FR.12, TC_K_55_CSMS)',
   // CitrineOS-like refresh (the refresh-profiles quirk, src/reference/csms.ts), answered wrongly (citrine-run3 B).
   'refresh-report-callerror': 'refreshes like the refresh-profiles quirk, but answers the ReportChargingProfiles of its own GetChargingProfiles with CALLERROR RpcFrameworkError (rules §6.2: every report answered)',

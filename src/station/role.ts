@@ -409,6 +409,33 @@ export class HarnessStation {
 
   // --- transactions ---------------------------------------------------------------------------------
 
+  /**
+   * 2.0.1/2.1 TransactionEventRequest.seqNo: "incremental sequence number, helps with determining if all
+   * messages of a transaction have been received" — Started 0, then one more per event of the transaction.
+   */
+  private readonly seqNos = new WeakMap<Transaction, number>();
+  private nextSeqNo(tx: Transaction): number {
+    const n = this.seqNos.get(tx) ?? 0;
+    this.seqNos.set(tx, n + 1);
+    return n;
+  }
+
+  /**
+   * A TransactionEvent Updated of a running transaction (2.0.1/2.1), e.g. triggerReason ChargingRateChanged
+   * after an external limit was released (K13, OCTT TC_K_51_CSMS steps 3-4). Returns the payload for the
+   * caller to send (cases judge the CSMS's answer).
+   */
+  transactionUpdated(tx: Transaction, triggerReason: string): Payload {
+    return {
+      eventType: 'Updated',
+      timestamp: iso(nowS()),
+      triggerReason,
+      seqNo: this.nextSeqNo(tx),
+      transactionInfo: { transactionId: tx.transactionId, chargingState: 'Charging' },
+      evse: { id: tx.evseId, connectorId: 1 },
+    };
+  }
+
   private newTransactionId(): string {
     return `tx-${++this.txCounter}-${randomUUID().slice(0, 8)}`;
   }
@@ -443,7 +470,7 @@ export class HarnessStation {
         eventType: 'Started',
         timestamp: startedAt,
         triggerReason: opts.remoteStartId !== undefined ? 'RemoteStart' : 'Authorized',
-        seqNo: 0,
+        seqNo: this.nextSeqNo(tx),
         transactionInfo: { transactionId, chargingState: 'Charging', ...(opts.remoteStartId !== undefined ? { remoteStartId: opts.remoteStartId } : {}) },
         evse: { id: evseId, connectorId: 1 },
         idToken: opts.idToken ?? { idToken: 'CONFORMANCE', type: 'Central' },
@@ -477,7 +504,7 @@ export class HarnessStation {
         eventType: 'Ended',
         timestamp: iso(nowS()),
         triggerReason: reason === 'Remote' ? 'RemoteStop' : 'StopAuthorized',
-        seqNo: 1,
+        seqNo: this.nextSeqNo(tx),
         transactionInfo: { transactionId: tx.transactionId, stoppedReason: reason },
         evse: { id: tx.evseId, connectorId: 1 },
       });

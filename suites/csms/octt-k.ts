@@ -242,10 +242,13 @@ export const octtKCases: CaseDefinition[] = [
         mustAnswer(t, 'ClearedChargingLimit', { chargingLimitSource: 'EMS', evseId: 1 }, 'K13 (ClearedChargingLimit answered; TC_K_50_CSMS)'),
       );
       const tx = await startTransaction(t, 1);
-      // TC_K_51 steps 3-4 (TransactionEvent Updated, ChargingRateChanged) validate nothing of the CSMS
-      // beyond answering; the harness station numbers its events itself (seqNo), so that step is left out.
       await t.step('TC_K_51: ClearedChargingLimit during a transaction', () =>
         mustAnswer(t, 'ClearedChargingLimit', { chargingLimitSource: 'EMS', evseId: tx.evseId }, 'K13 (ClearedChargingLimit answered; TC_K_51_CSMS)'),
+      );
+      // TC_K_51 steps 3-4: the released limit changes the charging rate; the station reports it in the
+      // transaction (seqNo after Started), and the CSMS must answer it like any TransactionEvent.
+      await t.step('TC_K_51: TransactionEvent Updated (ChargingRateChanged) answered', () =>
+        mustAnswer(t, 'TransactionEvent', station(t).transactionUpdated(tx, 'ChargingRateChanged'), 'K13 (TransactionEvent answered; TC_K_51_CSMS steps 3-4)'),
       );
       await endAndSettle(t, tx);
       await t.step('TC_K_52: GetChargingProfiles answered with a ChargingStationExternalConstraints report', async () => {

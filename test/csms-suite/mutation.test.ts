@@ -40,6 +40,7 @@ const EXPECT: Record<Exclude<keyof typeof CSMS_FAULTS, CsmsV16Fault>, Expectatio
   'criteria-drop-evse': { versions: ['2.0.1'], cases: ['SC-CSMS-20', 'SC-CSMS-25'], rule: { '1.6': '', '2.0.1': 'TC_K_' } },
   'fixed-composite-duration': { versions: ['2.0.1'], cases: ['SC-CSMS-25'], rule: { '1.6': '', '2.0.1': 'TC_K_43_CSMS' } },
   'charging-limit-callerror': { versions: ['2.0.1'], cases: ['SC-CSMS-09', 'SC-CSMS-22'], rule: { '1.6': '', '2.0.1': 'K12' } },
+  'transaction-updated-callerror': { versions: ['2.0.1'], cases: ['SC-CSMS-22'], rule: { '1.6': '', '2.0.1': 'TC_K_51_CSMS steps 3-4' } },
   'needs-reaction-missing': { versions: ['2.0.1'], cases: ['SC-CSMS-23', 'SC-CSMS-24'], rule: { '1.6': '', '2.0.1': 'K15.FR.03' } },
   'needs-reaction-wrong-transaction': { versions: ['2.0.1'], cases: ['SC-CSMS-23', 'SC-CSMS-24'], rule: { '1.6': '', '2.0.1': 'K01.FR.03' } },
   'needs-reaction-after-ended': { versions: ['2.0.1'], cases: ['SC-CSMS-09', 'SC-CSMS-23'], rule: { '1.6': '', '2.0.1': 'K01.FR.03' } },
