@@ -5,7 +5,7 @@ import type WebSocket from 'ws';
 import type { OcppVersion } from '../ocpp/version';
 import type { TraceFrame, TraceViolation } from '../report/types';
 import { getValidator, type SchemaValidator, type Violation } from '../validation';
-import { decode, encode } from '../ocppj/codec';
+import { decode, encode, type DecodeOptions } from '../ocppj/codec';
 import { codeFor, isOtherVersionSpelling, isValidCode, type ErrorKind } from '../ocppj/errorCodes';
 import {
   CallErrorReply,
@@ -18,7 +18,7 @@ import {
   PayloadSchemaError,
 } from '../ocppj/errors';
 import type { OcppMessage, Payload } from '../ocppj/messages';
-import { Trace } from './trace';
+import { Trace, type FrameInput } from './trace';
 
 /** A protocol problem of the peer, attached by the runner to the case that is running. */
 export interface ProtocolViolation {
@@ -118,6 +118,8 @@ export class RpcSession extends EventEmitter {
   private closeInfo: { code: number; reason: string } | undefined;
   /** performance.now() at the arrival of the inbound frame being handled (undefined outside onMessage). */
   private arrivedAt: number | undefined;
+  /** One options object for every decode, not a fresh object and closure per frame (issue #14). */
+  private readonly decodeOptions: DecodeOptions = { isKnownAction: (a) => this.validator.has(a, 'request') };
   readonly closed: Promise<{ code: number; reason: string }>;
 
   constructor(
@@ -179,7 +181,8 @@ export class RpcSession extends EventEmitter {
     const result = this.validator.validate(action, 'request', payload);
     if (!result.valid && !opts.intentionalInvalid) return Promise.reject(new OutboundSchemaError(action, 'request', result.violations));
     const messageId = randomUUID();
-    const raw = encode({ type: 'CALL', messageId, action, payload });
+    const msg: OcppMessage = { type: 'CALL', messageId, action, payload };
+    const raw = encode(msg);
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
     return new Promise<Answered>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -189,7 +192,7 @@ export class RpcSession extends EventEmitter {
         reject(new CallTimeoutError(action, timeoutMs, messageId));
       }, timeoutMs);
       this.pending = { messageId, action, resolve, reject, timer };
-      this.record('out', raw, { type: 'CALL', messageId, action, payload }, result.valid, result.violations, opts.intentionalInvalid);
+      this.record('out', raw, msg, result.valid, result.violations, opts.intentionalInvalid);
       this.ws.send(raw, (err) => {
         if (err && this.pending?.messageId === messageId) {
           clearTimeout(timer);
@@ -241,7 +244,7 @@ export class RpcSession extends EventEmitter {
   private onMessageAt(data: Buffer, isBinary: boolean): void {
     // Decode the bytes to text once: the codec and the trace share it (bench: a second utf8 decode per frame).
     const raw = data.toString('utf8');
-    const decoded = decode(this.version, raw, isBinary, { isKnownAction: (a) => this.validator.has(a, 'request') });
+    const decoded = decode(this.version, raw, isBinary, this.decodeOptions);
     if (!decoded.ok) return this.onFramingError(decoded.error, decoded.response, data);
     const msg = decoded.message;
     switch (msg.type) {
@@ -337,8 +340,9 @@ export class RpcSession extends EventEmitter {
       this.emit('harnessError', new OutboundSchemaError(action, 'response', result.violations));
       return this.sendError(messageId, 'InternalError', `harness produced an invalid ${action} response`);
     }
-    const raw = encode({ type: 'CALLRESULT', messageId, payload });
-    this.record('out', raw, { type: 'CALLRESULT', messageId, payload }, result.valid, result.violations, allowInvalid && !result.valid ? true : undefined, undefined, action);
+    const msg: OcppMessage = { type: 'CALLRESULT', messageId, payload };
+    const raw = encode(msg);
+    this.record('out', raw, msg, result.valid, result.violations, allowInvalid && !result.valid ? true : undefined, undefined, action);
     this.ws.send(raw);
   }
 
@@ -398,7 +402,8 @@ export class RpcSession extends EventEmitter {
       }
     }
     const result = this.validator.validate(pending.action, 'response', payload);
-    const frame = this.record('in', raw, { ...msg, payload }, result.valid, result.violations, false, undefined, pending.action);
+    // record reads only type and messageId of msg: no copy with the substituted payload is needed.
+    const frame = this.record('in', raw, msg, result.valid, result.violations, false, undefined, pending.action);
     if (nullNote) {
       this.violation({ severity: 'warn', kind: 'SchemaViolation', rule: 'OCPP-J 1.6 §4.2.2', message: `${pending.action} CALLRESULT payload is null; {} is the preferred empty payload`, frameSeq: frame.seq });
     }
@@ -440,17 +445,19 @@ export class RpcSession extends EventEmitter {
     const tv: TraceViolation[] | undefined = violations?.length
       ? violations.map((v) => ({ pointer: v.pointer, keyword: v.keyword, message: v.message, value: boundedValue(v.value) }))
       : undefined;
-    return this.trace.record({
+    const input: FrameInput = {
       dir,
       raw,
       type: msg ? msg.type : 'INVALID',
       messageId: msg?.messageId,
       action: action ?? (msg && 'action' in msg ? msg.action : undefined),
       valid,
-      ...(tv ? { violations: tv } : {}),
-      ...(framingError ? { framingError } : {}),
-      ...(intentional ? { intentional: true } : {}),
-    }, dir === 'in' ? this.arrivedAt : undefined);
+    };
+    // Optional keys only when set (as before), assigned rather than spread from fresh objects per frame (issue #14).
+    if (tv) input.violations = tv;
+    if (framingError) input.framingError = framingError;
+    if (intentional) input.intentional = true;
+    return this.trace.record(input, dir === 'in' ? this.arrivedAt : undefined);
   }
 }
 

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import { schemaDirOf, type OcppVersion } from '../ocpp/version';
 import { MissingSchemaError, SchemaLoadError, type Direction } from './errors';
 import { schemasDir } from './source';
-import { toViolation, type ValidationResult } from './violations';
+import { toViolation, type ValidationResult, type Violation } from './violations';
 
 /**
  * ajv options (engineering notes §4). `strict: false` because the OCA content trips strict mode;
@@ -27,6 +27,12 @@ interface Entry {
 }
 
 const key = (action: string, direction: Direction): string => `${direction}:${action}`;
+
+/**
+ * The result of every valid payload: one frozen object instead of a fresh one (and a fresh array) per frame,
+ * issue #14 per-frame allocations. Frozen so that no caller can alter what the next caller receives.
+ */
+const VALID: ValidationResult = Object.freeze({ valid: true, violations: Object.freeze([]) as unknown as Violation[] });
 
 /** (action, direction) of a schema file name; undefined for a name that is not a schema. */
 export function parseSchemaFileName(name: string): { action: string; direction: Direction } | undefined {
@@ -121,7 +127,7 @@ export class SchemaValidator {
     const entry = this.entries.get(key(action, direction));
     if (!entry) throw new MissingSchemaError(this.version, action, direction);
     const fn = this.compiled(entry);
-    if (fn(payload)) return { valid: true, violations: [] };
+    if (fn(payload)) return VALID;
     const errors = fn.errors ?? [];
     return { valid: false, violations: errors.map((e) => toViolation(this.version, e, payload)) };
   }
