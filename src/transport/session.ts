@@ -88,9 +88,9 @@ export interface Answered<T = Payload> {
 interface Pending {
   messageId: string;
   action: string;
+  timeoutMs: number;
   resolve: (a: Answered) => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
 }
 
 /**
@@ -110,6 +110,15 @@ export class RpcSession extends EventEmitter {
 
   private readonly handlers = new Map<string, CallHandler>();
   private pending: Pending | undefined;
+  /**
+   * The deadline of the pending CALL: one Timeout per session, re-armed with refresh() for each CALL rather than
+   * a new Timeout per CALL and a clearTimeout per answer (issue #14: timer list create/delete per frame). It fires
+   * only for the CALL it was armed for (`callTimerFor`); an answered CALL leaves it armed, firing into nothing.
+   * Unref'd: while a CALL waits, the open socket keeps the process alive; a closed socket fails the CALL and clears it.
+   */
+  private callTimer: NodeJS.Timeout | undefined;
+  private callTimerMs = -1;
+  private callTimerFor: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly timedOut = new Map<string, string>();
   private readonly answered = new Set<string>();
@@ -135,6 +144,7 @@ export class RpcSession extends EventEmitter {
     this.closed = new Promise((resolve) => {
       ws.on('close', (code: number, reason: Buffer) => {
         this.closeInfo = { code, reason: reason.toString() };
+        this.disarmCallTimer();
         this.failPending(new ConnectionClosedError(this.pending?.action, code, reason.toString()));
         this.emit('close', this.closeInfo);
         resolve(this.closeInfo);
@@ -185,22 +195,42 @@ export class RpcSession extends EventEmitter {
     const raw = encode(msg);
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
     return new Promise<Answered>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (this.pending?.messageId !== messageId) return;
-        this.pending = undefined;
-        this.timedOut.set(messageId, action);
-        reject(new CallTimeoutError(action, timeoutMs, messageId));
-      }, timeoutMs);
-      this.pending = { messageId, action, resolve, reject, timer };
+      this.armCallTimer(messageId, timeoutMs);
+      this.pending = { messageId, action, timeoutMs, resolve, reject };
       this.record('out', raw, msg, result.valid, result.violations, opts.intentionalInvalid);
       this.ws.send(raw, (err) => {
         if (err && this.pending?.messageId === messageId) {
-          clearTimeout(timer);
           this.pending = undefined;
           reject(new ConnectionClosedError(action, undefined, err.message));
         }
       });
     });
+  }
+
+  private armCallTimer(messageId: string, timeoutMs: number): void {
+    this.callTimerFor = messageId;
+    if (this.callTimer && this.callTimerMs === timeoutMs) {
+      this.callTimer.refresh();
+      return;
+    }
+    if (this.callTimer) clearTimeout(this.callTimer);
+    this.callTimerMs = timeoutMs;
+    this.callTimer = setTimeout(this.onCallTimer, timeoutMs).unref();
+  }
+
+  private readonly onCallTimer = (): void => {
+    const p = this.pending;
+    if (!p || p.messageId !== this.callTimerFor) return;
+    this.pending = undefined;
+    this.timedOut.set(p.messageId, p.action);
+    p.reject(new CallTimeoutError(p.action, p.timeoutMs, p.messageId));
+  };
+
+  private disarmCallTimer(): void {
+    if (this.callTimer) clearTimeout(this.callTimer);
+    this.callTimer = undefined;
+    this.callTimerMs = -1;
+    this.callTimerFor = undefined;
   }
 
   /** Send text as-is (faults, hostile-peer tests). Recorded as intentional. */
@@ -274,7 +304,6 @@ export class RpcSession extends EventEmitter {
     // wait for a timeout that would misreport the device as silent (issue #11 item 6).
     const pending = this.pending;
     if (response && error.messageId !== undefined && pending?.messageId === error.messageId) {
-      clearTimeout(pending.timer);
       this.pending = undefined;
       this.answered.add(error.messageId);
       pending.reject(new MalformedResponseError(pending.action, error.messageId, frame.seq, error.message, raw));
@@ -371,7 +400,6 @@ export class RpcSession extends EventEmitter {
       this.violation({ severity: late ? 'warn' : 'fail', kind: 'FramingViolation', rule: 'OCPP-J correlation', message, frameSeq: frame.seq });
       return;
     }
-    clearTimeout(pending.timer);
     this.pending = undefined;
     this.answered.add(msg.messageId);
     if (msg.type === 'CALLERROR') {
@@ -420,7 +448,6 @@ export class RpcSession extends EventEmitter {
   private failPending(err: Error): void {
     const p = this.pending;
     if (!p) return;
-    clearTimeout(p.timer);
     this.pending = undefined;
     p.reject(err);
   }
