@@ -89,7 +89,9 @@ interface Pending {
   messageId: string;
   action: string;
   timeoutMs: number;
-  resolve: (a: Answered) => void;
+  /** callAnswered wants { payload, frame }; call wants the payload alone (no extra promise to unwrap it). */
+  withFrame: boolean;
+  resolve: (a: Answered | Payload) => void;
   reject: (e: Error) => void;
 }
 
@@ -175,18 +177,22 @@ export class RpcSession extends EventEmitter {
    * OutboundSchemaError (harness fault; nothing sent).
    */
   call<T = Payload>(action: string, payload: Payload, opts: CallOptions = {}): Promise<T> {
-    return this.callAnswered<T>(action, payload, opts).then((a) => a.payload);
+    return this.enqueue(action, payload, opts, false) as Promise<T>;
   }
 
   /** As `call`, also giving the response's trace frame. A CallErrorResponse carries its frame too. */
   callAnswered<T = Payload>(action: string, payload: Payload, opts: CallOptions = {}): Promise<Answered<T>> {
-    const run = () => this.doCall(action, payload, opts) as Promise<Answered<T>>;
+    return this.enqueue(action, payload, opts, true) as Promise<Answered<T>>;
+  }
+
+  private enqueue(action: string, payload: Payload, opts: CallOptions, withFrame: boolean): Promise<Answered | Payload> {
+    const run = () => this.doCall(action, payload, opts, withFrame);
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => undefined);
     return p;
   }
 
-  private doCall(action: string, payload: Payload, opts: CallOptions): Promise<Answered> {
+  private doCall(action: string, payload: Payload, opts: CallOptions, withFrame: boolean): Promise<Answered | Payload> {
     if (!this.isOpen) return Promise.reject(new ConnectionClosedError(action, this.closeInfo?.code, this.closeInfo?.reason ?? ''));
     const result = this.validator.validate(action, 'request', payload);
     if (!result.valid && !opts.intentionalInvalid) return Promise.reject(new OutboundSchemaError(action, 'request', result.violations));
@@ -194,9 +200,9 @@ export class RpcSession extends EventEmitter {
     const msg: OcppMessage = { type: 'CALL', messageId, action, payload };
     const raw = encode(msg);
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
-    return new Promise<Answered>((resolve, reject) => {
+    return new Promise<Answered | Payload>((resolve, reject) => {
       this.armCallTimer(messageId, timeoutMs);
-      this.pending = { messageId, action, timeoutMs, resolve, reject };
+      this.pending = { messageId, action, timeoutMs, withFrame, resolve, reject };
       this.record('out', raw, msg, result.valid, result.violations, opts.intentionalInvalid);
       this.ws.send(raw, (err) => {
         if (err && this.pending?.messageId === messageId) {
@@ -442,7 +448,7 @@ export class RpcSession extends EventEmitter {
       pending.reject(new PayloadSchemaError(pending.action, 'response', result.violations, raw, msg.messageId));
       return;
     }
-    pending.resolve({ payload: payload as Payload, frame });
+    pending.resolve(pending.withFrame ? { payload: payload as Payload, frame } : (payload as Payload));
   }
 
   private failPending(err: Error): void {

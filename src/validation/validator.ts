@@ -50,6 +50,8 @@ export class SchemaValidator {
   readonly version: OcppVersion;
   readonly dir: string;
   private readonly entries = new Map<string, Entry>();
+  /** The same entries by direction then action: no `direction:action` key string built per frame (issue #14). */
+  private readonly byDirection: Record<Direction, Map<string, Entry>> = { request: new Map(), response: new Map() };
   private ajvInstance: Ajv | undefined;
 
   constructor(version: OcppVersion, options: { schemasDir?: string } = {}) {
@@ -70,7 +72,9 @@ export class SchemaValidator {
       if (this.entries.has(k)) {
         throw new SchemaLoadError(`two schema files for ${version} ${parsed.action} ${parsed.direction}`, name);
       }
-      this.entries.set(k, { ...parsed, file: path.join(this.dir, name) });
+      const entry: Entry = { ...parsed, file: path.join(this.dir, name) };
+      this.entries.set(k, entry);
+      this.byDirection[parsed.direction].set(parsed.action, entry);
     }
     if (this.entries.size === 0) {
       throw new SchemaLoadError(`no schema files in ${this.dir} (run npm run schemas:sync)`, this.dir);
@@ -88,7 +92,7 @@ export class SchemaValidator {
 
   /** True when a schema exists for (action, direction). */
   has(action: string, direction: Direction): boolean {
-    return this.entries.has(key(action, direction));
+    return this.byDirection[direction]?.has(action) ?? false;
   }
 
   /** Actions having a request schema, sorted. */
@@ -124,7 +128,7 @@ export class SchemaValidator {
 
   /** Validate a parsed payload (not mutated). Throws MissingSchemaError when no schema exists. */
   validate(action: string, direction: Direction, payload: unknown): ValidationResult {
-    const entry = this.entries.get(key(action, direction));
+    const entry = this.byDirection[direction]?.get(action);
     if (!entry) throw new MissingSchemaError(this.version, action, direction);
     const fn = this.compiled(entry);
     if (fn(payload)) return VALID;
