@@ -31,6 +31,12 @@ export interface RoundTripJob {
   warmupProfiles: number;
   /** harness: write the captured frames of the measured run here. bare: read them from here. */
   script: string;
+  /**
+   * bare / json / fair: whole exchanges run before the measured one (default 1). The bench keeps 1; a higher
+   * value measures the steady state, once the JIT has optimised both ends (issue #14: with 1, the fair run is
+   * mostly the harness's code warming up).
+   */
+  warmupRuns?: number;
 }
 
 export interface RoundTripRun {
@@ -235,7 +241,7 @@ async function replay(script: readonly ScriptFrame[], json = false): Promise<num
 async function bareRun(job: RoundTripJob): Promise<RoundTripRun> {
   const script = JSON.parse(fs.readFileSync(job.script, 'utf8')) as ScriptFrame[];
   const json = job.mode === 'json';
-  await replay(script, json); // warm-up
+  for (let i = 0; i < (job.warmupRuns ?? 1); i++) await replay(script, json); // warm-up
   if (global.gc) global.gc();
   const mem = rssSampler();
   const c0 = process.cpuUsage();
@@ -313,7 +319,7 @@ async function fairRun(job: RoundTripJob): Promise<RoundTripRun> {
     peer.close();
     return { ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMiB };
   };
-  await once(); // warm-up: schema compilation, JIT
+  for (let i = 0; i < (job.warmupRuns ?? 1); i++) await once(); // warm-up: schema compilation, JIT
   const m = await once();
   await server.close();
   return {

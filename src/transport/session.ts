@@ -5,7 +5,7 @@ import type WebSocket from 'ws';
 import type { OcppVersion } from '../ocpp/version';
 import type { TraceFrame, TraceViolation } from '../report/types';
 import { getValidator, type SchemaValidator, type Violation } from '../validation';
-import { decode, encode } from '../ocppj/codec';
+import { decode, encode, type DecodeOptions } from '../ocppj/codec';
 import { codeFor, isOtherVersionSpelling, isValidCode, type ErrorKind } from '../ocppj/errorCodes';
 import {
   CallErrorReply,
@@ -18,7 +18,7 @@ import {
   PayloadSchemaError,
 } from '../ocppj/errors';
 import type { OcppMessage, Payload } from '../ocppj/messages';
-import { Trace } from './trace';
+import { Trace, type FrameInput } from './trace';
 
 /** A protocol problem of the peer, attached by the runner to the case that is running. */
 export interface ProtocolViolation {
@@ -88,9 +88,11 @@ export interface Answered<T = Payload> {
 interface Pending {
   messageId: string;
   action: string;
-  resolve: (a: Answered) => void;
+  timeoutMs: number;
+  /** callAnswered wants { payload, frame }; call wants the payload alone (no extra promise to unwrap it). */
+  withFrame: boolean;
+  resolve: (a: Answered | Payload) => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
 }
 
 /**
@@ -110,6 +112,15 @@ export class RpcSession extends EventEmitter {
 
   private readonly handlers = new Map<string, CallHandler>();
   private pending: Pending | undefined;
+  /**
+   * The deadline of the pending CALL: one Timeout per session, re-armed with refresh() for each CALL rather than
+   * a new Timeout per CALL and a clearTimeout per answer (issue #14: timer list create/delete per frame). It fires
+   * only for the CALL it was armed for (`callTimerFor`); an answered CALL leaves it armed, firing into nothing.
+   * Unref'd: while a CALL waits, the open socket keeps the process alive; a closed socket fails the CALL and clears it.
+   */
+  private callTimer: NodeJS.Timeout | undefined;
+  private callTimerMs = -1;
+  private callTimerFor: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly timedOut = new Map<string, string>();
   private readonly answered = new Set<string>();
@@ -118,6 +129,8 @@ export class RpcSession extends EventEmitter {
   private closeInfo: { code: number; reason: string } | undefined;
   /** performance.now() at the arrival of the inbound frame being handled (undefined outside onMessage). */
   private arrivedAt: number | undefined;
+  /** One options object for every decode, not a fresh object and closure per frame (issue #14). */
+  private readonly decodeOptions: DecodeOptions = { isKnownAction: (a) => this.validator.has(a, 'request') };
   readonly closed: Promise<{ code: number; reason: string }>;
 
   constructor(
@@ -133,6 +146,7 @@ export class RpcSession extends EventEmitter {
     this.closed = new Promise((resolve) => {
       ws.on('close', (code: number, reason: Buffer) => {
         this.closeInfo = { code, reason: reason.toString() };
+        this.disarmCallTimer();
         this.failPending(new ConnectionClosedError(this.pending?.action, code, reason.toString()));
         this.emit('close', this.closeInfo);
         resolve(this.closeInfo);
@@ -163,41 +177,66 @@ export class RpcSession extends EventEmitter {
    * OutboundSchemaError (harness fault; nothing sent).
    */
   call<T = Payload>(action: string, payload: Payload, opts: CallOptions = {}): Promise<T> {
-    return this.callAnswered<T>(action, payload, opts).then((a) => a.payload);
+    return this.enqueue(action, payload, opts, false) as Promise<T>;
   }
 
   /** As `call`, also giving the response's trace frame. A CallErrorResponse carries its frame too. */
   callAnswered<T = Payload>(action: string, payload: Payload, opts: CallOptions = {}): Promise<Answered<T>> {
-    const run = () => this.doCall(action, payload, opts) as Promise<Answered<T>>;
+    return this.enqueue(action, payload, opts, true) as Promise<Answered<T>>;
+  }
+
+  private enqueue(action: string, payload: Payload, opts: CallOptions, withFrame: boolean): Promise<Answered | Payload> {
+    const run = () => this.doCall(action, payload, opts, withFrame);
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => undefined);
     return p;
   }
 
-  private doCall(action: string, payload: Payload, opts: CallOptions): Promise<Answered> {
+  private doCall(action: string, payload: Payload, opts: CallOptions, withFrame: boolean): Promise<Answered | Payload> {
     if (!this.isOpen) return Promise.reject(new ConnectionClosedError(action, this.closeInfo?.code, this.closeInfo?.reason ?? ''));
     const result = this.validator.validate(action, 'request', payload);
     if (!result.valid && !opts.intentionalInvalid) return Promise.reject(new OutboundSchemaError(action, 'request', result.violations));
     const messageId = randomUUID();
-    const raw = encode({ type: 'CALL', messageId, action, payload });
+    const msg: OcppMessage = { type: 'CALL', messageId, action, payload };
+    const raw = encode(msg);
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
-    return new Promise<Answered>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        if (this.pending?.messageId !== messageId) return;
-        this.pending = undefined;
-        this.timedOut.set(messageId, action);
-        reject(new CallTimeoutError(action, timeoutMs, messageId));
-      }, timeoutMs);
-      this.pending = { messageId, action, resolve, reject, timer };
-      this.record('out', raw, { type: 'CALL', messageId, action, payload }, result.valid, result.violations, opts.intentionalInvalid);
+    return new Promise<Answered | Payload>((resolve, reject) => {
+      this.armCallTimer(messageId, timeoutMs);
+      this.pending = { messageId, action, timeoutMs, withFrame, resolve, reject };
+      this.record('out', raw, msg, result.valid, result.violations, opts.intentionalInvalid);
       this.ws.send(raw, (err) => {
         if (err && this.pending?.messageId === messageId) {
-          clearTimeout(timer);
           this.pending = undefined;
           reject(new ConnectionClosedError(action, undefined, err.message));
         }
       });
     });
+  }
+
+  private armCallTimer(messageId: string, timeoutMs: number): void {
+    this.callTimerFor = messageId;
+    if (this.callTimer && this.callTimerMs === timeoutMs) {
+      this.callTimer.refresh();
+      return;
+    }
+    if (this.callTimer) clearTimeout(this.callTimer);
+    this.callTimerMs = timeoutMs;
+    this.callTimer = setTimeout(this.onCallTimer, timeoutMs).unref();
+  }
+
+  private readonly onCallTimer = (): void => {
+    const p = this.pending;
+    if (!p || p.messageId !== this.callTimerFor) return;
+    this.pending = undefined;
+    this.timedOut.set(p.messageId, p.action);
+    p.reject(new CallTimeoutError(p.action, p.timeoutMs, p.messageId));
+  };
+
+  private disarmCallTimer(): void {
+    if (this.callTimer) clearTimeout(this.callTimer);
+    this.callTimer = undefined;
+    this.callTimerMs = -1;
+    this.callTimerFor = undefined;
   }
 
   /** Send text as-is (faults, hostile-peer tests). Recorded as intentional. */
@@ -241,7 +280,7 @@ export class RpcSession extends EventEmitter {
   private onMessageAt(data: Buffer, isBinary: boolean): void {
     // Decode the bytes to text once: the codec and the trace share it (bench: a second utf8 decode per frame).
     const raw = data.toString('utf8');
-    const decoded = decode(this.version, raw, isBinary, { isKnownAction: (a) => this.validator.has(a, 'request') });
+    const decoded = decode(this.version, raw, isBinary, this.decodeOptions);
     if (!decoded.ok) return this.onFramingError(decoded.error, decoded.response, data);
     const msg = decoded.message;
     switch (msg.type) {
@@ -271,7 +310,6 @@ export class RpcSession extends EventEmitter {
     // wait for a timeout that would misreport the device as silent (issue #11 item 6).
     const pending = this.pending;
     if (response && error.messageId !== undefined && pending?.messageId === error.messageId) {
-      clearTimeout(pending.timer);
       this.pending = undefined;
       this.answered.add(error.messageId);
       pending.reject(new MalformedResponseError(pending.action, error.messageId, frame.seq, error.message, raw));
@@ -337,8 +375,9 @@ export class RpcSession extends EventEmitter {
       this.emit('harnessError', new OutboundSchemaError(action, 'response', result.violations));
       return this.sendError(messageId, 'InternalError', `harness produced an invalid ${action} response`);
     }
-    const raw = encode({ type: 'CALLRESULT', messageId, payload });
-    this.record('out', raw, { type: 'CALLRESULT', messageId, payload }, result.valid, result.violations, allowInvalid && !result.valid ? true : undefined, undefined, action);
+    const msg: OcppMessage = { type: 'CALLRESULT', messageId, payload };
+    const raw = encode(msg);
+    this.record('out', raw, msg, result.valid, result.violations, allowInvalid && !result.valid ? true : undefined, undefined, action);
     this.ws.send(raw);
   }
 
@@ -367,7 +406,6 @@ export class RpcSession extends EventEmitter {
       this.violation({ severity: late ? 'warn' : 'fail', kind: 'FramingViolation', rule: 'OCPP-J correlation', message, frameSeq: frame.seq });
       return;
     }
-    clearTimeout(pending.timer);
     this.pending = undefined;
     this.answered.add(msg.messageId);
     if (msg.type === 'CALLERROR') {
@@ -398,7 +436,8 @@ export class RpcSession extends EventEmitter {
       }
     }
     const result = this.validator.validate(pending.action, 'response', payload);
-    const frame = this.record('in', raw, { ...msg, payload }, result.valid, result.violations, false, undefined, pending.action);
+    // record reads only type and messageId of msg: no copy with the substituted payload is needed.
+    const frame = this.record('in', raw, msg, result.valid, result.violations, false, undefined, pending.action);
     if (nullNote) {
       this.violation({ severity: 'warn', kind: 'SchemaViolation', rule: 'OCPP-J 1.6 §4.2.2', message: `${pending.action} CALLRESULT payload is null; {} is the preferred empty payload`, frameSeq: frame.seq });
     }
@@ -409,13 +448,12 @@ export class RpcSession extends EventEmitter {
       pending.reject(new PayloadSchemaError(pending.action, 'response', result.violations, raw, msg.messageId));
       return;
     }
-    pending.resolve({ payload: payload as Payload, frame });
+    pending.resolve(pending.withFrame ? { payload: payload as Payload, frame } : (payload as Payload));
   }
 
   private failPending(err: Error): void {
     const p = this.pending;
     if (!p) return;
-    clearTimeout(p.timer);
     this.pending = undefined;
     p.reject(err);
   }
@@ -440,17 +478,19 @@ export class RpcSession extends EventEmitter {
     const tv: TraceViolation[] | undefined = violations?.length
       ? violations.map((v) => ({ pointer: v.pointer, keyword: v.keyword, message: v.message, value: boundedValue(v.value) }))
       : undefined;
-    return this.trace.record({
+    const input: FrameInput = {
       dir,
       raw,
       type: msg ? msg.type : 'INVALID',
       messageId: msg?.messageId,
       action: action ?? (msg && 'action' in msg ? msg.action : undefined),
       valid,
-      ...(tv ? { violations: tv } : {}),
-      ...(framingError ? { framingError } : {}),
-      ...(intentional ? { intentional: true } : {}),
-    }, dir === 'in' ? this.arrivedAt : undefined);
+    };
+    // Optional keys only when set (as before), assigned rather than spread from fresh objects per frame (issue #14).
+    if (tv) input.violations = tv;
+    if (framingError) input.framingError = framingError;
+    if (intentional) input.intentional = true;
+    return this.trace.record(input, dir === 'in' ? this.arrivedAt : undefined);
   }
 }
 

@@ -44,14 +44,23 @@ export class Trace extends EventEmitter {
       this.lastWallMs = wallMs;
       this.lastIso = new Date(wallMs).toISOString();
     }
+    // Same keys in the same order as `{ seq, time, mono, ...input, raw, rawLength }`, built without the spread
+    // (issue #14: one clone per frame on the hot path). Optional keys stay absent when the input lacks them.
     const frame: TraceFrame = {
       seq: ++this.seq,
       time: this.lastIso,
       mono: Math.round(((at ?? performance.now()) - this.t0) * 1000) / 1000,
-      ...input,
+      dir: input.dir,
       raw,
+      type: input.type,
+      messageId: input.messageId,
+      action: input.action,
+      valid: input.valid,
       rawLength,
     };
+    if (input.violations !== undefined) frame.violations = input.violations;
+    if (input.framingError !== undefined) frame.framingError = input.framingError;
+    if (input.intentional !== undefined) frame.intentional = input.intentional;
     this.buf.push(frame);
     if (this.buf.length > this.maxFrames) {
       this.buf.splice(0, this.buf.length - this.maxFrames);

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import { schemaDirOf, type OcppVersion } from '../ocpp/version';
 import { MissingSchemaError, SchemaLoadError, type Direction } from './errors';
 import { schemasDir } from './source';
-import { toViolation, type ValidationResult } from './violations';
+import { toViolation, type ValidationResult, type Violation } from './violations';
 
 /**
  * ajv options (engineering notes §4). `strict: false` because the OCA content trips strict mode;
@@ -28,6 +28,12 @@ interface Entry {
 
 const key = (action: string, direction: Direction): string => `${direction}:${action}`;
 
+/**
+ * The result of every valid payload: one frozen object instead of a fresh one (and a fresh array) per frame,
+ * issue #14 per-frame allocations. Frozen so that no caller can alter what the next caller receives.
+ */
+const VALID: ValidationResult = Object.freeze({ valid: true, violations: Object.freeze([]) as unknown as Violation[] });
+
 /** (action, direction) of a schema file name; undefined for a name that is not a schema. */
 export function parseSchemaFileName(name: string): { action: string; direction: Direction } | undefined {
   const m = /^([A-Za-z0-9]+?)(Request|Response)?\.json$/.exec(name);
@@ -44,6 +50,8 @@ export class SchemaValidator {
   readonly version: OcppVersion;
   readonly dir: string;
   private readonly entries = new Map<string, Entry>();
+  /** The same entries by direction then action: no `direction:action` key string built per frame (issue #14). */
+  private readonly byDirection: Record<Direction, Map<string, Entry>> = { request: new Map(), response: new Map() };
   private ajvInstance: Ajv | undefined;
 
   constructor(version: OcppVersion, options: { schemasDir?: string } = {}) {
@@ -64,7 +72,9 @@ export class SchemaValidator {
       if (this.entries.has(k)) {
         throw new SchemaLoadError(`two schema files for ${version} ${parsed.action} ${parsed.direction}`, name);
       }
-      this.entries.set(k, { ...parsed, file: path.join(this.dir, name) });
+      const entry: Entry = { ...parsed, file: path.join(this.dir, name) };
+      this.entries.set(k, entry);
+      this.byDirection[parsed.direction].set(parsed.action, entry);
     }
     if (this.entries.size === 0) {
       throw new SchemaLoadError(`no schema files in ${this.dir} (run npm run schemas:sync)`, this.dir);
@@ -82,7 +92,7 @@ export class SchemaValidator {
 
   /** True when a schema exists for (action, direction). */
   has(action: string, direction: Direction): boolean {
-    return this.entries.has(key(action, direction));
+    return this.byDirection[direction]?.has(action) ?? false;
   }
 
   /** Actions having a request schema, sorted. */
@@ -118,10 +128,10 @@ export class SchemaValidator {
 
   /** Validate a parsed payload (not mutated). Throws MissingSchemaError when no schema exists. */
   validate(action: string, direction: Direction, payload: unknown): ValidationResult {
-    const entry = this.entries.get(key(action, direction));
+    const entry = this.byDirection[direction]?.get(action);
     if (!entry) throw new MissingSchemaError(this.version, action, direction);
     const fn = this.compiled(entry);
-    if (fn(payload)) return { valid: true, violations: [] };
+    if (fn(payload)) return VALID;
     const errors = fn.errors ?? [];
     return { valid: false, violations: errors.map((e) => toViolation(this.version, e, payload)) };
   }
