@@ -39,7 +39,7 @@ export function variable21(a: Advertised21, name: string, instance: string | und
 }
 
 /** SupportedAdditionalPurposes as a MemberList; quirk 'variables-21-loose' spaces and re-cases the names. */
-export function purposesValue(purposes: readonly string[], quirks: ReadonlySet<string>): string {
+function purposesValue(purposes: readonly string[], quirks: ReadonlySet<string>): string {
   if (!quirks.has('variables-21-loose')) return purposes.join(',');
   return purposes.map((p, i) => (i % 2 ? p.toUpperCase() : ` ${p[0]!.toLowerCase()}${p.slice(1)} `)).join(',');
 }

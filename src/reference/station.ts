@@ -488,10 +488,10 @@ export class ReferenceStation extends EventEmitter {
   private variable(component: string, name: string, instance?: string): string | undefined {
     if (this.quirks.has('short-message-timeout') && component === 'OCPPCommCtrlr' && name === 'MessageTimeout' && (instance ?? 'Default') === 'Default') return String(SHORT_MESSAGE_TIMEOUT_S);
     if (component !== SMART_CHARGING_CTRLR) return undefined;
-    // SupportedAdditionalPurposes from the purposes the store takes (priority21); SupportsFeature[...] from features21.
-    const v21 = this.priority21?.variable(name);
-    if (v21 !== undefined) return v21;
-    if (this.version === '2.1' && ['SupportsFeature', 'SupportedAdditionalPurposes', 'MaxExternalConstraintsId'].includes(name)) return variable21(this.adv21, name, instance, this.quirks);
+    // SupportsFeature[...] as advertised; SupportedAdditionalPurposes as the store takes them (limits.additionalPurposes may override).
+    if (this.version === '2.1' && ['SupportsFeature', 'SupportedAdditionalPurposes', 'MaxExternalConstraintsId'].includes(name)) {
+      return variable21({ ...this.adv21, purposes: this.store.limits.additionalPurposes ?? [] }, name, instance, this.quirks);
+    }
     if (this.quirks.has('variables-21-loose') && name === 'Available') return '1'; // quirk: a boolean spelled 1
     // Quirk: the limit variables are unknown (MicroOcpp 2.0.1 / VCP); Available/Enabled are still there.
     if (this.quirks.has('unreported-limits') && ['ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'].includes(name)) return undefined;

@@ -12,17 +12,10 @@
  */
 import type { Payload } from '../ocppj/messages';
 import type { RpcSession } from '../transport';
-import { purposesValue } from './features21';
 import { hasPriorityProfile, type Installed, type ProfileStore, type Purpose, type Transaction } from '../smartcharging';
 
 /** Quirk 'priority-notify-late-21': how long after the fact the station's NotifyPriorityCharging leaves. */
 export const LATE_NOTIFY_MS = 150;
-
-/** What the reference station advertises in SmartChargingCtrlr.SupportedAdditionalPurposes (2.1) by default. */
-export const ADDITIONAL_PURPOSES_21: readonly Purpose[] = ['PriorityCharging', 'LocalGeneration'];
-
-/** The 2.1 variable naming the additional purposes (libocpp ControllerComponentVariables::SupportedAdditionalPurposes). */
-export const SUPPORTED_ADDITIONAL_PURPOSES = 'SupportedAdditionalPurposes';
 
 /** 2.1 period fields that carry setpoints and discharge limits (2.1 ChargingSchedulePeriodType). */
 const SETPOINT_FIELDS = ['setpoint', 'setpoint_L2', 'setpoint_L3', 'setpointReactive', 'setpointReactive_L2', 'setpointReactive_L3', 'dischargeLimit', 'dischargeLimit_L2', 'dischargeLimit_L3'];
@@ -40,11 +33,6 @@ export class PriorityCharging21 {
     private readonly quirks: ReadonlySet<string>,
     private readonly log: (line: string) => void,
   ) {}
-
-  /** SmartChargingCtrlr.SupportedAdditionalPurposes: a MemberList of the purposes taken (2.1). */
-  variable(name: string): string | undefined {
-    return name === SUPPORTED_ADDITIONAL_PURPOSES ? purposesValue(this.store.limits.additionalPurposes ?? [], this.quirks) : undefined;
-  }
 
   /** UsePriorityCharging (2.1): Accepted / NoProfile / Rejected as described above. */
   onUsePriorityCharging(p: Payload): Payload {
