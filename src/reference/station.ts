@@ -489,7 +489,7 @@ export class ReferenceStation extends EventEmitter {
     if (this.quirks.has('short-message-timeout') && component === 'OCPPCommCtrlr' && name === 'MessageTimeout' && (instance ?? 'Default') === 'Default') return String(SHORT_MESSAGE_TIMEOUT_S);
     if (component !== SMART_CHARGING_CTRLR) return undefined;
     // SupportsFeature[...] as advertised; SupportedAdditionalPurposes as the store takes them (limits.additionalPurposes may override).
-    if (this.version === '2.1' && ['SupportsFeature', 'SupportedAdditionalPurposes', 'MaxExternalConstraintsId'].includes(name)) {
+    if (this.version === '2.1' && ['SupportsFeature', 'SupportedAdditionalPurposes'].includes(name)) {
       return variable21({ ...this.adv21, purposes: this.store.limits.additionalPurposes ?? [] }, name, instance, this.quirks);
     }
     if (this.quirks.has('variables-21-loose') && name === 'Available') return '1'; // quirk: a boolean spelled 1

@@ -63,9 +63,14 @@ export function applyScheduleUpdateTo(e: Installed, update: ScheduleUpdate, at?:
     const v = update[f];
     if (typeof v !== 'number') continue;
     if (rawPeriod) rawPeriod[f] = deepCopy(v);
-    if (f === 'limit' && period) {
+    if (!period) continue;
+    if (f === 'limit') {
       period.limit = v;
       delete period.limitAbsent;
+    } else {
+      // Setpoints / discharge limits live in `v2x` (profile.ts): the model must see the update too, or a
+      // later operationMode comparison would expect the old value.
+      period.v2x = { ...period.v2x, [f]: v };
     }
   }
   if (at !== undefined) {

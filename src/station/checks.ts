@@ -17,7 +17,7 @@ import {
   type Transaction,
 } from '../smartcharging';
 import type { EndedTransaction } from './ended';
-import { check21Request, checkProfile21, type ForgottenProfile } from './v21';
+import { check21Request, checkProfile21, NO_LIMIT_RULE, type ForgottenProfile } from './v21';
 
 export type StationVersion = '1.6' | '2.0.1' | '2.1';
 
@@ -86,18 +86,15 @@ export function checkProfile(wire: Payload, evseId: number, ctx: CheckContext, o
   const v16 = ctx.version === '1.6';
   const { base } = opts;
   const out: Finding[] = [];
-  // 2.1 (issue #16): limit by operationMode, six decimals, advertised purposes/kinds/modes; a period
-  // lacking a limit cannot be read by the model, so its finding (FAIL, or WARN under Idle /
-  // CentralFrequency) is the whole verdict.
-  if (ctx.version === '2.1') {
-    const v21 = checkProfile21(wire, ctx.limits, base, LIMIT_OPTIONAL_MODES);
-    if (v21.some((f) => f.pointer?.endsWith('/limit') && /no limit/.test(f.message))) return v21;
-    out.push(...v21);
-  }
+  // 2.1 (issue #16): limit by operationMode, six decimals, advertised purposes/kinds/modes.
+  if (ctx.version === '2.1') out.push(...checkProfile21(wire, ctx.limits, base, LIMIT_OPTIONAL_MODES));
   let profile: Profile;
   try {
     profile = v16 ? profileFrom16(wire) : profileFrom201(wire, ctx.version as '2.0.1' | '2.1');
   } catch (e) {
+    // 2.1: a period lacking a limit cannot be read by the model; checkProfile21 judged it (FAIL, or WARN under
+    // Idle / CentralFrequency), and its findings are the whole verdict.
+    if (out.some((f) => f.rule.startsWith(NO_LIMIT_RULE))) return out;
     return [fail(v16 ? '1.6 §7.13' : 'K01', `charging profile cannot be read: ${(e as Error).message}`, base)];
   }
   const R = (r16: string, r201: string) => (v16 ? r16 : r201);

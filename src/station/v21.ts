@@ -182,6 +182,9 @@ const MODES_BY_PURPOSE: Partial<Record<Purpose, readonly OperationMode[]>> = {
  * CentralSetpoint, ExternalSetpoint, ExternalLimits, LocalFrequency, LocalLoadBalancing"), and purpose,
  * kind and operationModes the station advertised (no normative "SHALL NOT" found for the CSMS: WARN).
  */
+/** The rule both "period without limit" findings of checkProfile21 cite (FAIL, or WARN under Idle / CentralFrequency). */
+export const NO_LIMIT_RULE = '2.1 ChargingSchedulePeriodType.limit';
+
 export function checkProfile21(wire: Payload, limits: DeviceLimits, base: string, limitOptional: readonly OperationMode[]): Finding[] {
   const out: Finding[] = [];
   const purpose = wire.chargingProfilePurpose as Purpose;
@@ -199,9 +202,9 @@ export function checkProfile21(wire: Payload, limits: DeviceLimits, base: string
       const pp = `${sp}/chargingSchedulePeriod/${i}`;
       const mode = (period.operationMode as OperationMode | undefined) ?? 'ChargingOnly';
       if (period.limit === undefined && LIMIT_UNCLEAR_MODES.includes(mode) && !limitOptional.includes(mode)) {
-        out.push(warn('2.1 ChargingSchedulePeriodType.limit ("Optional only when not required by the operationMode, as in …")', `period ${i} has no limit under operationMode ${mode}: the schema's list does not name ${mode}, the 2.1 table of limits per operationMode (as libocpp encodes it) does not require one (not judged)`, `${pp}/limit`));
+        out.push(warn(`${NO_LIMIT_RULE} ("Optional only when not required by the operationMode, as in …")`, `period ${i} has no limit under operationMode ${mode}: the schema's list does not name ${mode}, the 2.1 table of limits per operationMode (as libocpp encodes it) does not require one (not judged)`, `${pp}/limit`));
       } else if (period.limit === undefined && !limitOptional.includes(mode)) {
-        out.push(fail('2.1 ChargingSchedulePeriodType.limit (optional only under CentralSetpoint, ExternalSetpoint, ExternalLimits, LocalFrequency, LocalLoadBalancing)', `period ${i} has no limit under operationMode ${mode}, which requires one`, `${pp}/limit`));
+        out.push(fail(`${NO_LIMIT_RULE} (optional only under CentralSetpoint, ExternalSetpoint, ExternalLimits, LocalFrequency, LocalLoadBalancing)`, `period ${i} has no limit under operationMode ${mode}, which requires one`, `${pp}/limit`));
       }
       const allowed = MODES_BY_PURPOSE[purpose];
       if (allowed && !allowed.includes(mode)) {

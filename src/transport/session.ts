@@ -115,12 +115,11 @@ export class RpcSession extends EventEmitter {
   /**
    * The deadline of the pending CALL: one Timeout per session, re-armed with refresh() for each CALL rather than
    * a new Timeout per CALL and a clearTimeout per answer (issue #14: timer list create/delete per frame). It fires
-   * only for the CALL it was armed for (`callTimerFor`); an answered CALL leaves it armed, firing into nothing.
+   * only for the pending CALL (each CALL re-arms it before it becomes pending); an answered CALL leaves it armed, firing into nothing.
    * Unref'd: while a CALL waits, the open socket keeps the process alive; a closed socket fails the CALL and clears it.
    */
   private callTimer: NodeJS.Timeout | undefined;
   private callTimerMs = -1;
-  private callTimerFor: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly timedOut = new Map<string, string>();
   private readonly answered = new Set<string>();
@@ -201,7 +200,7 @@ export class RpcSession extends EventEmitter {
     const raw = encode(msg);
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
     return new Promise<Answered | Payload>((resolve, reject) => {
-      this.armCallTimer(messageId, timeoutMs);
+      this.armCallTimer(timeoutMs);
       this.pending = { messageId, action, timeoutMs, withFrame, resolve, reject };
       this.record('out', raw, msg, result.valid, result.violations, opts.intentionalInvalid);
       this.ws.send(raw, (err) => {
@@ -213,8 +212,7 @@ export class RpcSession extends EventEmitter {
     });
   }
 
-  private armCallTimer(messageId: string, timeoutMs: number): void {
-    this.callTimerFor = messageId;
+  private armCallTimer(timeoutMs: number): void {
     if (this.callTimer && this.callTimerMs === timeoutMs) {
       this.callTimer.refresh();
       return;
@@ -226,7 +224,7 @@ export class RpcSession extends EventEmitter {
 
   private readonly onCallTimer = (): void => {
     const p = this.pending;
-    if (!p || p.messageId !== this.callTimerFor) return;
+    if (!p) return;
     this.pending = undefined;
     this.timedOut.set(p.messageId, p.action);
     p.reject(new CallTimeoutError(p.action, p.timeoutMs, p.messageId));
@@ -236,7 +234,6 @@ export class RpcSession extends EventEmitter {
     if (this.callTimer) clearTimeout(this.callTimer);
     this.callTimer = undefined;
     this.callTimerMs = -1;
-    this.callTimerFor = undefined;
   }
 
   /** Send text as-is (faults, hostile-peer tests). Recorded as intentional. */

@@ -96,7 +96,8 @@ const offlineCases: CaseDefinition[] = [
       const again = await offlineFor(t, 0, 'offline again, briefly (shorter than maxOfflineDuration), then reconnect');
       // Only a second period shorter than maxOfflineDuration tells "permanently" from "invalid after this
       // period too"; a station slower to reconnect gives both readings the base profile: say so.
-      if (again >= SHORT_MAX_S * 1000) t.note.info(`the second offline period (${again} ms) was not shorter than maxOfflineDuration ${SHORT_MAX_S} s: the read below cannot tell "permanently invalid" from invalid again after this period`, RULE_INVALID);
+      // What goes unchecked is a WARN, never a silent pass (a reconnect rarely beats 1 s on real hardware).
+      if (again >= SHORT_MAX_S * 1000) t.note.warn(`could not check "permanently invalid": the second offline period (${again} ms) was not shorter than maxOfflineDuration ${SHORT_MAX_S} s, so the read below cannot tell it from invalid again after this period`, RULE_INVALID);
       await t.step('composite: still the base profile ("permanently invalid")', () => expectComposite(sc, 1, 300, undefined, { rule: RULE_INVALID }));
     },
   }),

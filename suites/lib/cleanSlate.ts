@@ -60,7 +60,9 @@ async function clearAll16(sc: SmartCharging): Promise<void> {
  */
 async function clearAll201(sc: SmartCharging): Promise<void> {
   // 2.1 adds PriorityCharging and LocalGeneration (SC-21-10..14 install them; Unknown where none is installed).
-  const v21 = sc.t.ocpp === '2.1' ? ['PriorityCharging', 'LocalGeneration'] : [];
+  // Cleared only where the station advertises the purpose: those cases run only then, and a station without
+  // it must not meet two extra requests (and a possible CALLERROR finding) before every case.
+  const v21 = sc.t.ocpp === '2.1' ? ['PriorityCharging', 'LocalGeneration'].filter((p) => sc.t.caps.features[`purpose:${p}`] === true) : [];
   for (const purpose of ['TxProfile', 'TxDefaultProfile', 'ChargingStationMaxProfile', ...v21]) {
     await clearOrFinding(sc, { chargingProfileCriteria: { chargingProfilePurpose: purpose } }, 'K10.FR.04');
   }

@@ -85,6 +85,15 @@ describe('OCPP 2.1 Dynamic profiles in the model (K28, issue #16)', () => {
     expect(composite(s)).toEqual([{ startPeriod: 0, limit: 20 }]);
   });
 
+  test('K28.FR.06: an update of a setpoint / discharge limit reaches the model, not only the wire copy', () => {
+    const s = store();
+    install(s, dynamic(7, 10));
+    expect(s.applyScheduleUpdate(7, { limit: 12, setpoint: 5, dischargeLimit: -3 })).toEqual({ status: 'Accepted' });
+    const [e] = s.list();
+    expect(e!.profile.schedules[0]!.periods[0]).toMatchObject({ limit: 12, v2x: { setpoint: 5, dischargeLimit: -3 } });
+    expect((e!.raw.chargingSchedule as Wire[])[0]!.chargingSchedulePeriod).toEqual([expect.objectContaining({ limit: 12, setpoint: 5, dischargeLimit: -3 })]);
+  });
+
   test('K28.FR.11: an update for an unknown or a non-Dynamic profile is Rejected and changes nothing', () => {
     const s = store();
     install(s, absolute(1, 16));
