@@ -93,8 +93,28 @@ async function runCase(ctx: RunContext, sel: SelectedCase): Promise<{ result: Ca
           throw new PreconditionFailed(`precondition failed: ${(e as Error).message}`);
         }
       }
-      await def.run(run);
-      if (suite.afterEach) await run.step('settle', () => suite.afterEach!(run));
+      let bodyError: unknown;
+      let bodyThrew = false;
+      try {
+        await def.run(run);
+      } catch (e) {
+        bodyThrew = true;
+        bodyError = e;
+      }
+      // The settle step (e.g. the quiet period after the case's last report read) runs however the body
+      // ended, so that what the device still sends for this case is judged here and not blamed on the next
+      // case. Not after a time limit or an interruption (the case is closed), nor once the device is gone.
+      const settle = suite.afterEach && !run.signal.aborted && link.connected && !(bodyError instanceof CaseTimeout || bodyError instanceof Interrupted);
+      if (settle) {
+        try {
+          await run.step('settle', () => suite.afterEach!(run));
+        } catch (e) {
+          // The body's own error decides how the case ended; a device finding in the settle step is still recorded.
+          if (!bodyThrew) throw e;
+          recordDeviceFailure(e, run, 'settle');
+        }
+      }
+      if (bodyThrew) throw bodyError;
     })();
     body.catch(() => undefined);
     await Promise.race([
