@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { OcppVersion } from '../ocpp/version';
 import type { HarnessRole } from '../report/types';
 import { checkEnvRefs } from './trigger/secrets';
 import { ConfigError } from './errors';
+import { CONFIG_SCHEMA } from './configSchema';
+import { validate as generatedValidate } from './configValidate.generated';
 
 export type RateUnit = 'A' | 'W';
 
@@ -155,131 +157,15 @@ export const DEFAULT_CONFIG: RunConfig = {
   csms: {},
 };
 
-const triggerProperties = {
-  type: { enum: ['http', 'command', 'manual'] },
-  method: { type: 'string' },
-  url: { type: 'string' },
-  headers: { type: 'object', additionalProperties: { type: 'string' } },
-  body: {},
-  success: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      status: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 100, maximum: 599 } },
-      pointer: { type: 'string', pattern: '^(/.*)?$' },
-      equals: {},
-    },
-  },
-  refusalPointer: { type: 'string', pattern: '^(/.*)?$' },
-  callback: { type: 'object', additionalProperties: false, properties: { timeoutMs: { type: 'integer', minimum: 1 } } },
-  command: { type: 'string' },
-  prompt: { type: 'string' },
-} as const;
-
-const trigger = { type: 'object', required: ['type'], properties: triggerProperties, additionalProperties: false } as const;
-/** triggers.actions.X: `type` may be left out to override the http default. */
-const triggerOverride = { type: 'object', properties: triggerProperties, additionalProperties: false } as const;
-
-/** Schema of ocpp-conformance.config.json. Every property optional: defaults < file < CLI flags. */
-export const CONFIG_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    $schema: { type: 'string' },
-    ocpp: { enum: ['1.6', '2.0.1', '2.1'] },
-    as: { enum: ['csms', 'station'] },
-    // HOST:PORT, :PORT or a bare PORT (loopback), issue #15 §4; parseListen gives the friendly message.
-    listen: { type: 'string', pattern: '^([^\\s:]*:)?[0-9]{1,5}$' },
-    url: { type: 'string', pattern: '^wss?://' },
-    identity: { type: 'string', minLength: 1, maxLength: 48 },
-    security: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        password: { type: 'string', minLength: 1 },
-        tls: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { cert: { type: 'string' }, key: { type: 'string' }, ca: { type: 'string' }, requestClientCert: { type: 'boolean' } },
-        },
-      },
-    },
-    device: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        evses: { type: 'integer', minimum: 1, maximum: 64 },
-        connectorsPerEvse: { type: 'integer', minimum: 1, maximum: 8 },
-        rateUnits: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['A', 'W'] } },
-        maxStackLevel: { type: 'integer', minimum: 0 },
-        maxProfiles: { type: 'integer', minimum: 1 },
-        periodsPerSchedule: { type: 'integer', minimum: 1, maximum: 1024 },
-        nominalVoltage: { type: 'number', exclusiveMinimum: 0 },
-        features: { type: 'object', additionalProperties: { type: 'boolean' } },
-      },
-    },
-    timing: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        toleranceS: { type: 'number', minimum: 0 },
-        callTimeoutMs: { type: 'integer', minimum: 1 },
-        caseTimeoutMs: { type: 'integer', minimum: 1 },
-        graceMs: { type: 'integer', minimum: 0 },
-        connectTimeoutMs: { type: 'integer', minimum: 1 },
-        slowAnswerMs: { type: 'integer', minimum: 0 },
-        rebootTimeoutMs: { type: 'integer', minimum: 1 },
-      },
-    },
-    manual: { enum: ['prompt', 'fail', 'skip'] },
-    triggers: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { default: trigger, actions: { type: 'object', additionalProperties: triggerOverride }, readBack: trigger },
-    },
-    stationActions: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { plugIn: trigger, unplug: trigger, presentIdToken: trigger, reboot: trigger },
-    },
-    suites: { type: 'array', items: { type: 'string', minLength: 1 } },
-    grep: { type: 'string' },
-    reporters: { type: 'array', items: { enum: ['console', 'junit', 'json', 'html', 'github'] } },
-    out: { type: 'string', minLength: 1 },
-    bail: { type: 'boolean' },
-    includeSlow: { type: 'boolean' },
-    maxSkipped: { type: 'integer', minimum: 0 },
-    builtinFaults: { type: 'array', items: { type: 'string' } },
-    builtinQuirks: { type: 'array', items: { type: 'string' } },
-    csms: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        authorize: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            default: { enum: ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'] },
-            tokens: { type: 'object', additionalProperties: { enum: ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'] } },
-          },
-        },
-        firstTransactionId: { type: 'integer', minimum: 1, maximum: 2147483647 },
-      },
-    },
-  },
-} as const;
+export { CONFIG_SCHEMA };
 
 // Defined with the other typed errors so trigger/secrets.ts can extend it without an import cycle.
 export { ConfigError } from './errors';
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
-function validator() {
-  // Our own schema is linted under strict mode (engineering notes §4); OCA schemas are not.
-  // validateSchema: false skips compiling the draft-07 meta-schema on every start (~25 ms, a tenth of
-  // `run --list`; bench part 4); strict mode still rejects unknown keywords and bad types at compile.
-  compiled ??= new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, validateSchema: false }).compile(CONFIG_SCHEMA);
-  return compiled;
-}
+// Compiled ahead of time (scripts/gen-config-validator.ts, strict mode: our own schema is linted, engineering
+// notes §4; OCA schemas are not): loading ajv and compiling at every start was a third of `run --list`
+// (issue #14 start-up, bench part 4). A type-only ajv import: nothing of ajv's compiler is loaded here.
+const validator = (): ValidateFunction => generatedValidate as unknown as ValidateFunction;
 
 export type PartialConfig = {
   [K in keyof RunConfig]?: RunConfig[K] extends object ? (RunConfig[K] extends unknown[] ? RunConfig[K] : Partial<RunConfig[K]>) : RunConfig[K];

@@ -1,7 +1,7 @@
 import fs from 'fs';
 import path from 'path';
-import Ajv, { type AnySchemaObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type Ajv from 'ajv';
+import type { AnySchemaObject, ValidateFunction } from 'ajv';
 import { schemaDirOf, type OcppVersion } from '../ocpp/version';
 import { MissingSchemaError, SchemaLoadError, type Direction } from './errors';
 import { schemasDir } from './source';
@@ -83,7 +83,11 @@ export class SchemaValidator {
 
   private get ajv(): Ajv {
     if (!this.ajvInstance) {
-      const ajv = new Ajv({ ...AJV_OPTIONS });
+      // Loaded on first use, not at import: commands that validate no frame (`run --list`, `--help`) do not
+      // pay for ajv's ~60 modules (issue #14 start-up, bench part 4).
+      const { default: AjvClass } = require('ajv') as typeof import('ajv');
+      const { default: addFormats } = require('ajv-formats') as typeof import('ajv-formats');
+      const ajv = new AjvClass({ ...AJV_OPTIONS });
       addFormats(ajv);
       this.ajvInstance = ajv;
     }
