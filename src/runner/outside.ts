@@ -61,6 +61,8 @@ export interface OutsideResultInput {
   framesOmitted?: number;
   /** Why no verdict could be reached (unreachable device, interrupted) when nothing failed. */
   ended?: { reason: string; errorType: ErrorType };
+  /** Time spent in cases inside the window: not this case's (SC-X-99 covers what lies between them). */
+  excludeMs?: number;
 }
 
 /** The CaseResult of an outside case: FAILED with any failure, else ERROR when it could not end, else PASSED. */
@@ -84,7 +86,7 @@ export function outsideResult(i: OutsideResultInput): CaseResult {
     verdict,
     ...(ended ? { reason: ended.reason, errorType: ended.errorType } : {}),
     startedAt: i.startedAt.toISOString(),
-    durationMs: Date.now() - i.startedAt.getTime(),
+    durationMs: Math.max(0, Date.now() - i.startedAt.getTime() - (i.excludeMs ?? 0)),
     failures: c.failures,
     notes: c.notes,
     steps: [],

@@ -214,6 +214,26 @@ describe('issue #11 item 2: SC-X-01 judges connect, boot and discovery; SC-X-99 
     expect(c.frames[0]!.raw).toBe('[3,"nobody-asked",{}]');
     expect(out.exitCode).toBe(1);
   });
+
+  test('SC-X-99 lasts the time outside the cases: the case times and its own add up to the run (JUnit testcase times)', async () => {
+    const waiting = defineCase({
+      id: 'V-16',
+      title: 'waits a quiet period of 400 ms',
+      ocpp: ['2.0.1'],
+      as: 'csms',
+      async run(t) {
+        await t.quietFor('NotifyEvent', 400);
+      },
+    });
+    const { out } = await run({ suites: [suiteOf('v', [waiting, passing('V-17')])] });
+    const x99 = caseOf(out, 'SC-X-99');
+    const cases = caseOf(out, 'V-16').durationMs + caseOf(out, 'V-17').durationMs;
+    expect(caseOf(out, 'V-16').durationMs).toBeGreaterThanOrEqual(400);
+    expect(x99.durationMs).toBeLessThan(400);
+    const all = out.result.cases.reduce((n, c) => n + c.durationMs, 0);
+    expect(all).toBeLessThanOrEqual(out.result.durationMs + 5);
+    expect(all).toBeGreaterThanOrEqual(cases);
+  });
 });
 
 describe('issue #11 item 3: a device nonconformance in set-up FAILS once and blocks the rest of its suite', () => {

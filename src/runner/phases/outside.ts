@@ -20,13 +20,14 @@ export function connectionCaseResult(ctx: RunContext, startedAt: Date): CaseResu
 
 /**
  * Phase 4, outside-case findings: SC-X-99 with every violation seen between cases and after the last
- * one, and the frames they point at.
+ * one, and the frames they point at. Its duration is the time outside the cases (`casesMs` excluded), so
+ * that the JUnit testcase times add up to the run's instead of counting the cases twice.
  */
-export function outsideCaseResult(ctx: RunContext, startedAt: Date): CaseResult {
+export function outsideCaseResult(ctx: RunContext, startedAt: Date, casesMs = 0): CaseResult {
   const c: OutsideCollector = ctx.outside.between;
   const frames = ctx.link.trace.slice(0).frames.filter((f) => c.frameSeqs.has(f.seq));
   let ended: { reason: string; errorType: ErrorType } | undefined;
   if (ctx.peerUnavailable) ended = { reason: `not run: ${ctx.peerUnavailable}`, errorType: 'ConnectionError' };
   else if (ctx.signal.aborted) ended = { reason: 'run interrupted', errorType: 'Interrupted' };
-  return outsideResult({ def: OUTSIDE_CASE, ocpp: ctx.config.ocpp, as: ctx.config.as, block: blockOf(ctx), startedAt, collector: c, frames, ended });
+  return outsideResult({ def: OUTSIDE_CASE, ocpp: ctx.config.ocpp, as: ctx.config.as, block: blockOf(ctx), startedAt, collector: c, frames, ended, excludeMs: casesMs });
 }
