@@ -37,6 +37,17 @@ export interface RoundTripJob {
    * mostly the harness's code warming up).
    */
   warmupRuns?: number;
+  /**
+   * bare / json / fair: after the measured exchange, run this many more and measure the last one again as
+   * `steady` (issue #14: the steady state, once the JIT has optimised both ends; the fair target is judged on it).
+   */
+  steadyRuns?: number;
+}
+
+/** One measured exchange. */
+export interface Measured {
+  ms: number;
+  cpuMs: number;
 }
 
 export interface RoundTripRun {
@@ -55,6 +66,8 @@ export interface RoundTripRun {
   heapUsedMiB: number;
   /** harness: CPU ms inside the built-in station's handlers (its SmartCharging model: parse, install rules, store, selection). */
   stationModelMs?: number;
+  /** bare / json / fair with `steadyRuns`: the last of the further exchanges. */
+  steady?: Measured;
 }
 
 interface ScriptFrame {
@@ -242,16 +255,21 @@ async function bareRun(job: RoundTripJob): Promise<RoundTripRun> {
   const script = JSON.parse(fs.readFileSync(job.script, 'utf8')) as ScriptFrame[];
   const json = job.mode === 'json';
   for (let i = 0; i < (job.warmupRuns ?? 1); i++) await replay(script, json); // warm-up
-  if (global.gc) global.gc();
+  const measure = async (): Promise<Measured> => {
+    if (global.gc) global.gc();
+    const c0 = process.cpuUsage();
+    const ms = await replay(script, json);
+    const cpu = process.cpuUsage(c0);
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+  };
   const mem = rssSampler();
-  const c0 = process.cpuUsage();
-  const ms = await replay(script, json);
-  const cpu = process.cpuUsage(c0);
+  const first = await measure();
   const peakRssMiB = mem.stop();
+  const steady = await steadyState(job, measure, () => replay(script, json));
   return {
     mode: job.mode,
-    ms,
-    cpuMs: (cpu.user + cpu.system) / 1000,
+    ...first,
+    ...(steady ? { steady } : {}),
     frames: script.length,
     bytes: script.reduce((n, f) => n + Buffer.byteLength(f.raw), 0),
     reportFrames: script.filter((f) => f.dir === 'in' && f.raw.includes('"ReportChargingProfiles"')).length,
@@ -321,16 +339,25 @@ async function fairRun(job: RoundTripJob): Promise<RoundTripRun> {
   };
   for (let i = 0; i < (job.warmupRuns ?? 1); i++) await once(); // warm-up: schema compilation, JIT
   const m = await once();
+  const steady = await steadyState(job, async () => { const { ms, cpuMs } = await once(); return { ms, cpuMs }; }, once);
   await server.close();
   return {
     mode: 'fair',
     ...m,
+    ...(steady ? { steady } : {}),
     frames: script.length,
     bytes: script.reduce((n, f) => n + Buffer.byteLength(f.raw), 0),
     reportFrames: script.filter((f) => f.dir === 'in' && f.raw.includes('"ReportChargingProfiles"')).length,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     heapUsedMiB: process.memoryUsage().heapUsed / MiB,
   };
+}
+
+/** `steadyRuns` more exchanges after the measured one; the last is measured (undefined without steadyRuns). */
+async function steadyState(job: RoundTripJob, measure: () => Promise<Measured>, run: () => Promise<unknown>): Promise<Measured | undefined> {
+  if (!job.steadyRuns || job.steadyRuns < 1) return undefined;
+  for (let i = 0; i < job.steadyRuns - 1; i++) await run();
+  return measure();
 }
 
 async function main(): Promise<void> {

@@ -29,14 +29,28 @@ export interface RoundTripResult {
   stationModel: Figure;
   /** (harness − station model) ÷ bare: the cost of the two harness endpoints alone. */
   ratioWithoutModel: Figure;
-  /** Issue #14, fair figure: one harness endpoint against a bare replay device ÷ two bare ws peers. */
+  /** Issue #14, fair figure (the second exchange in the process): one harness endpoint against a bare replay device ÷ two bare ws peers. */
   fair: Figure;
   fairRatio: Figure;
   /** fair ÷ json: the harness's cost above what any OCPP-J peer pays (ws + JSON both ways), issue #14. */
   fairRatioToJson: Figure;
   fairCpu: Figure;
   fairCpuRatio: Figure;
+  /**
+   * Issue #14 target: the same three exchanges in the steady state (the fifth exchange of each process, after
+   * the JIT optimised both ends). The target compares with the ws + JSON peers: the issue's bare peer is
+   * "plain ws + JSON", and the byte replay (no parse, no encode) is below what any OCPP-J endpoint can do.
+   */
+  steady: { fair: Figure; json: Figure; bare: Figure; fairToJson: Figure; fairToBare: Figure; fairCpu: Figure; jsonCpu: Figure; fairCpuToJson: Figure };
   memory: { harnessPeakRss: Figure; harnessMaxRss: Figure; barePeakRss: Figure; harnessHeapUsed: Figure };
+}
+
+/** Exchanges after the measured one in each replay process; the last is the steady-state figure. */
+const STEADY_RUNS = 3;
+
+function steadyOf(r: RoundTripRun): { ms: number; cpuMs: number } {
+  if (!r.steady) throw new Error(`round-trip child (${r.mode}) returned no steady-state figure`);
+  return r.steady;
 }
 
 function runChild(job: RoundTripJob): Promise<RoundTripRun> {
@@ -56,7 +70,8 @@ export async function benchRoundTrips(opts: { samples: number; profiles: number;
   if (opts.samples < 1) throw new Error('round trips: at least one sample');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-bench-'));
   const script = path.join(dir, 'frames.json');
-  const base = { profiles: opts.profiles, pageSize: opts.pageSize, warmupProfiles: 100, script };
+  // Replays: one warm-up exchange, the measured one, then STEADY_RUNS more, the last measured again.
+  const base = { profiles: opts.profiles, pageSize: opts.pageSize, warmupProfiles: 100, script, steadyRuns: STEADY_RUNS };
   const h: RoundTripRun[] = [];
   const b: RoundTripRun[] = [];
   const j: RoundTripRun[] = [];
@@ -68,7 +83,9 @@ export async function benchRoundTrips(opts: { samples: number; profiles: number;
       b.push(await runChild({ ...base, mode: 'bare' }));
       j.push(await runChild({ ...base, mode: 'json' }));
       fr.push(await runChild({ ...base, mode: 'fair' }));
-      opts.log(`round trips ${i + 1}/${opts.samples}: harness ${h[i]!.ms.toFixed(0)} ms (station model ${h[i]!.stationModelMs!.toFixed(0)} ms), bare ws ${b[i]!.ms.toFixed(0)} ms, ws + JSON ${j[i]!.ms.toFixed(0)} ms, harness vs replay peer ${fr[i]!.ms.toFixed(0)} ms`);
+      opts.log(
+        `round trips ${i + 1}/${opts.samples}: harness ${h[i]!.ms.toFixed(0)} ms (station model ${h[i]!.stationModelMs!.toFixed(0)} ms), bare ws ${b[i]!.ms.toFixed(0)} ms, ws + JSON ${j[i]!.ms.toFixed(0)} ms, harness vs replay peer ${fr[i]!.ms.toFixed(0)} ms; steady state: bare ${steadyOf(b[i]!).ms.toFixed(0)}, JSON ${steadyOf(j[i]!).ms.toFixed(0)}, harness vs replay peer ${steadyOf(fr[i]!).ms.toFixed(0)} ms`,
+      );
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -80,6 +97,11 @@ export async function benchRoundTrips(opts: { samples: number; profiles: number;
   const bareCpu = figure(b.map((r) => r.cpuMs), 'ms');
   const fair = figure(fr.map((r) => r.ms), 'ms');
   const fairCpu = figure(fr.map((r) => r.cpuMs), 'ms');
+  const steadyFair = figure(fr.map((r) => steadyOf(r).ms), 'ms');
+  const steadyJson = figure(j.map((r) => steadyOf(r).ms), 'ms');
+  const steadyBare = figure(b.map((r) => steadyOf(r).ms), 'ms');
+  const steadyFairCpu = figure(fr.map((r) => steadyOf(r).cpuMs), 'ms');
+  const steadyJsonCpu = figure(j.map((r) => steadyOf(r).cpuMs), 'ms');
   const stationModel = figure(h.map((r) => r.stationModelMs ?? 0), 'ms');
   const withoutModel = figure(h.map((r) => r.ms - (r.stationModelMs ?? 0)), 'ms');
   return {
@@ -103,6 +125,16 @@ export async function benchRoundTrips(opts: { samples: number; profiles: number;
     fairRatioToJson: ratio(fair, json),
     fairCpu,
     fairCpuRatio: ratio(fairCpu, bareCpu),
+    steady: {
+      fair: steadyFair,
+      json: steadyJson,
+      bare: steadyBare,
+      fairToJson: ratio(steadyFair, steadyJson),
+      fairToBare: ratio(steadyFair, steadyBare),
+      fairCpu: steadyFairCpu,
+      jsonCpu: steadyJsonCpu,
+      fairCpuToJson: ratio(steadyFairCpu, steadyJsonCpu),
+    },
     memory: {
       harnessPeakRss: figure(h.map((r) => r.peakRssMiB), 'MiB'),
       harnessMaxRss: figure(h.map((r) => r.maxRssMiB), 'MiB'),
