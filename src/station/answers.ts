@@ -121,16 +121,19 @@ export function reportFrames(selected: readonly Installed[], pageSize: number, r
  * the first that fails (closed connection, CALLERROR, timeout), telling `log` why.
  */
 export async function sendReportsSequentially(session: Pick<RpcSession, 'call'>, frames: readonly Payload[], log?: (line: string) => void): Promise<void> {
-  return sendSequentially(session, 'ReportChargingProfiles', frames, log);
+  return sendSequentially(session, 'ReportChargingProfiles', frames, (e) => log?.(`ReportChargingProfiles failed: ${(e as Error).message}`));
 }
 
-/** `action` requests one at a time, each after the previous was answered; stops at the first failure. */
-export async function sendSequentially(session: Pick<RpcSession, 'call'>, action: string, frames: readonly Payload[], log?: (line: string) => void): Promise<void> {
-  for (const f of frames) {
+/**
+ * `action` requests one at a time, each after the previous was answered (Part 4 §4.1.1: one CALL in flight);
+ * stops at the first failure and hands it to `onFailure` with the frame's index.
+ */
+export async function sendSequentially(session: Pick<RpcSession, 'call'>, action: string, frames: readonly Payload[], onFailure?: (e: unknown, index: number) => void): Promise<void> {
+  for (const [i, f] of frames.entries()) {
     try {
       await session.call(action, f);
     } catch (e) {
-      log?.(`${action} failed: ${(e as Error).message}`);
+      onFailure?.(e, i);
       return;
     }
   }

@@ -26,6 +26,7 @@ import {
   smartChargingVariable,
   SMART_CHARGING_CTRLR,
   type ConfigurationKey,
+  sendSequentially,
 } from './answers';
 import { checkCsmsRequest, type Finding, type StationVersion } from './checks';
 import { baseReportSelection, deviceModel, notifyReportFrames, reportSelection, type ModelVariable } from './deviceModel';
@@ -147,21 +148,16 @@ export class HarnessStation {
     // rules §6.2 MUST-CSMS: the CSMS answers every ReportChargingProfiles (K09); NotifyReport (B07/B08) is
     // a CALL like any other the CSMS must answer (Part 4).
     const rule = action === 'ReportChargingProfiles' ? 'rules §6.2 (MUST-CSMS: answer every ReportChargingProfiles; K09)' : 'B07/B08, Part 4 (CSMS answers every CALL)';
-    for (const [i, f] of frames.entries()) {
+    await sendSequentially(session, action, frames, (e, i) => {
       const which = `${action} frame ${i + 1}/${frames.length} of requestId ${requestId} (sent by the station after answering the CSMS's request)`;
-      try {
-        await session.call(action, f);
-      } catch (e) {
-        if (e instanceof CallErrorResponse) {
-          const desc = e.errorDescription ? ` (${e.errorDescription})` : '';
-          this.violation(session, { rule, message: `${which}: the CSMS answered with CALLERROR ${e.errorCode}${desc}`, frameSeq: e.frameSeq, actual: e.errorCode });
-        } else if (e instanceof CallTimeoutError) {
-          this.violation(session, { rule, message: `${which}: the CSMS did not answer within ${e.timeoutMs} ms` });
-        }
-        // Schema violations of the answer are the session's own findings; a closed connection is judged by the runner.
-        return;
+      if (e instanceof CallErrorResponse) {
+        const desc = e.errorDescription ? ` (${e.errorDescription})` : '';
+        this.violation(session, { rule, message: `${which}: the CSMS answered with CALLERROR ${e.errorCode}${desc}`, frameSeq: e.frameSeq, actual: e.errorCode });
+      } else if (e instanceof CallTimeoutError) {
+        this.violation(session, { rule, message: `${which}: the CSMS did not answer within ${e.timeoutMs} ms` });
       }
-    }
+      // Schema violations of the answer are the session's own findings; a closed connection is judged by the runner.
+    });
   }
 
   private violation(session: RpcSession, v: Pick<ProtocolViolation, 'rule' | 'message' | 'frameSeq' | 'actual'>): void {
