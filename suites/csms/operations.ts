@@ -11,8 +11,6 @@ async function retriesWithin(t: CaseContext, action: string, from: number, ms: n
   return t.received(action).length - from;
 }
 
-const stormWindow = stormWindowMs;
-
 /** The limits of a composite in any shape a CSMS API may return: response, schedule, or the periods. */
 function limitsOf(x: unknown): number[] | undefined {
   if (!x || typeof x !== 'object') return undefined;
@@ -109,9 +107,9 @@ export const operationCases: CaseDefinition[] = [
         const { call, replied } = await request(t, 'ClearChargingProfile', v16 ? { id: byId } : { chargingProfileId: byId }, { reply: { status: 'Unknown' } });
         if (!replied) return; // not answered Unknown (request() WARNed): no reaction to observe
         const from = t.received('ClearChargingProfile').indexOf(call) + 1;
-        const retries = await retriesWithin(t, 'ClearChargingProfile', from, stormWindow(t));
-        if (retries > 1) t.note.warn(`${retries} ClearChargingProfile retries within ${stormWindow(t)} ms after Unknown (retry storm)`, 'catalogue SC-CSMS-04');
-        else t.note.info(`after Unknown the CSMS sent ${retries} further ClearChargingProfile within ${stormWindow(t)} ms`);
+        const retries = await retriesWithin(t, 'ClearChargingProfile', from, stormWindowMs(t));
+        if (retries > 1) t.note.warn(`${retries} ClearChargingProfile retries within ${stormWindowMs(t)} ms after Unknown (retry storm)`, 'catalogue SC-CSMS-04');
+        else t.note.info(`after Unknown the CSMS sent ${retries} further ClearChargingProfile within ${stormWindowMs(t)} ms`);
       });
     },
   }),
@@ -200,9 +198,9 @@ export const operationCases: CaseDefinition[] = [
         if (!replied) return;
         const from = t.received('SetChargingProfile').indexOf(call) + 1;
         const outcome = await settled(t, done, waitMs);
-        const retries = await retriesWithin(t, 'SetChargingProfile', from, stormWindow(t));
-        if (retries > 1) t.note.warn(`after ${what}: ${retries} SetChargingProfile retries within ${stormWindow(t)} ms (retry storm)`);
-        else t.note.info(`after ${what}: ${retries} retries within ${stormWindow(t)} ms; trigger ${outcome ? (outcome.lateError ? 'ended with an error (see above)' : `answered ${outcome.status ?? 'ok'}`) : 'still running'}`);
+        const retries = await retriesWithin(t, 'SetChargingProfile', from, stormWindowMs(t));
+        if (retries > 1) t.note.warn(`after ${what}: ${retries} SetChargingProfile retries within ${stormWindowMs(t)} ms (retry storm)`);
+        else t.note.info(`after ${what}: ${retries} retries within ${stormWindowMs(t)} ms; trigger ${outcome ? (outcome.lateError ? 'ended with an error (see above)' : `answered ${outcome.status ?? 'ok'}`) : 'still running'}`);
       };
       const wait = t.config.timing.callTimeoutMs;
       await t.step('answer Rejected', () => observe('Rejected', v16 ? { status: 'Rejected' } : { status: 'Rejected', statusInfo: { reasonCode: 'InvalidSchedule', additionalInfo: 'conformance test' } }, wait));

@@ -124,10 +124,6 @@ async function newTransaction(t: CaseContext, before: ReadonlySet<Transaction>):
   return find();
 }
 
-
-/** How long a retry storm after Rejected is watched: the grace period (bounded observation, issue #13 item 7). */
-const stormWindow = stormWindowMs;
-
 export const v16Cases: CaseDefinition[] = [
   case16({
     id: 'SC-CSMS-16-01',
@@ -300,9 +296,9 @@ export const v16Cases: CaseDefinition[] = [
         const outcome = await settled(t, done, t.config.timing.callTimeoutMs);
         if (outcome?.lateError) t.note.info(`the CSMS's API reports the Rejected composite as an error: ${outcome.lateError}`);
         const from = t.received('GetCompositeSchedule').indexOf(call) + 1;
-        await sleep(t, stormWindow(t));
+        await sleep(t, stormWindowMs(t));
         const retries = t.received('GetCompositeSchedule').length - from;
-        if (retries > 1) t.note.warn(`${retries} GetCompositeSchedule retries within ${stormWindow(t)} ms after Rejected (retry storm)`, 'catalogue SC-CSMS-05');
+        if (retries > 1) t.note.warn(`${retries} GetCompositeSchedule retries within ${stormWindowMs(t)} ms after Rejected (retry storm)`, 'catalogue SC-CSMS-05');
         t.check.ok(before.isOpen && t.session === before, 'the CSMS handles a Rejected composite and keeps the connection', { rule: '1.6 §6.22 (Rejected is a legal answer)' });
       });
     },
