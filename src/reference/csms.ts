@@ -109,7 +109,7 @@ export class ReferenceCsms {
 
   private onSession(session: RpcSession): void {
     const id = session.identity;
-    const state = this.states.get(id) ?? new CsmsStationState();
+    const state = this.states.get(id) ?? new CsmsStationState(this.quirks.has('unknown-tokens') ? { authorize: { default: session.version === '1.6' ? 'Invalid' : 'Unknown' } } : {});
     this.states.set(id, state);
     this.sessions.get(id)?.close(1000, 'replaced by a new connection');
     this.sessions.set(id, session);

@@ -26,6 +26,8 @@ export const CSMS_QUIRKS = {
   'refresh-profiles':
     'CitrineOS-like refresh (2.0.1): its own GetChargingProfiles (own requestId, chargingLimitSource CSO) after each Accepted SetChargingProfile and before each GetChargingProfiles / GetCompositeSchedule it is asked to send; it answers the reports',
   'late-reaction': 'reacts to NotifyEVChargingNeeds 500 ms after answering it (issue #13 point 3: a legal late reaction must not become a K01.FR.03 failure)',
+  'unknown-tokens':
+    'answers every idTag / idToken it was not given with Invalid (1.6) / Unknown (2.x), as CitrineOS without seeded tokens: the harness station keeps its transaction and says so in a WARN (E05 / E06.FR.04)',
   ...CSMS_QUIRKS_21,
 } as const;
 export type CsmsQuirk = keyof typeof CSMS_QUIRKS;

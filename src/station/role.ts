@@ -160,6 +160,24 @@ export class HarnessStation {
     });
   }
 
+  /**
+   * The CSMS did not accept the token the harness started a transaction with. The harness station keeps the
+   * transaction, as a station whose TxStopPoint lacks Authorized and with StopTxOnInvalidId false may (2.0.1
+   * E05, E06.FR.04; 1.6 StopTransactionOnInvalidId): conforming either way, so not a finding. But a CSMS may
+   * then treat the transaction as unauthorised (no TxProfile, for one), so the case says so (CitrineOS answers
+   * Unknown for a token it has not been given).
+   */
+  private tokenNotAccepted(status: string | undefined, token: string): void {
+    if (status === undefined || status === 'Accepted' || !this.session) return;
+    this.session.emit('violation', {
+      severity: 'warn',
+      kind: 'AssertionFailure',
+      rule: this.v16 ? '1.6 StartTransaction.conf idTagInfo' : 'E05 / E06.FR.04 (TransactionEventResponse idTokenInfo)',
+      message: `the CSMS answered the harness's ${token} with status ${status}: the harness station keeps the transaction (as with StopTxOnInvalidId false), but what the CSMS sends for it may follow from the refusal; make the CSMS accept this token to test an authorised transaction`,
+      actual: status,
+    } satisfies ProtocolViolation);
+  }
+
   private violation(session: RpcSession, v: Pick<ProtocolViolation, 'rule' | 'message' | 'frameSeq' | 'actual'>): void {
     session.emit('violation', { severity: 'fail', kind: 'AssertionFailure', ...v } satisfies ProtocolViolation);
   }
@@ -448,7 +466,9 @@ export class HarnessStation {
     const startedAt = iso(nowS());
     let tx: Transaction;
     if (this.v16) {
-      const res = await call<{ transactionId: number }>('StartTransaction', { connectorId: evseId, idTag: opts.idTag ?? 'CONFORMANCE', meterStart: 0, timestamp: startedAt });
+      const idTag = opts.idTag ?? 'CONFORMANCE';
+      const res = await call<{ transactionId: number; idTagInfo?: { status?: string } }>('StartTransaction', { connectorId: evseId, idTag, meterStart: 0, timestamp: startedAt });
+      this.tokenNotAccepted(res.idTagInfo?.status, `idTag ${idTag}`);
       tx = { evseId, transactionId: String(res.transactionId), startedAt };
       this.transactions.push(tx);
       this.store.startTransaction(tx);
@@ -461,16 +481,18 @@ export class HarnessStation {
     // of it meanwhile waits for `starting`, so the station never reports the EVSE Occupied after the
     // transaction's Ended event (citrine-run3 SC-CSMS-08 #159).
     this.transactions.push(tx);
+    const idToken = opts.idToken ?? { idToken: 'CONFORMANCE', type: 'Central' };
     const started = (async () => {
-      await call('TransactionEvent', {
+      const res = await call<{ idTokenInfo?: { status?: string } }>('TransactionEvent', {
         eventType: 'Started',
         timestamp: startedAt,
         triggerReason: opts.remoteStartId !== undefined ? 'RemoteStart' : 'Authorized',
         seqNo: this.nextSeqNo(tx),
         transactionInfo: { transactionId, chargingState: 'Charging', ...(opts.remoteStartId !== undefined ? { remoteStartId: opts.remoteStartId } : {}) },
         evse: { id: evseId, connectorId: 1 },
-        idToken: opts.idToken ?? { idToken: 'CONFORMANCE', type: 'Central' },
+        idToken,
       });
+      this.tokenNotAccepted(res.idTokenInfo?.status, `idToken ${String(idToken.idToken)} (type ${String(idToken.type)})`);
       this.store.startTransaction(tx);
       await this.sendStatus(call, evseId, 'Charging');
     })();
