@@ -133,8 +133,9 @@ export const v21Cases: CaseDefinition[] = [
       await t.step('the station pulls the schedule again: the CSMS answers with what it last sent', async () => {
         const res = await mustAnswer<Payload>(t, 'PullDynamicScheduleUpdate', { chargingProfileId: id }, `${ANSWERED}; 2.1 PullDynamicScheduleUpdate`, { optional: OPTIONAL_21 });
         const got = res?.scheduleUpdate as Payload | undefined;
-        if (!res || !sent) return;
+        // The answer's values are judged whatever happened to the update (Part 2 §2.1.4 binds every decimal sent).
         if (got) for (const f of checkDecimals21(got, '/scheduleUpdate')) t.check.fail(f.message, { rule: f.rule, pointer: f.pointer, actual: f.actual });
+        if (!res || !sent) return;
         // One schedule, two ways to deliver it: no text found that ties the pull answer to the last push.
         if (res.status !== 'Accepted' || !isDeepStrictEqual(got, sent)) {
           t.note.warn(`the pull after UpdateDynamicSchedule answered ${String(res.status)} ${JSON.stringify(got ?? null)}, not the update just sent ${JSON.stringify(sent)}; no normative text found (not judged)`, '2.1 PullDynamicScheduleUpdateResponse.scheduleUpdate');
