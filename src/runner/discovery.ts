@@ -68,8 +68,11 @@ export const ASKED: Record<'1.6' | '2.0.1' | '2.1', Record<string, string>> = {
   },
 };
 
+/** A variable of SmartChargingCtrlr discovery asks for. */
+type Var = { name: string; instance?: string };
+
 /** The 2.1 variables asked in a second GetVariables, so a station that refuses them keeps its 2.0.1 answers. */
-const VARS_21: { name: string; instance?: string }[] = [
+const VARS_21: Var[] = [
   ...Object.values(FEATURES_21).map((instance) => ({ name: 'SupportsFeature', instance })),
   { name: 'SupportedAdditionalPurposes' },
   // Read and kept in the raw discovered values only: no case uses it yet.
@@ -155,9 +158,6 @@ function features21(reported: DiscoveryResult['reported'], declared: DeviceCapab
 const bool = (s: string | undefined) => (s === undefined ? undefined : /^\s*(true|1)\s*$/i.test(s) ? true : /^\s*(false|0)\s*$/i.test(s) ? false : undefined);
 const int = (s: string | undefined) => (s !== undefined && /^\s*\d+\s*$/.test(s) ? Number(s) : undefined);
 const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
-
-/** A variable of SmartChargingCtrlr discovery asks for. */
-type Var = { name: string; instance?: string };
 
 /**
  * Ask the station what it can tell about SmartCharging (rules §9): 1.6 GetConfiguration of the
