@@ -94,6 +94,11 @@ export const STATION_QUIRKS = {
   // device profile (issue #12 item 7)
   'no-21-features':
     '2.1: advertises no SupportsFeature[...] flag and no SupportedAdditionalPurposes (all false / empty) and rejects those features: the 2.1-only cases that need them skip with the reason',
+  // capability discovery in parts (src/reference/discovery-limits.ts)
+  'items-per-message-3':
+    'DeviceDataCtrlr.ItemsPerMessage[GetVariables] = 3 (2.x) / GetConfigurationMaxKeys = 3 (1.6): a GetVariables or GetConfiguration of more items is answered CALLERROR OccurrenceConstraintViolation (B06.FR.16): discovery asks again one item per request, WARN in SC-X-01, the device values taken',
+  'max-keys-3-16':
+    '1.6: GetConfigurationMaxKeys = 3 and a GetConfiguration of more keys is answered for the first 3 only, the rest left out (1.6 §9.1 does not say what happens): discovery asks the rest again one per request, WARN in SC-X-01',
   'unreported-limits':
     'does not report its SmartCharging limits (SAP 1.6: the four keys unknown; MicroOcpp/VCP 2.0.1: SmartChargingCtrlr variables unknown): 2.0.1 WARN in SC-X-01 (rules §9.2); 1.6 misses keys §9.4 requires — ONE failure in SC-X-01, no case judged against a default',
 } as const;
@@ -174,6 +179,8 @@ export const STATION_FAULTS_21 = {
   'setpoint-dropped-in-report': '2.1: reported profiles lose their setpoints and discharge limits (rules §6.2: a report echoes the profile as sent)',
   'setpoint-dropped-in-composite':
     '2.1: composite periods with a limit lose operationMode and setpoints although their sole source is a CentralSetpoint period (OperationModeEnumType: absent = ChargingOnly)',
+  'discovery-21-unanswered':
+    '2.1: a GetVariables that asks SmartChargingCtrlr.SupportsFeature[...] is never answered (OCPP-J CALL/CALLRESULT): SC-X-01 FAILS naming it, the 2.0.1 variables discovered before are kept',
   'notify-priority-unknown-tx': '2.1 (with quirk priority-on-local-request-21): NotifyPriorityCharging names a transaction the station never ran',
 } as const;
 

@@ -27,6 +27,7 @@ import { DynamicSchedules, refusedInterval } from './station21-dynamic';
 import { withRandomizedDelay } from './randomized-delay';
 import { advertised21, limits21, variable21, type Advertised21 } from './features21';
 import { OfflineValidity } from './offline-profiles';
+import { ITEMS_PER_REQUEST, firstKeys, limitVariable, refuseMany } from './discovery-limits';
 import { dropped21Fields } from './round-trip-faults';
 import { PriorityCharging21, compositeView21 } from './station21-priority';
 
@@ -462,16 +463,20 @@ export class ReferenceStation extends EventEmitter {
   // --- configuration ----------------------------------------------------------------------------
 
   private configKeys(): ConfigurationKey[] {
-    return configurationKeys(this.store.limits, [{ key: 'HeartbeatInterval', readonly: false, value: String(this.heartbeatS ?? 300) }]);
+    const maxKeys = this.quirks.has('items-per-message-3') || this.quirks.has('max-keys-3-16') ? [{ key: 'GetConfigurationMaxKeys', readonly: true, value: String(ITEMS_PER_REQUEST) }] : [];
+    return configurationKeys(this.store.limits, [{ key: 'HeartbeatInterval', readonly: false, value: String(this.heartbeatS ?? 300) }, ...maxKeys]);
   }
 
-  private onGetConfiguration(p: Payload): Payload {
+  private onGetConfiguration(p: Payload): Payload | Reply {
+    const wanted = firstKeys(this.quirks, p.key as string[] | undefined);
+    const refused = refuseMany(this.faults, this.quirks, 'GetConfiguration', p);
+    if (refused) return refused;
     if (this.quirks.has('unreported-limits')) {
       // Quirk: the SmartCharging keys are unknown to this station (SAP simulator).
       const hidden = new Set(['ChargeProfileMaxStackLevel', 'ChargingScheduleAllowedChargingRateUnit', 'ChargingScheduleMaxPeriods', 'MaxChargingProfilesInstalled']);
-      return getConfigurationAnswer(this.configKeys().filter((k) => !hidden.has(k.key)), p.key as string[] | undefined);
+      return getConfigurationAnswer(this.configKeys().filter((k) => !hidden.has(k.key)), wanted);
     }
-    return getConfigurationAnswer(this.configKeys(), p.key as string[] | undefined);
+    return getConfigurationAnswer(this.configKeys(), wanted);
   }
 
   private onChangeConfiguration(p: Payload): Payload {
@@ -487,7 +492,7 @@ export class ReferenceStation extends EventEmitter {
   /** Actual values only: this station answers every GetVariables attributeType with the Actual value. */
   private variable(component: string, name: string, instance?: string): string | undefined {
     if (this.quirks.has('short-message-timeout') && component === 'OCPPCommCtrlr' && name === 'MessageTimeout' && (instance ?? 'Default') === 'Default') return String(SHORT_MESSAGE_TIMEOUT_S);
-    if (component !== SMART_CHARGING_CTRLR) return undefined;
+    if (component !== SMART_CHARGING_CTRLR) return limitVariable(this.quirks, component, name, instance);
     // SupportsFeature[...] as advertised; SupportedAdditionalPurposes as the store takes them (limits.additionalPurposes may override).
     if (this.version === '2.1' && ['SupportsFeature', 'SupportedAdditionalPurposes'].includes(name)) {
       return variable21({ ...this.adv21, purposes: this.store.limits.additionalPurposes ?? [] }, name, instance, this.quirks);
@@ -498,7 +503,9 @@ export class ReferenceStation extends EventEmitter {
     return smartChargingVariable(this.store.limits, this.store.list().length, name, instance, 'Actual');
   }
 
-  private onGetVariables(p: Payload): Payload {
+  private onGetVariables(p: Payload): Payload | Reply {
+    const refused = refuseMany(this.faults, this.quirks, 'GetVariables', p);
+    if (refused) return refused;
     return getVariablesAnswer(p, (component, name, instance) => this.variable(component, name, instance), { attributeTypes: false });
   }
 

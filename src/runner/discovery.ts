@@ -1,5 +1,7 @@
 import type { Payload } from '../ocppj/messages';
-import { CallErrorResponse } from '../ocppj/errors';
+import { CallErrorResponse, CallTimeoutError } from '../ocppj/errors';
+import { askInParts, type PartsOutcome } from './discovery-parts';
+import { deviceFailureOf } from './verdict';
 import type { RpcSession } from '../transport';
 import type { DeviceCapabilities, RateUnit } from './config';
 
@@ -20,6 +22,10 @@ export interface DiscoveryResult {
    * is supported: one FAIL in SC-X-01. 2.0.1: SmartChargingCtrlr variables not reported (WARN, rules §9.2).
    */
   missing: { key: string; rule: string; required: boolean }[];
+  /** What asking in parts revealed (a request too long for the device, results left out), for SC-X-01. */
+  findings: { level: 'warn' | 'fail'; message: string; rule: string }[];
+  /** Device errors of discovery requests after the first answer (not answered, invalid): judged in SC-X-01. */
+  failures: { error: unknown; step: string }[];
 }
 
 // 2.1 (issue #16): the 2.0.1 variables plus what 2.1 adds to SmartChargingCtrlr (rules §9.2; names as in
@@ -62,8 +68,11 @@ export const ASKED: Record<'1.6' | '2.0.1' | '2.1', Record<string, string>> = {
   },
 };
 
+/** A variable of SmartChargingCtrlr discovery asks for. */
+type Var = { name: string; instance?: string };
+
 /** The 2.1 variables asked in a second GetVariables, so a station that refuses them keeps its 2.0.1 answers. */
-const VARS_21: { name: string; instance?: string }[] = [
+const VARS_21: Var[] = [
   ...Object.values(FEATURES_21).map((instance) => ({ name: 'SupportsFeature', instance })),
   { name: 'SupportedAdditionalPurposes' },
   // Read and kept in the raw discovered values only: no case uses it yet.
@@ -71,7 +80,7 @@ const VARS_21: { name: string; instance?: string }[] = [
 ];
 
 /** The key a variable is reported under: `name`, or `name[instance]` for the 2.1 SupportsFeature flags. */
-const keyOf = (v: Payload) => (v.name === 'SupportsFeature' ? `SupportsFeature[${v.instance as string}]` : (v.name as string));
+const keyOf = (v: Payload | Var) => (v.name === 'SupportsFeature' ? `SupportsFeature[${v.instance as string}]` : (v.name as string));
 
 /** 1.6 §9.4: the SmartCharging keys a station supporting SmartCharging must have (§9.1 Core for the rest). */
 const REQUIRED_16: Record<string, string> = {
@@ -92,7 +101,37 @@ const KEYS_16 = [
   'MaxChargingProfilesInstalled',
 ];
 
-const VARS_201 = ['Available', 'Enabled', 'Entries', 'ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'];
+const VARS_201: Var[] = ['Available', 'Enabled', 'Entries', 'ProfileStackLevel', 'RateUnit', 'PeriodsPerSchedule'].map((name) => (name === 'Entries' ? { name, instance: 'ChargingProfiles' } : { name }));
+
+/**
+ * What asking in parts says about the device. A CALLERROR to the first, long request is allowed (2.x
+ * B06.FR.16: a request over DeviceDataCtrlr.ItemsPerMessage[GetVariables] MAY be refused; 1.6 §9.1
+ * GetConfigurationMaxKeys bounds the keys per request): a WARN naming it, never a FAIL. Results left out:
+ * 2.x breaks B06.FR.01 (one GetVariableResult per GetVariableData), a FAIL; 1.6 does not say what a station
+ * does with more keys than GetConfigurationMaxKeys, a WARN. Requests of the split not answered or answered
+ * invalidly are device failures (OCPP-J CALL/CALLRESULT, schema), judged in SC-X-01.
+ */
+function judgeSplit<A>(o: PartsOutcome<A>, action: 'GetVariables' | 'GetConfiguration', n: number, version: string, findings: DiscoveryResult['findings'], failures: DiscoveryResult['failures']): void {
+  const v16 = version === '1.6';
+  const what = v16 ? 'keys' : 'variables';
+  const limit = v16 ? 'GetConfigurationMaxKeys' : 'DeviceDataCtrlr.ItemsPerMessage[GetVariables]';
+  for (const { error, key } of o.errors) failures.push({ error, step: `capability discovery: ${action} of ${key} alone` });
+  if (!o.split) return;
+  const lost = o.lost.size ? `; still no answer for ${[...o.lost].map(([k, why]) => `${k} (${why})`).join(', ')}` : '';
+  const used = `asked again one per request and those answers used${lost}`;
+  if ('callError' in o.split) {
+    const code = o.split.callError.errorCode;
+    findings.push({
+      level: 'warn',
+      rule: v16 ? '1.6 §9.1 GetConfigurationMaxKeys' : 'B06.FR.16',
+      message: `${action} of ${n} ${what} was answered with CALLERROR ${code}: the device's ${limit} is presumably below ${n} (${v16 ? '1.6 §9.1' : 'B06.FR.16'} lets it refuse a longer request); ${used}`,
+    });
+  } else if (v16) {
+    findings.push({ level: 'warn', rule: '1.6 §9.1 GetConfigurationMaxKeys', message: `${action} of ${n} ${what}: the answer left out ${o.split.leftOut.join(', ')} (neither configurationKey nor unknownKey; 1.6 does not say what a station does with more keys than its ${limit}); ${used}` });
+  } else {
+    findings.push({ level: 'fail', rule: 'B06.FR.01', message: `${action} of ${n} ${what} was answered without a GetVariableResult for ${o.split.leftOut.join(', ')} (B06.FR.01: one result per GetVariableData); ${used}` });
+  }
+}
 
 /** 2.1: SupportsFeature[...] and SupportedAdditionalPurposes → features.* (what the device says wins; a difference is reported). */
 function features21(reported: DiscoveryResult['reported'], declared: DeviceCapabilities, effective: DeviceCapabilities, taken: Record<string, string>, mismatches: string[]): void {
@@ -123,43 +162,64 @@ const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).f
 /**
  * Ask the station what it can tell about SmartCharging (rules §9): 1.6 GetConfiguration of the
  * SmartCharging keys, 2.0.1 GetVariables of SmartChargingCtrlr. Declared values stay where the device
- * is silent; where it speaks, its answer wins and a difference is reported.
+ * is silent; where it speaks, its answer wins and a difference is reported. A request the device refuses
+ * as too long is asked again in parts (askInParts); what was received is kept whatever a later request
+ * comes to, and a later request not answered (or answered invalidly) is returned in `failures` to be judged.
  */
 export async function discoverCapabilities(session: RpcSession, declared: DeviceCapabilities, timeoutMs: number): Promise<DiscoveryResult> {
   const reported: Record<string, string | undefined> = {};
   const unknown: string[] = [];
+  const findings: DiscoveryResult['findings'] = [];
+  const failures: DiscoveryResult['failures'] = [];
+  const keep = (lost: ReadonlyMap<string, string>) => unknown.push(...[...lost].map(([k, why]) => `${k} (${why})`));
   if (session.version === '1.6') {
-    const res = await session.call<{ configurationKey?: { key: string; value?: string }[]; unknownKey?: string[] }>('GetConfiguration', { key: KEYS_16 }, { timeoutMs });
-    for (const k of res.configurationKey ?? []) reported[k.key] = k.value;
-    unknown.push(...(res.unknownKey ?? []));
+    const o = await askInParts(KEYS_16, async (keys) => {
+      const res = await session.call<{ configurationKey?: { key: string; value?: string }[]; unknownKey?: string[] }>('GetConfiguration', { key: keys }, { timeoutMs });
+      return new Map<string, { value?: string } | null>([...(res.unknownKey ?? []).map((k) => [k, null] as const), ...(res.configurationKey ?? []).map((k) => [k.key, { value: k.value }] as const)]);
+    });
+    for (const [k, a] of o.answers) (a ? (reported[k] = a.value) : unknown.push(k));
+    keep(o.lost);
+    judgeSplit(o, 'GetConfiguration', KEYS_16.length, '1.6', findings, failures);
   } else {
-    const res = await session.call<{ getVariableResult: Payload[] }>(
-      'GetVariables',
-      {
-        getVariableData: VARS_201.map((name) => ({
-          component: { name: 'SmartChargingCtrlr' },
-          variable: name === 'Entries' ? { name, instance: 'ChargingProfiles' } : { name },
-        })),
-      },
-      { timeoutMs },
-    );
-    const record = (results: Payload[]) => {
-      for (const r of results) {
-        const name = keyOf(r.variable as Payload);
+    const askVars = (vars: readonly Var[]) => async (keys: readonly string[]) => {
+      const res = await session.call<{ getVariableResult: Payload[] }>(
+        'GetVariables',
+        { getVariableData: keys.map((k) => ({ component: { name: 'SmartChargingCtrlr' }, variable: vars.find((v) => keyOf(v) === k)! })) },
+        { timeoutMs },
+      );
+      return new Map(res.getVariableResult.map((r) => [keyOf(r.variable as Payload), r]));
+    };
+    const record = (o: PartsOutcome<Payload>) => {
+      for (const [name, r] of o.answers) {
         if (r.attributeStatus === 'Accepted') reported[name] = r.attributeValue as string | undefined;
         else unknown.push(`${name} (${r.attributeStatus as string})`);
       }
+      keep(o.lost);
     };
-    record(res.getVariableResult);
+    const o201 = await askInParts(VARS_201.map(keyOf), askVars(VARS_201));
+    record(o201);
+    judgeSplit(o201, 'GetVariables', VARS_201.length, session.version, findings, failures);
     if (session.version === '2.1') {
-      // Unknown 2.1 variables are not an error (the declared profile stands in); a CALLERROR to the whole
-      // request is not either (ItemsPerMessage, a 2.0.1-minded device model): they are all unknown then.
-      try {
-        const res21 = await session.call<{ getVariableResult: Payload[] }>('GetVariables', { getVariableData: VARS_21.map((variable) => ({ component: { name: 'SmartChargingCtrlr' }, variable })) }, { timeoutMs });
-        record(res21.getVariableResult);
-      } catch (e) {
-        if (!(e instanceof CallErrorResponse)) throw e;
-        unknown.push(...VARS_21.map((v) => `${keyOf(v)} (CALLERROR ${e.errorCode})`));
+      const keys21 = VARS_21.map(keyOf);
+      if (failures.some((f) => f.error instanceof CallTimeoutError)) {
+        // A request not answered already: asking more would cost a timeout each; the declared profile stands in.
+        unknown.push(...keys21.map((k) => `${k} (not asked after a request not answered)`));
+      } else {
+        // Unknown 2.1 variables are not an error (the declared profile stands in), nor is a CALLERROR to the
+        // request whatever its size (a 2.0.1-minded device model): they are all unknown then. A request not
+        // answered or answered invalidly is the device's failure (OCPP-J CALL/CALLRESULT), judged in SC-X-01;
+        // the 2.0.1 answers already received are kept either way.
+        try {
+          const o21 = await askInParts(keys21, askVars(VARS_21));
+          record(o21);
+          judgeSplit(o21, 'GetVariables', VARS_21.length, '2.1', findings, failures);
+        } catch (e) {
+          if (e instanceof CallErrorResponse) unknown.push(...keys21.map((k) => `${k} (CALLERROR ${e.errorCode})`));
+          else if (deviceFailureOf(e)) {
+            failures.push({ error: e, step: `capability discovery: GetVariables of SmartChargingCtrlr ${keys21.join(', ')}` });
+            unknown.push(...keys21.map((k) => `${k} (${e instanceof CallTimeoutError ? 'not answered' : 'invalid answer'})`));
+          } else throw e;
+        }
       }
     }
   }
@@ -209,5 +269,5 @@ export async function discoverCapabilities(session: RpcSession, declared: Device
       }
     }
   }
-  return { reported, effective, mismatches, unknown, smartChargingAvailable: available, taken, missing };
+  return { reported, effective, mismatches, unknown, smartChargingAvailable: available, taken, missing, findings, failures };
 }

@@ -60,9 +60,9 @@ test('2.1: SupportsFeature / SupportedAdditionalPurposes become features.*; unkn
   expect(d.missing).toEqual([]);
 });
 
-test('2.1: a CALLERROR to the second GetVariables leaves the 2.0.1 answers and the declared features in place', async () => {
+test('2.1: a CALLERROR to the second GetVariables, also when asked one variable per request, leaves the 2.0.1 answers and the declared features in place', async () => {
   const d = await discoverFrom((p, n) => {
-    if (n === 1) throw new CallErrorReply('OccurrenceConstraintViolation', 'too many items');
+    if (n >= 1) throw new CallErrorReply('OccurrenceConstraintViolation', 'too many items');
     return results(p);
   });
   expect(d.taken.maxStackLevel).toBe('SmartChargingCtrlr.ProfileStackLevel');

@@ -53,6 +53,17 @@ export async function bootAndDiscoveryPhase(ctx: RunContext): Promise<void> {
     Object.assign(caps, d.effective);
     taken = d.taken;
     Object.assign(capabilities, { discovered: d.reported, effective: d.effective, mismatches: d.mismatches, unknown: d.unknown });
+    // Asking in parts (a request too long for the device, results left out) and later requests not answered
+    // or answered invalidly: what was received is kept above; these are judged here, never dropped.
+    for (const f of d.findings) {
+      notice(`capability discovery: ${f.message}`);
+      if (f.level === 'fail') collector.fail({ kind: 'AssertionFailure', message: f.message, rule: f.rule });
+      else collector.warn(f.message, f.rule);
+    }
+    for (const { error, step } of d.failures) {
+      notice(`capability discovery: ${(error as Error).message} (${step}); the declared profile stands in for what it asked`);
+      recordDeviceFailure(error, collector, step);
+    }
     for (const m of d.mismatches) {
       notice(`capability mismatch: ${m}`);
       collector.warn(`capability mismatch: ${m}`, 'rules §9.3');
