@@ -106,7 +106,7 @@ async function main(): Promise<number> {
     const st = r.steady;
     const f = { name: 'fair round trip (steady state): harness vs bare replay device ÷ two bare ws + JSON peers', limit: TARGETS.fairRoundTripRatio, value: st.fairToJson.median, pass: st.fairToJson.median <= TARGETS.fairRoundTripRatio };
     targets.push(f);
-    rows.push(['2 Fair round trip', 'steady state (5th exchange), wall: harness transport ↔ bare replay device (ws + JSON, precomputed answers) vs two ws + JSON peers', fmtFigure(st.fair), fmtFigure(st.json), fmtFigure(st.fairToJson), verdict(f)]);
+    rows.push(['2 Fair round trip', 'steady state (median of exchanges 8–12), wall: harness transport ↔ bare replay device (ws + JSON, precomputed answers) vs two ws + JSON peers', fmtFigure(st.fair), fmtFigure(st.json), fmtFigure(st.fairToJson), verdict(f)]);
     rows.push(['', 'CPU time of the same runs', fmtFigure(st.fairCpu), fmtFigure(st.jsonCpu), fmtFigure(st.fairCpuToJson), 'info']);
     rows.push(['', 'same, vs two peers replaying the bytes (no JSON parse or encode)', fmtFigure(st.fair), fmtFigure(st.bare), fmtFigure(st.fairToBare), 'info']);
     rows.push(['', 'second exchange in the process (harness code still warming up) vs ws + JSON peers', fmtFigure(r.fair), fmtFigure(r.json), fmtFigure(r.fairRatioToJson), 'info']);

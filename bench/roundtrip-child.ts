@@ -38,8 +38,9 @@ export interface RoundTripJob {
    */
   warmupRuns?: number;
   /**
-   * bare / json / fair: after the measured exchange, run this many more and measure the last one again as
-   * `steady` (issue #14: the steady state, once the JIT has optimised both ends; the fair target is judged on it).
+   * bare / json / fair: after the measured exchange, run this many more; the median of the last
+   * STEADY_MEASURED of them is `steady` (issue #14: the steady state, once the JIT has optimised both ends;
+   * the fair target is judged on it). At least STEADY_MEASURED.
    */
   steadyRuns?: number;
 }
@@ -353,11 +354,22 @@ async function fairRun(job: RoundTripJob): Promise<RoundTripRun> {
   };
 }
 
-/** `steadyRuns` more exchanges after the measured one; the last is measured (undefined without steadyRuns). */
+/** How many of the last `steadyRuns` exchanges are measured; their median is the steady-state figure. */
+const STEADY_MEASURED = 5;
+
+/**
+ * `steadyRuns` more exchanges after the measured one; the median wall and CPU of the last STEADY_MEASURED
+ * (undefined without steadyRuns). Measured on a loopback, one exchange varies by ±15 %: the median of five
+ * keeps one slow exchange from deciding the figure.
+ */
 async function steadyState(job: RoundTripJob, measure: () => Promise<Measured>, run: () => Promise<unknown>): Promise<Measured | undefined> {
-  if (!job.steadyRuns || job.steadyRuns < 1) return undefined;
-  for (let i = 0; i < job.steadyRuns - 1; i++) await run();
-  return measure();
+  if (!job.steadyRuns) return undefined;
+  if (job.steadyRuns < STEADY_MEASURED) throw new Error(`steadyRuns must be at least ${STEADY_MEASURED}`);
+  for (let i = 0; i < job.steadyRuns - STEADY_MEASURED; i++) await run();
+  const m: Measured[] = [];
+  for (let i = 0; i < STEADY_MEASURED; i++) m.push(await measure());
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { ms: median(m.map((x) => x.ms)), cpuMs: median(m.map((x) => x.cpuMs)) };
 }
 
 async function main(): Promise<void> {
