@@ -118,9 +118,12 @@ export class ReferenceCsms {
     const reactions = new CsmsReactions(session, state, this.faults, this.quirks, (l) => this.log(l));
     reactions.install();
     this.reactions.set(id, reactions);
-    const v21 = new CsmsV21(session, state, this.faults as Set<string>, this.quirks as Set<string>);
-    v21.install();
-    this.v21.set(id, v21);
+    // 2.1 only: nothing of it applies to a 1.6 or 2.0.1 session.
+    if (session.version === '2.1') {
+      const v21 = new CsmsV21(session, state, this.faults as Set<string>, this.quirks as Set<string>);
+      v21.install();
+      this.v21.set(id, v21);
+    } else this.v21.delete(id);
     session.on('violation', (v: { message: string }) => this.log(`${id}: ${v.message}`));
     session.once('close', () => {
       if (this.sessions.get(id) === session) this.sessions.delete(id);
@@ -151,8 +154,9 @@ export class ReferenceCsms {
   async trigger(identity: string, action: string, payload: Payload): Promise<{ status: number; body: unknown }> {
     const session = this.sessions.get(identity);
     if (!session?.isOpen) return { status: 404, body: { error: `station ${identity} is not connected` } };
-    this.v21.get(identity)?.applyRequestFaults(action, payload);
-    await this.v21.get(identity)?.beforeRequest(action, payload);
+    const v21 = this.v21.get(identity);
+    v21?.applyRequestFaults(action, payload);
+    await v21?.beforeRequest(action, payload);
     const sent = this.applyFaults(session, action, payload);
     if (sent) return sent;
     try {
@@ -161,8 +165,10 @@ export class ReferenceCsms {
       if (action === 'GetChargingProfiles' || action === 'GetCompositeSchedule') await this.refresh(session);
       const response = await session.call(action, payload, { intentionalInvalid: this.faults.has('invalid-payload') });
       if (action === 'SetChargingProfile' && response.status === 'Accepted') void this.refresh(session);
-      if (response.status === 'Accepted') this.v21.get(identity)?.accepted(action, payload);
-      if (response.status === 'Accepted') await this.v21.get(identity)?.afterAccepted(action, payload);
+      if (response.status === 'Accepted') {
+        v21?.accepted(action, payload);
+        await v21?.afterAccepted(action, payload);
+      }
       const refused = responseFault16(this.faults, session.version, action, response);
       if (refused) return refused;
       if (closesAfter16(this.faults, session.version, action, response)) session.close(1011, 'unexpected GetCompositeSchedule answer');
