@@ -65,6 +65,8 @@ export const STATION_QUIRKS = {
     '2.1: a driver asks for priority charging at the station: once a PriorityCharging profile is installed for an EVSE with a running transaction, the station activates it and sends NotifyPriorityCharging (activated=true)',
   'dynamic-min-interval-21':
     '2.1: a minimum dynUpdateInterval of 10 s: a Dynamic profile with a shorter (non-zero) interval is answered CALLERROR PropertyConstraintViolation — no text sets a minimum, so SC-21-04/05 WARN and do not judge the pull',
+  'slow-pull-21':
+    '2.1: pulls on its own, slower period: PullDynamicScheduleUpdate comes 3 × dynUpdateInterval + 3 s after the last update instead of dynUpdateInterval (K28.FR.10 sets no tolerance): SC-21-04 WARNs naming the observed delay, never FAILs',
   'variables-21-loose':
     '2.1: reports SmartChargingCtrlr.Available as "1", SupportsFeature[...] as "1" / "True" and SupportedAdditionalPurposes as " priorityCharging ,LOCALGENERATION" (spacing and casing): discovery still reads every flag',
   'priority-notify-late-21':
@@ -165,6 +167,7 @@ export const STATION_FAULTS_21 = {
   'dynamic-pull-never': '2.1: no PullDynamicScheduleUpdate is ever sent, whatever the dynUpdateInterval (K28.FR.10)',
   'dynamic-shape-unchecked': '2.1: a Dynamic profile with more than one period, and a non-Dynamic profile with dynUpdateInterval, are Accepted (K28.FR.01, K01.FR.122)',
   'dynamic-pull-after-clear': '2.1: PullDynamicScheduleUpdate goes on for a Dynamic profile after it was cleared (no text read says it must stop: WARN in SC-21-05)',
+  'dynamic-pull-wrong-id': '2.1: PullDynamicScheduleUpdate names chargingProfileId + 1 instead of the Dynamic profile\'s id, so no pull is ever made for it (K28.FR.10 "with chargingProfileId = chargingProfile.id")',
   'dynamic-pull-ignored': '2.1: the scheduleUpdate of an Accepted PullDynamicScheduleUpdate answer is not applied (K28.FR.08)',
   'offline-duration-ignored':
     '2.1: maxOfflineDuration is ignored: a profile with invalidAfterOfflineDuration true still applies after the station was offline longer than its maxOfflineDuration (2.1 ChargingProfileType.maxOfflineDuration)',

@@ -124,7 +124,7 @@ export class ReferenceStation extends EventEmitter {
       // 2.1: what it advertises it takes (features21); limits.additionalPurposes overrides the purposes.
       ...(opts.version === '2.1' ? { ...limits21(this.adv21), ...(opts.limits?.additionalPurposes ? { additionalPurposes: opts.limits.additionalPurposes } : {}) } : {}),
     });
-    this.dynamic = new DynamicSchedules({ store: this.store, hasFault: (f) => this.faults.has(f), session: () => this.session, log: (l) => this.log(l) });
+    this.dynamic = new DynamicSchedules({ store: this.store, hasFault: (f) => this.faults.has(f), hasQuirk: (q) => this.quirks.has(q), session: () => this.session, log: (l) => this.log(l) });
     this.priority21 = opts.version === '2.1' ? new PriorityCharging21(this.store, this.transactions, this.faults, this.quirks, (l) => this.log(l)) : undefined;
   }
 

@@ -9,19 +9,25 @@
 import type { Payload } from '../ocppj/messages';
 import type { RpcSession } from '../transport';
 import { checkScheduleUpdate, type ProfileStore, type DeviceLimits } from '../smartcharging';
-import type { StationFault21 } from './faults';
+import type { StationFault21, StationQuirk } from './faults';
 import { CallErrorReply } from '../ocppj/errors';
 
 /** What the module needs from the station that hosts it. */
 export interface DynamicHost {
   readonly store: ProfileStore;
   hasFault(f: StationFault21): boolean;
+  hasQuirk(q: StationQuirk): boolean;
   /** The open session, if any: pulls are sent only while connected. */
   session(): RpcSession | undefined;
   log(line: string): void;
 }
 
 const nowS = () => Math.floor(Date.now() / 1000);
+
+/** Quirk 'slow-pull-21': the delay (s) before a pull, on the station's own slower period. */
+export function slowPullDelayS(intervalS: number): number {
+  return 3 * intervalS + 3;
+}
 
 /** Quirk 'dynamic-min-interval-21': the station's minimum dynUpdateInterval (s). */
 export const MIN_DYN_UPDATE_INTERVAL_S = 10;
@@ -100,7 +106,9 @@ export class DynamicSchedules {
     const interval = this.intervalOf(id);
     // Fault: the station never pulls (K28.FR.10).
     if (!this.running || interval === undefined || this.host.hasFault('dynamic-pull-never')) return;
-    const timer = setTimeout(() => void this.pull(id), interval * 1000);
+    // Quirk: the station pulls on its own, slower period (late, yet it pulls: a WARN in SC-21-04).
+    const delayS = this.host.hasQuirk('slow-pull-21') ? slowPullDelayS(interval) : interval;
+    const timer = setTimeout(() => void this.pull(id), delayS * 1000);
     timer.unref();
     this.timers.set(id, timer);
   }
@@ -111,7 +119,9 @@ export class DynamicSchedules {
     const session = this.host.session();
     if (this.intervalOf(id) === undefined || !session?.isOpen) return;
     try {
-      const res = await session.call<Payload>('PullDynamicScheduleUpdate', { chargingProfileId: id });
+      // Fault: the pull names another profile id (K28.FR.10 "chargingProfileId = chargingProfile.id").
+      const named = this.host.hasFault('dynamic-pull-wrong-id') ? id + 1 : id;
+      const res = await session.call<Payload>('PullDynamicScheduleUpdate', { chargingProfileId: named });
       // K28.FR.08: a pulled update applies like a pushed one (fault: the answer is ignored).
       if (res.status === 'Accepted' && res.scheduleUpdate && !this.host.hasFault('dynamic-pull-ignored') && this.intervalOf(id) !== undefined) {
         this.host.store.applyScheduleUpdate(id, res.scheduleUpdate as Payload, nowS());

@@ -83,6 +83,12 @@ export interface RunConfig {
     connectTimeoutMs: number;
     /** How long a station gets to reconnect and boot again after a reboot (Reset or the reboot action). */
     rebootTimeoutMs?: number;
+    /**
+     * 2.1 SC-21-04/05: how long after installing a Dynamic profile (dynUpdateInterval 2 s) the harness waits
+     * for the station's first PullDynamicScheduleUpdate before K28.FR.10 FAILs (default 30000). A pull later
+     * than 2 × the interval + Δ but within this wait is a WARN naming the delay (no text sets a tolerance).
+     */
+    dynamicPullTimeoutMs?: number;
   };
   /** What `manual(prompt)` does without a TTY: fail the case (error) or skip it. */
   manual: 'prompt' | 'fail' | 'skip';

@@ -76,6 +76,7 @@ export const CONFIG_SCHEMA = {
         connectTimeoutMs: { type: 'integer', minimum: 1 },
         slowAnswerMs: { type: 'integer', minimum: 0 },
         rebootTimeoutMs: { type: 'integer', minimum: 1 },
+        dynamicPullTimeoutMs: { type: 'integer', minimum: 1 },
       },
     },
     manual: { enum: ['prompt', 'fail', 'skip'] },

@@ -4,7 +4,7 @@
 // @ts-nocheck
 export const validate = validate10;
 export default validate10;
-const schema11 = {"type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"ocpp":{"enum":["1.6","2.0.1","2.1"]},"as":{"enum":["csms","station"]},"listen":{"type":"string","pattern":"^([^\\s:]*:)?[0-9]{1,5}$"},"url":{"type":"string","pattern":"^wss?://"},"identity":{"type":"string","minLength":1,"maxLength":48},"security":{"type":"object","additionalProperties":false,"properties":{"password":{"type":"string","minLength":1},"tls":{"type":"object","additionalProperties":false,"properties":{"cert":{"type":"string"},"key":{"type":"string"},"ca":{"type":"string"},"requestClientCert":{"type":"boolean"}}}}},"device":{"type":"object","additionalProperties":false,"properties":{"evses":{"type":"integer","minimum":1,"maximum":64},"connectorsPerEvse":{"type":"integer","minimum":1,"maximum":8},"rateUnits":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["A","W"]}},"maxStackLevel":{"type":"integer","minimum":0},"maxProfiles":{"type":"integer","minimum":1},"periodsPerSchedule":{"type":"integer","minimum":1,"maximum":1024},"nominalVoltage":{"type":"number","exclusiveMinimum":0},"features":{"type":"object","additionalProperties":{"type":"boolean"}}}},"timing":{"type":"object","additionalProperties":false,"properties":{"toleranceS":{"type":"number","minimum":0},"callTimeoutMs":{"type":"integer","minimum":1},"caseTimeoutMs":{"type":"integer","minimum":1},"graceMs":{"type":"integer","minimum":0},"connectTimeoutMs":{"type":"integer","minimum":1},"slowAnswerMs":{"type":"integer","minimum":0},"rebootTimeoutMs":{"type":"integer","minimum":1}}},"manual":{"enum":["prompt","fail","skip"]},"triggers":{"type":"object","additionalProperties":false,"properties":{"default":{"type":"object","required":["type"],"properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false},"actions":{"type":"object","additionalProperties":{"type":"object","properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false}},"readBack":{"type":"object","required":["type"],"properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false}}},"stationActions":{"type":"object","additionalProperties":false,"properties":{"plugIn":{"type":"object","required":["type"],"properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false},"unplug":{"type":"object","required":["type"],"properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false},"presentIdToken":{"type":"object","required":["type"],"properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false},"reboot":{"type":"object","required":["type"],"properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false}}},"suites":{"type":"array","items":{"type":"string","minLength":1}},"grep":{"type":"string"},"reporters":{"type":"array","items":{"enum":["console","junit","json","html","github"]}},"out":{"type":"string","minLength":1},"bail":{"type":"boolean"},"includeSlow":{"type":"boolean"},"maxSkipped":{"type":"integer","minimum":0},"builtinFaults":{"type":"array","items":{"type":"string"}},"builtinQuirks":{"type":"array","items":{"type":"string"}},"csms":{"type":"object","additionalProperties":false,"properties":{"authorize":{"type":"object","additionalProperties":false,"properties":{"default":{"enum":["Accepted","Blocked","Expired","Invalid","ConcurrentTx"]},"tokens":{"type":"object","additionalProperties":{"enum":["Accepted","Blocked","Expired","Invalid","ConcurrentTx"]}}}},"firstTransactionId":{"type":"integer","minimum":1,"maximum":2147483647}}}}};
+const schema11 = {"type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"ocpp":{"enum":["1.6","2.0.1","2.1"]},"as":{"enum":["csms","station"]},"listen":{"type":"string","pattern":"^([^\\s:]*:)?[0-9]{1,5}$"},"url":{"type":"string","pattern":"^wss?://"},"identity":{"type":"string","minLength":1,"maxLength":48},"security":{"type":"object","additionalProperties":false,"properties":{"password":{"type":"string","minLength":1},"tls":{"type":"object","additionalProperties":false,"properties":{"cert":{"type":"string"},"key":{"type":"string"},"ca":{"type":"string"},"requestClientCert":{"type":"boolean"}}}}},"device":{"type":"object","additionalProperties":false,"properties":{"evses":{"type":"integer","minimum":1,"maximum":64},"connectorsPerEvse":{"type":"integer","minimum":1,"maximum":8},"rateUnits":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["A","W"]}},"maxStackLevel":{"type":"integer","minimum":0},"maxProfiles":{"type":"integer","minimum":1},"periodsPerSchedule":{"type":"integer","minimum":1,"maximum":1024},"nominalVoltage":{"type":"number","exclusiveMinimum":0},"features":{"type":"object","additionalProperties":{"type":"boolean"}}}},"timing":{"type":"object","additionalProperties":false,"properties":{"toleranceS":{"type":"number","minimum":0},"callTimeoutMs":{"type":"integer","minimum":1},"caseTimeoutMs":{"type":"integer","minimum":1},"graceMs":{"type":"integer","minimum":0},"connectTimeoutMs":{"type":"integer","minimum":1},"slowAnswerMs":{"type":"integer","minimum":0},"rebootTimeoutMs":{"type":"integer","minimum":1},"dynamicPullTimeoutMs":{"type":"integer","minimum":1}}},"manual":{"enum":["prompt","fail","skip"]},"triggers":{"type":"object","additionalProperties":false,"properties":{"default":{"type":"object","required":["type"],"properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false},"actions":{"type":"object","additionalProperties":{"type":"object","properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false}},"readBack":{"type":"object","required":["type"],"properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false}}},"stationActions":{"type":"object","additionalProperties":false,"properties":{"plugIn":{"type":"object","required":["type"],"properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false},"unplug":{"type":"object","required":["type"],"properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false},"presentIdToken":{"type":"object","required":["type"],"properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false},"reboot":{"type":"object","required":["type"],"properties":{"type":{"enum":["http","command","manual"]},"method":{"type":"string"},"url":{"type":"string"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{},"success":{"type":"object","additionalProperties":false,"properties":{"status":{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}},"pointer":{"type":"string","pattern":"^(/.*)?$"},"equals":{}}},"refusalPointer":{"type":"string","pattern":"^(/.*)?$"},"callback":{"type":"object","additionalProperties":false,"properties":{"timeoutMs":{"type":"integer","minimum":1}}},"command":{"type":"string"},"prompt":{"type":"string"}},"additionalProperties":false}}},"suites":{"type":"array","items":{"type":"string","minLength":1}},"grep":{"type":"string"},"reporters":{"type":"array","items":{"enum":["console","junit","json","html","github"]}},"out":{"type":"string","minLength":1},"bail":{"type":"boolean"},"includeSlow":{"type":"boolean"},"maxSkipped":{"type":"integer","minimum":0},"builtinFaults":{"type":"array","items":{"type":"string"}},"builtinQuirks":{"type":"array","items":{"type":"string"}},"csms":{"type":"object","additionalProperties":false,"properties":{"authorize":{"type":"object","additionalProperties":false,"properties":{"default":{"enum":["Accepted","Blocked","Expired","Invalid","ConcurrentTx"]},"tokens":{"type":"object","additionalProperties":{"enum":["Accepted","Blocked","Expired","Invalid","ConcurrentTx"]}}}},"firstTransactionId":{"type":"integer","minimum":1,"maximum":2147483647}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const func0 = require("ajv/dist/runtime/equal").default;
@@ -575,7 +575,7 @@ if(data.timing !== undefined){
 let data24 = data.timing;
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 for(const key5 in data24){
-if(!(((((((key5 === "toleranceS") || (key5 === "callTimeoutMs")) || (key5 === "caseTimeoutMs")) || (key5 === "graceMs")) || (key5 === "connectTimeoutMs")) || (key5 === "slowAnswerMs")) || (key5 === "rebootTimeoutMs"))){
+if(!((((((((key5 === "toleranceS") || (key5 === "callTimeoutMs")) || (key5 === "caseTimeoutMs")) || (key5 === "graceMs")) || (key5 === "connectTimeoutMs")) || (key5 === "slowAnswerMs")) || (key5 === "rebootTimeoutMs")) || (key5 === "dynamicPullTimeoutMs"))){
 const err44 = {instancePath:instancePath+"/timing",schemaPath:"#/properties/timing/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err44];
@@ -761,9 +761,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err59 = {instancePath:instancePath+"/timing",schemaPath:"#/properties/timing/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data24.dynamicPullTimeoutMs !== undefined){
+let data32 = data24.dynamicPullTimeoutMs;
+if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
+const err59 = {instancePath:instancePath+"/timing/dynamicPullTimeoutMs",schemaPath:"#/properties/timing/properties/dynamicPullTimeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -772,11 +773,9 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-if(data.manual !== undefined){
-let data32 = data.manual;
-if(!(((data32 === "prompt") || (data32 === "fail")) || (data32 === "skip"))){
-const err60 = {instancePath:instancePath+"/manual",schemaPath:"#/properties/manual/enum",keyword:"enum",params:{allowedValues: schema11.properties.manual.enum},message:"must be equal to one of the allowed values"};
+if((typeof data32 == "number") && (isFinite(data32))){
+if(data32 < 1 || isNaN(data32)){
+const err60 = {instancePath:instancePath+"/timing/dynamicPullTimeoutMs",schemaPath:"#/properties/timing/properties/dynamicPullTimeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -786,12 +785,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data.triggers !== undefined){
-let data33 = data.triggers;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-for(const key6 in data33){
-if(!(((key6 === "default") || (key6 === "actions")) || (key6 === "readBack"))){
-const err61 = {instancePath:instancePath+"/triggers",schemaPath:"#/properties/triggers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/timing",schemaPath:"#/properties/timing/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -801,11 +798,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data33.default !== undefined){
-let data34 = data33.default;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.type === undefined){
-const err62 = {instancePath:instancePath+"/triggers/default",schemaPath:"#/properties/triggers/properties/default/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data.manual !== undefined){
+let data33 = data.manual;
+if(!(((data33 === "prompt") || (data33 === "fail")) || (data33 === "skip"))){
+const err62 = {instancePath:instancePath+"/manual",schemaPath:"#/properties/manual/enum",keyword:"enum",params:{allowedValues: schema11.properties.manual.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -814,9 +810,13 @@ vErrors.push(err62);
 }
 errors++;
 }
-for(const key7 in data34){
-if(!(func2.call(schema11.properties.triggers.properties.default.properties, key7))){
-const err63 = {instancePath:instancePath+"/triggers/default",schemaPath:"#/properties/triggers/properties/default/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+}
+if(data.triggers !== undefined){
+let data34 = data.triggers;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+for(const key6 in data34){
+if(!(((key6 === "default") || (key6 === "actions")) || (key6 === "readBack"))){
+const err63 = {instancePath:instancePath+"/triggers",schemaPath:"#/properties/triggers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -826,10 +826,11 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data34.type !== undefined){
-let data35 = data34.type;
-if(!(((data35 === "http") || (data35 === "command")) || (data35 === "manual"))){
-const err64 = {instancePath:instancePath+"/triggers/default/type",schemaPath:"#/properties/triggers/properties/default/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.triggers.properties.default.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(data34.default !== undefined){
+let data35 = data34.default;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.type === undefined){
+const err64 = {instancePath:instancePath+"/triggers/default",schemaPath:"#/properties/triggers/properties/default/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -838,10 +839,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-if(data34.method !== undefined){
-if(typeof data34.method !== "string"){
-const err65 = {instancePath:instancePath+"/triggers/default/method",schemaPath:"#/properties/triggers/properties/default/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key7 in data35){
+if(!(func2.call(schema11.properties.triggers.properties.default.properties, key7))){
+const err65 = {instancePath:instancePath+"/triggers/default",schemaPath:"#/properties/triggers/properties/default/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -851,9 +851,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data34.url !== undefined){
-if(typeof data34.url !== "string"){
-const err66 = {instancePath:instancePath+"/triggers/default/url",schemaPath:"#/properties/triggers/properties/default/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data35.type !== undefined){
+let data36 = data35.type;
+if(!(((data36 === "http") || (data36 === "command")) || (data36 === "manual"))){
+const err66 = {instancePath:instancePath+"/triggers/default/type",schemaPath:"#/properties/triggers/properties/default/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.triggers.properties.default.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -863,12 +864,9 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data34.headers !== undefined){
-let data38 = data34.headers;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-for(const key8 in data38){
-if(typeof data38[key8] !== "string"){
-const err67 = {instancePath:instancePath+"/triggers/default/headers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/triggers/properties/default/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data35.method !== undefined){
+if(typeof data35.method !== "string"){
+const err67 = {instancePath:instancePath+"/triggers/default/method",schemaPath:"#/properties/triggers/properties/default/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -878,9 +876,9 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
-else {
-const err68 = {instancePath:instancePath+"/triggers/default/headers",schemaPath:"#/properties/triggers/properties/default/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data35.url !== undefined){
+if(typeof data35.url !== "string"){
+const err68 = {instancePath:instancePath+"/triggers/default/url",schemaPath:"#/properties/triggers/properties/default/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -890,12 +888,12 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data34.success !== undefined){
-let data40 = data34.success;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-for(const key9 in data40){
-if(!(((key9 === "status") || (key9 === "pointer")) || (key9 === "equals"))){
-const err69 = {instancePath:instancePath+"/triggers/default/success",schemaPath:"#/properties/triggers/properties/default/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data35.headers !== undefined){
+let data39 = data35.headers;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key8 in data39){
+if(typeof data39[key8] !== "string"){
+const err69 = {instancePath:instancePath+"/triggers/default/headers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/triggers/properties/default/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -905,11 +903,9 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data40.status !== undefined){
-let data41 = data40.status;
-if(Array.isArray(data41)){
-if(data41.length < 1){
-const err70 = {instancePath:instancePath+"/triggers/default/success/status",schemaPath:"#/properties/triggers/properties/default/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err70 = {instancePath:instancePath+"/triggers/default/headers",schemaPath:"#/properties/triggers/properties/default/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -918,11 +914,13 @@ vErrors.push(err70);
 }
 errors++;
 }
-const len1 = data41.length;
-for(let i2=0; i2<len1; i2++){
-let data42 = data41[i2];
-if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-const err71 = {instancePath:instancePath+"/triggers/default/success/status/" + i2,schemaPath:"#/properties/triggers/properties/default/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data35.success !== undefined){
+let data41 = data35.success;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+for(const key9 in data41){
+if(!(((key9 === "status") || (key9 === "pointer")) || (key9 === "equals"))){
+const err71 = {instancePath:instancePath+"/triggers/default/success",schemaPath:"#/properties/triggers/properties/default/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -931,9 +929,12 @@ vErrors.push(err71);
 }
 errors++;
 }
-if((typeof data42 == "number") && (isFinite(data42))){
-if(data42 > 599 || isNaN(data42)){
-const err72 = {instancePath:instancePath+"/triggers/default/success/status/" + i2,schemaPath:"#/properties/triggers/properties/default/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
+}
+if(data41.status !== undefined){
+let data42 = data41.status;
+if(Array.isArray(data42)){
+if(data42.length < 1){
+const err72 = {instancePath:instancePath+"/triggers/default/success/status",schemaPath:"#/properties/triggers/properties/default/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -942,8 +943,11 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(data42 < 100 || isNaN(data42)){
-const err73 = {instancePath:instancePath+"/triggers/default/success/status/" + i2,schemaPath:"#/properties/triggers/properties/default/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
+const len1 = data42.length;
+for(let i2=0; i2<len1; i2++){
+let data43 = data42[i2];
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+const err73 = {instancePath:instancePath+"/triggers/default/success/status/" + i2,schemaPath:"#/properties/triggers/properties/default/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -952,11 +956,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err74 = {instancePath:instancePath+"/triggers/default/success/status",schemaPath:"#/properties/triggers/properties/default/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data43 == "number") && (isFinite(data43))){
+if(data43 > 599 || isNaN(data43)){
+const err74 = {instancePath:instancePath+"/triggers/default/success/status/" + i2,schemaPath:"#/properties/triggers/properties/default/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -965,12 +967,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-if(data40.pointer !== undefined){
-let data43 = data40.pointer;
-if(typeof data43 === "string"){
-if(!pattern2.test(data43)){
-const err75 = {instancePath:instancePath+"/triggers/default/success/pointer",schemaPath:"#/properties/triggers/properties/default/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+if(data43 < 100 || isNaN(data43)){
+const err75 = {instancePath:instancePath+"/triggers/default/success/status/" + i2,schemaPath:"#/properties/triggers/properties/default/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -980,8 +978,10 @@ vErrors.push(err75);
 errors++;
 }
 }
+}
+}
 else {
-const err76 = {instancePath:instancePath+"/triggers/default/success/pointer",schemaPath:"#/properties/triggers/properties/default/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err76 = {instancePath:instancePath+"/triggers/default/success/status",schemaPath:"#/properties/triggers/properties/default/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -991,9 +991,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
-else {
-const err77 = {instancePath:instancePath+"/triggers/default/success",schemaPath:"#/properties/triggers/properties/default/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data41.pointer !== undefined){
+let data44 = data41.pointer;
+if(typeof data44 === "string"){
+if(!pattern2.test(data44)){
+const err77 = {instancePath:instancePath+"/triggers/default/success/pointer",schemaPath:"#/properties/triggers/properties/default/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1003,11 +1005,8 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data34.refusalPointer !== undefined){
-let data44 = data34.refusalPointer;
-if(typeof data44 === "string"){
-if(!pattern2.test(data44)){
-const err78 = {instancePath:instancePath+"/triggers/default/refusalPointer",schemaPath:"#/properties/triggers/properties/default/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+else {
+const err78 = {instancePath:instancePath+"/triggers/default/success/pointer",schemaPath:"#/properties/triggers/properties/default/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1017,8 +1016,9 @@ vErrors.push(err78);
 errors++;
 }
 }
+}
 else {
-const err79 = {instancePath:instancePath+"/triggers/default/refusalPointer",schemaPath:"#/properties/triggers/properties/default/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err79 = {instancePath:instancePath+"/triggers/default/success",schemaPath:"#/properties/triggers/properties/default/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1028,12 +1028,11 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data34.callback !== undefined){
-let data45 = data34.callback;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-for(const key10 in data45){
-if(!(key10 === "timeoutMs")){
-const err80 = {instancePath:instancePath+"/triggers/default/callback",schemaPath:"#/properties/triggers/properties/default/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(data35.refusalPointer !== undefined){
+let data45 = data35.refusalPointer;
+if(typeof data45 === "string"){
+if(!pattern2.test(data45)){
+const err80 = {instancePath:instancePath+"/triggers/default/refusalPointer",schemaPath:"#/properties/triggers/properties/default/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1043,10 +1042,8 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data45.timeoutMs !== undefined){
-let data46 = data45.timeoutMs;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
-const err81 = {instancePath:instancePath+"/triggers/default/callback/timeoutMs",schemaPath:"#/properties/triggers/properties/default/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err81 = {instancePath:instancePath+"/triggers/default/refusalPointer",schemaPath:"#/properties/triggers/properties/default/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1055,9 +1052,13 @@ vErrors.push(err81);
 }
 errors++;
 }
-if((typeof data46 == "number") && (isFinite(data46))){
-if(data46 < 1 || isNaN(data46)){
-const err82 = {instancePath:instancePath+"/triggers/default/callback/timeoutMs",schemaPath:"#/properties/triggers/properties/default/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data35.callback !== undefined){
+let data46 = data35.callback;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+for(const key10 in data46){
+if(!(key10 === "timeoutMs")){
+const err82 = {instancePath:instancePath+"/triggers/default/callback",schemaPath:"#/properties/triggers/properties/default/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1067,10 +1068,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-}
-}
-else {
-const err83 = {instancePath:instancePath+"/triggers/default/callback",schemaPath:"#/properties/triggers/properties/default/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data46.timeoutMs !== undefined){
+let data47 = data46.timeoutMs;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err83 = {instancePath:instancePath+"/triggers/default/callback/timeoutMs",schemaPath:"#/properties/triggers/properties/default/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1079,10 +1080,9 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-if(data34.command !== undefined){
-if(typeof data34.command !== "string"){
-const err84 = {instancePath:instancePath+"/triggers/default/command",schemaPath:"#/properties/triggers/properties/default/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 < 1 || isNaN(data47)){
+const err84 = {instancePath:instancePath+"/triggers/default/callback/timeoutMs",schemaPath:"#/properties/triggers/properties/default/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1092,9 +1092,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data34.prompt !== undefined){
-if(typeof data34.prompt !== "string"){
-const err85 = {instancePath:instancePath+"/triggers/default/prompt",schemaPath:"#/properties/triggers/properties/default/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/triggers/default/callback",schemaPath:"#/properties/triggers/properties/default/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1104,9 +1105,9 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-else {
-const err86 = {instancePath:instancePath+"/triggers/default",schemaPath:"#/properties/triggers/properties/default/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data35.command !== undefined){
+if(typeof data35.command !== "string"){
+const err86 = {instancePath:instancePath+"/triggers/default/command",schemaPath:"#/properties/triggers/properties/default/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1116,15 +1117,9 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data33.actions !== undefined){
-let data49 = data33.actions;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-for(const key11 in data49){
-let data50 = data49[key11];
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-for(const key12 in data50){
-if(!(func2.call(schema11.properties.triggers.properties.actions.additionalProperties.properties, key12))){
-const err87 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/triggers/properties/actions/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(data35.prompt !== undefined){
+if(typeof data35.prompt !== "string"){
+const err87 = {instancePath:instancePath+"/triggers/default/prompt",schemaPath:"#/properties/triggers/properties/default/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1134,10 +1129,9 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data50.type !== undefined){
-let data51 = data50.type;
-if(!(((data51 === "http") || (data51 === "command")) || (data51 === "manual"))){
-const err88 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.triggers.properties.actions.additionalProperties.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err88 = {instancePath:instancePath+"/triggers/default",schemaPath:"#/properties/triggers/properties/default/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1147,9 +1141,15 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data50.method !== undefined){
-if(typeof data50.method !== "string"){
-const err89 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/method",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data34.actions !== undefined){
+let data50 = data34.actions;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key11 in data50){
+let data51 = data50[key11];
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+for(const key12 in data51){
+if(!(func2.call(schema11.properties.triggers.properties.actions.additionalProperties.properties, key12))){
+const err89 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/triggers/properties/actions/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1159,9 +1159,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data50.url !== undefined){
-if(typeof data50.url !== "string"){
-const err90 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data51.type !== undefined){
+let data52 = data51.type;
+if(!(((data52 === "http") || (data52 === "command")) || (data52 === "manual"))){
+const err90 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/type",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.triggers.properties.actions.additionalProperties.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1171,12 +1172,9 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data50.headers !== undefined){
-let data54 = data50.headers;
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-for(const key13 in data54){
-if(typeof data54[key13] !== "string"){
-const err91 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data51.method !== undefined){
+if(typeof data51.method !== "string"){
+const err91 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/method",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1186,9 +1184,9 @@ vErrors.push(err91);
 errors++;
 }
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data51.url !== undefined){
+if(typeof data51.url !== "string"){
+const err92 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1198,12 +1196,12 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data50.success !== undefined){
-let data56 = data50.success;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key14 in data56){
-if(!(((key14 === "status") || (key14 === "pointer")) || (key14 === "equals"))){
-const err93 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(data51.headers !== undefined){
+let data55 = data51.headers;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+for(const key13 in data55){
+if(typeof data55[key13] !== "string"){
+const err93 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1213,11 +1211,9 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data56.status !== undefined){
-let data57 = data56.status;
-if(Array.isArray(data57)){
-if(data57.length < 1){
-const err94 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/status",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err94 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1226,11 +1222,13 @@ vErrors.push(err94);
 }
 errors++;
 }
-const len2 = data57.length;
-for(let i3=0; i3<len2; i3++){
-let data58 = data57[i3];
-if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
-const err95 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/status/" + i3,schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data51.success !== undefined){
+let data57 = data51.success;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+for(const key14 in data57){
+if(!(((key14 === "status") || (key14 === "pointer")) || (key14 === "equals"))){
+const err95 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1239,9 +1237,12 @@ vErrors.push(err95);
 }
 errors++;
 }
-if((typeof data58 == "number") && (isFinite(data58))){
-if(data58 > 599 || isNaN(data58)){
-const err96 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/status/" + i3,schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
+}
+if(data57.status !== undefined){
+let data58 = data57.status;
+if(Array.isArray(data58)){
+if(data58.length < 1){
+const err96 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/status",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1250,8 +1251,11 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data58 < 100 || isNaN(data58)){
-const err97 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/status/" + i3,schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
+const len2 = data58.length;
+for(let i3=0; i3<len2; i3++){
+let data59 = data58[i3];
+if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
+const err97 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/status/" + i3,schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1260,11 +1264,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err98 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/status",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 > 599 || isNaN(data59)){
+const err98 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/status/" + i3,schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1273,12 +1275,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-if(data56.pointer !== undefined){
-let data59 = data56.pointer;
-if(typeof data59 === "string"){
-if(!pattern2.test(data59)){
-const err99 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/pointer",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+if(data59 < 100 || isNaN(data59)){
+const err99 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/status/" + i3,schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1288,8 +1286,10 @@ vErrors.push(err99);
 errors++;
 }
 }
+}
+}
 else {
-const err100 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/pointer",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err100 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/status",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1299,9 +1299,11 @@ vErrors.push(err100);
 errors++;
 }
 }
-}
-else {
-const err101 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data57.pointer !== undefined){
+let data60 = data57.pointer;
+if(typeof data60 === "string"){
+if(!pattern2.test(data60)){
+const err101 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/pointer",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1311,11 +1313,8 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data50.refusalPointer !== undefined){
-let data60 = data50.refusalPointer;
-if(typeof data60 === "string"){
-if(!pattern2.test(data60)){
-const err102 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/refusalPointer",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+else {
+const err102 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success/pointer",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1325,8 +1324,9 @@ vErrors.push(err102);
 errors++;
 }
 }
+}
 else {
-const err103 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/refusalPointer",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err103 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/success",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1336,12 +1336,11 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data50.callback !== undefined){
-let data61 = data50.callback;
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-for(const key15 in data61){
-if(!(key15 === "timeoutMs")){
-const err104 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/callback",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(data51.refusalPointer !== undefined){
+let data61 = data51.refusalPointer;
+if(typeof data61 === "string"){
+if(!pattern2.test(data61)){
+const err104 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/refusalPointer",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1351,10 +1350,8 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data61.timeoutMs !== undefined){
-let data62 = data61.timeoutMs;
-if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
-const err105 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/callback/timeoutMs",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err105 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/refusalPointer",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1363,9 +1360,13 @@ vErrors.push(err105);
 }
 errors++;
 }
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 < 1 || isNaN(data62)){
-const err106 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/callback/timeoutMs",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data51.callback !== undefined){
+let data62 = data51.callback;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+for(const key15 in data62){
+if(!(key15 === "timeoutMs")){
+const err106 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/callback",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1375,10 +1376,10 @@ vErrors.push(err106);
 errors++;
 }
 }
-}
-}
-else {
-const err107 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/callback",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data62.timeoutMs !== undefined){
+let data63 = data62.timeoutMs;
+if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
+const err107 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/callback/timeoutMs",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1387,10 +1388,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data50.command !== undefined){
-if(typeof data50.command !== "string"){
-const err108 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/command",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data63 == "number") && (isFinite(data63))){
+if(data63 < 1 || isNaN(data63)){
+const err108 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/callback/timeoutMs",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1400,9 +1400,10 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data50.prompt !== undefined){
-if(typeof data50.prompt !== "string"){
-const err109 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/prompt",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/callback",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1412,9 +1413,9 @@ vErrors.push(err109);
 errors++;
 }
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/triggers/properties/actions/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data51.command !== undefined){
+if(typeof data51.command !== "string"){
+const err110 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/command",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1424,9 +1425,9 @@ vErrors.push(err110);
 errors++;
 }
 }
-}
-else {
-const err111 = {instancePath:instancePath+"/triggers/actions",schemaPath:"#/properties/triggers/properties/actions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data51.prompt !== undefined){
+if(typeof data51.prompt !== "string"){
+const err111 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/prompt",schemaPath:"#/properties/triggers/properties/actions/additionalProperties/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1436,11 +1437,9 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data33.readBack !== undefined){
-let data65 = data33.readBack;
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.type === undefined){
-const err112 = {instancePath:instancePath+"/triggers/readBack",schemaPath:"#/properties/triggers/properties/readBack/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+else {
+const err112 = {instancePath:instancePath+"/triggers/actions/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/triggers/properties/actions/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1449,9 +1448,10 @@ vErrors.push(err112);
 }
 errors++;
 }
-for(const key16 in data65){
-if(!(func2.call(schema11.properties.triggers.properties.readBack.properties, key16))){
-const err113 = {instancePath:instancePath+"/triggers/readBack",schemaPath:"#/properties/triggers/properties/readBack/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/triggers/actions",schemaPath:"#/properties/triggers/properties/actions/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1461,10 +1461,11 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data65.type !== undefined){
-let data66 = data65.type;
-if(!(((data66 === "http") || (data66 === "command")) || (data66 === "manual"))){
-const err114 = {instancePath:instancePath+"/triggers/readBack/type",schemaPath:"#/properties/triggers/properties/readBack/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.triggers.properties.readBack.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(data34.readBack !== undefined){
+let data66 = data34.readBack;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.type === undefined){
+const err114 = {instancePath:instancePath+"/triggers/readBack",schemaPath:"#/properties/triggers/properties/readBack/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1473,10 +1474,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-if(data65.method !== undefined){
-if(typeof data65.method !== "string"){
-const err115 = {instancePath:instancePath+"/triggers/readBack/method",schemaPath:"#/properties/triggers/properties/readBack/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key16 in data66){
+if(!(func2.call(schema11.properties.triggers.properties.readBack.properties, key16))){
+const err115 = {instancePath:instancePath+"/triggers/readBack",schemaPath:"#/properties/triggers/properties/readBack/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1486,9 +1486,10 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data65.url !== undefined){
-if(typeof data65.url !== "string"){
-const err116 = {instancePath:instancePath+"/triggers/readBack/url",schemaPath:"#/properties/triggers/properties/readBack/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data66.type !== undefined){
+let data67 = data66.type;
+if(!(((data67 === "http") || (data67 === "command")) || (data67 === "manual"))){
+const err116 = {instancePath:instancePath+"/triggers/readBack/type",schemaPath:"#/properties/triggers/properties/readBack/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.triggers.properties.readBack.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1498,12 +1499,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data65.headers !== undefined){
-let data69 = data65.headers;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-for(const key17 in data69){
-if(typeof data69[key17] !== "string"){
-const err117 = {instancePath:instancePath+"/triggers/readBack/headers/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/triggers/properties/readBack/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data66.method !== undefined){
+if(typeof data66.method !== "string"){
+const err117 = {instancePath:instancePath+"/triggers/readBack/method",schemaPath:"#/properties/triggers/properties/readBack/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1513,9 +1511,9 @@ vErrors.push(err117);
 errors++;
 }
 }
-}
-else {
-const err118 = {instancePath:instancePath+"/triggers/readBack/headers",schemaPath:"#/properties/triggers/properties/readBack/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data66.url !== undefined){
+if(typeof data66.url !== "string"){
+const err118 = {instancePath:instancePath+"/triggers/readBack/url",schemaPath:"#/properties/triggers/properties/readBack/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1525,12 +1523,12 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data65.success !== undefined){
-let data71 = data65.success;
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-for(const key18 in data71){
-if(!(((key18 === "status") || (key18 === "pointer")) || (key18 === "equals"))){
-const err119 = {instancePath:instancePath+"/triggers/readBack/success",schemaPath:"#/properties/triggers/properties/readBack/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(data66.headers !== undefined){
+let data70 = data66.headers;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+for(const key17 in data70){
+if(typeof data70[key17] !== "string"){
+const err119 = {instancePath:instancePath+"/triggers/readBack/headers/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/triggers/properties/readBack/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1540,11 +1538,9 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data71.status !== undefined){
-let data72 = data71.status;
-if(Array.isArray(data72)){
-if(data72.length < 1){
-const err120 = {instancePath:instancePath+"/triggers/readBack/success/status",schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err120 = {instancePath:instancePath+"/triggers/readBack/headers",schemaPath:"#/properties/triggers/properties/readBack/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1553,11 +1549,13 @@ vErrors.push(err120);
 }
 errors++;
 }
-const len3 = data72.length;
-for(let i4=0; i4<len3; i4++){
-let data73 = data72[i4];
-if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
-const err121 = {instancePath:instancePath+"/triggers/readBack/success/status/" + i4,schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data66.success !== undefined){
+let data72 = data66.success;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key18 in data72){
+if(!(((key18 === "status") || (key18 === "pointer")) || (key18 === "equals"))){
+const err121 = {instancePath:instancePath+"/triggers/readBack/success",schemaPath:"#/properties/triggers/properties/readBack/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1566,9 +1564,12 @@ vErrors.push(err121);
 }
 errors++;
 }
-if((typeof data73 == "number") && (isFinite(data73))){
-if(data73 > 599 || isNaN(data73)){
-const err122 = {instancePath:instancePath+"/triggers/readBack/success/status/" + i4,schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
+}
+if(data72.status !== undefined){
+let data73 = data72.status;
+if(Array.isArray(data73)){
+if(data73.length < 1){
+const err122 = {instancePath:instancePath+"/triggers/readBack/success/status",schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1577,8 +1578,11 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data73 < 100 || isNaN(data73)){
-const err123 = {instancePath:instancePath+"/triggers/readBack/success/status/" + i4,schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
+const len3 = data73.length;
+for(let i4=0; i4<len3; i4++){
+let data74 = data73[i4];
+if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
+const err123 = {instancePath:instancePath+"/triggers/readBack/success/status/" + i4,schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1587,11 +1591,9 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err124 = {instancePath:instancePath+"/triggers/readBack/success/status",schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data74 == "number") && (isFinite(data74))){
+if(data74 > 599 || isNaN(data74)){
+const err124 = {instancePath:instancePath+"/triggers/readBack/success/status/" + i4,schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1600,12 +1602,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-if(data71.pointer !== undefined){
-let data74 = data71.pointer;
-if(typeof data74 === "string"){
-if(!pattern2.test(data74)){
-const err125 = {instancePath:instancePath+"/triggers/readBack/success/pointer",schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+if(data74 < 100 || isNaN(data74)){
+const err125 = {instancePath:instancePath+"/triggers/readBack/success/status/" + i4,schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1615,8 +1613,10 @@ vErrors.push(err125);
 errors++;
 }
 }
+}
+}
 else {
-const err126 = {instancePath:instancePath+"/triggers/readBack/success/pointer",schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err126 = {instancePath:instancePath+"/triggers/readBack/success/status",schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1626,9 +1626,11 @@ vErrors.push(err126);
 errors++;
 }
 }
-}
-else {
-const err127 = {instancePath:instancePath+"/triggers/readBack/success",schemaPath:"#/properties/triggers/properties/readBack/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data72.pointer !== undefined){
+let data75 = data72.pointer;
+if(typeof data75 === "string"){
+if(!pattern2.test(data75)){
+const err127 = {instancePath:instancePath+"/triggers/readBack/success/pointer",schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1638,11 +1640,8 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data65.refusalPointer !== undefined){
-let data75 = data65.refusalPointer;
-if(typeof data75 === "string"){
-if(!pattern2.test(data75)){
-const err128 = {instancePath:instancePath+"/triggers/readBack/refusalPointer",schemaPath:"#/properties/triggers/properties/readBack/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+else {
+const err128 = {instancePath:instancePath+"/triggers/readBack/success/pointer",schemaPath:"#/properties/triggers/properties/readBack/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1652,8 +1651,9 @@ vErrors.push(err128);
 errors++;
 }
 }
+}
 else {
-const err129 = {instancePath:instancePath+"/triggers/readBack/refusalPointer",schemaPath:"#/properties/triggers/properties/readBack/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err129 = {instancePath:instancePath+"/triggers/readBack/success",schemaPath:"#/properties/triggers/properties/readBack/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1663,12 +1663,11 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data65.callback !== undefined){
-let data76 = data65.callback;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-for(const key19 in data76){
-if(!(key19 === "timeoutMs")){
-const err130 = {instancePath:instancePath+"/triggers/readBack/callback",schemaPath:"#/properties/triggers/properties/readBack/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(data66.refusalPointer !== undefined){
+let data76 = data66.refusalPointer;
+if(typeof data76 === "string"){
+if(!pattern2.test(data76)){
+const err130 = {instancePath:instancePath+"/triggers/readBack/refusalPointer",schemaPath:"#/properties/triggers/properties/readBack/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1678,10 +1677,8 @@ vErrors.push(err130);
 errors++;
 }
 }
-if(data76.timeoutMs !== undefined){
-let data77 = data76.timeoutMs;
-if(!(((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77))) && (isFinite(data77)))){
-const err131 = {instancePath:instancePath+"/triggers/readBack/callback/timeoutMs",schemaPath:"#/properties/triggers/properties/readBack/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err131 = {instancePath:instancePath+"/triggers/readBack/refusalPointer",schemaPath:"#/properties/triggers/properties/readBack/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1690,9 +1687,13 @@ vErrors.push(err131);
 }
 errors++;
 }
-if((typeof data77 == "number") && (isFinite(data77))){
-if(data77 < 1 || isNaN(data77)){
-const err132 = {instancePath:instancePath+"/triggers/readBack/callback/timeoutMs",schemaPath:"#/properties/triggers/properties/readBack/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data66.callback !== undefined){
+let data77 = data66.callback;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key19 in data77){
+if(!(key19 === "timeoutMs")){
+const err132 = {instancePath:instancePath+"/triggers/readBack/callback",schemaPath:"#/properties/triggers/properties/readBack/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1702,10 +1703,10 @@ vErrors.push(err132);
 errors++;
 }
 }
-}
-}
-else {
-const err133 = {instancePath:instancePath+"/triggers/readBack/callback",schemaPath:"#/properties/triggers/properties/readBack/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data77.timeoutMs !== undefined){
+let data78 = data77.timeoutMs;
+if(!(((typeof data78 == "number") && (!(data78 % 1) && !isNaN(data78))) && (isFinite(data78)))){
+const err133 = {instancePath:instancePath+"/triggers/readBack/callback/timeoutMs",schemaPath:"#/properties/triggers/properties/readBack/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1714,10 +1715,9 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-if(data65.command !== undefined){
-if(typeof data65.command !== "string"){
-const err134 = {instancePath:instancePath+"/triggers/readBack/command",schemaPath:"#/properties/triggers/properties/readBack/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data78 == "number") && (isFinite(data78))){
+if(data78 < 1 || isNaN(data78)){
+const err134 = {instancePath:instancePath+"/triggers/readBack/callback/timeoutMs",schemaPath:"#/properties/triggers/properties/readBack/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1727,9 +1727,10 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data65.prompt !== undefined){
-if(typeof data65.prompt !== "string"){
-const err135 = {instancePath:instancePath+"/triggers/readBack/prompt",schemaPath:"#/properties/triggers/properties/readBack/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err135 = {instancePath:instancePath+"/triggers/readBack/callback",schemaPath:"#/properties/triggers/properties/readBack/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1739,9 +1740,9 @@ vErrors.push(err135);
 errors++;
 }
 }
-}
-else {
-const err136 = {instancePath:instancePath+"/triggers/readBack",schemaPath:"#/properties/triggers/properties/readBack/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data66.command !== undefined){
+if(typeof data66.command !== "string"){
+const err136 = {instancePath:instancePath+"/triggers/readBack/command",schemaPath:"#/properties/triggers/properties/readBack/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1751,9 +1752,9 @@ vErrors.push(err136);
 errors++;
 }
 }
-}
-else {
-const err137 = {instancePath:instancePath+"/triggers",schemaPath:"#/properties/triggers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data66.prompt !== undefined){
+if(typeof data66.prompt !== "string"){
+const err137 = {instancePath:instancePath+"/triggers/readBack/prompt",schemaPath:"#/properties/triggers/properties/readBack/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1763,12 +1764,9 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data.stationActions !== undefined){
-let data80 = data.stationActions;
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-for(const key20 in data80){
-if(!((((key20 === "plugIn") || (key20 === "unplug")) || (key20 === "presentIdToken")) || (key20 === "reboot"))){
-const err138 = {instancePath:instancePath+"/stationActions",schemaPath:"#/properties/stationActions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+}
+else {
+const err138 = {instancePath:instancePath+"/triggers/readBack",schemaPath:"#/properties/triggers/properties/readBack/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1778,11 +1776,9 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data80.plugIn !== undefined){
-let data81 = data80.plugIn;
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-if(data81.type === undefined){
-const err139 = {instancePath:instancePath+"/stationActions/plugIn",schemaPath:"#/properties/stationActions/properties/plugIn/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+else {
+const err139 = {instancePath:instancePath+"/triggers",schemaPath:"#/properties/triggers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1791,9 +1787,13 @@ vErrors.push(err139);
 }
 errors++;
 }
-for(const key21 in data81){
-if(!(func2.call(schema11.properties.stationActions.properties.plugIn.properties, key21))){
-const err140 = {instancePath:instancePath+"/stationActions/plugIn",schemaPath:"#/properties/stationActions/properties/plugIn/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+}
+if(data.stationActions !== undefined){
+let data81 = data.stationActions;
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+for(const key20 in data81){
+if(!((((key20 === "plugIn") || (key20 === "unplug")) || (key20 === "presentIdToken")) || (key20 === "reboot"))){
+const err140 = {instancePath:instancePath+"/stationActions",schemaPath:"#/properties/stationActions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1803,10 +1803,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data81.type !== undefined){
-let data82 = data81.type;
-if(!(((data82 === "http") || (data82 === "command")) || (data82 === "manual"))){
-const err141 = {instancePath:instancePath+"/stationActions/plugIn/type",schemaPath:"#/properties/stationActions/properties/plugIn/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.stationActions.properties.plugIn.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(data81.plugIn !== undefined){
+let data82 = data81.plugIn;
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+if(data82.type === undefined){
+const err141 = {instancePath:instancePath+"/stationActions/plugIn",schemaPath:"#/properties/stationActions/properties/plugIn/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1815,10 +1816,9 @@ vErrors.push(err141);
 }
 errors++;
 }
-}
-if(data81.method !== undefined){
-if(typeof data81.method !== "string"){
-const err142 = {instancePath:instancePath+"/stationActions/plugIn/method",schemaPath:"#/properties/stationActions/properties/plugIn/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key21 in data82){
+if(!(func2.call(schema11.properties.stationActions.properties.plugIn.properties, key21))){
+const err142 = {instancePath:instancePath+"/stationActions/plugIn",schemaPath:"#/properties/stationActions/properties/plugIn/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1828,9 +1828,10 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data81.url !== undefined){
-if(typeof data81.url !== "string"){
-const err143 = {instancePath:instancePath+"/stationActions/plugIn/url",schemaPath:"#/properties/stationActions/properties/plugIn/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data82.type !== undefined){
+let data83 = data82.type;
+if(!(((data83 === "http") || (data83 === "command")) || (data83 === "manual"))){
+const err143 = {instancePath:instancePath+"/stationActions/plugIn/type",schemaPath:"#/properties/stationActions/properties/plugIn/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.stationActions.properties.plugIn.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1840,12 +1841,9 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data81.headers !== undefined){
-let data85 = data81.headers;
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-for(const key22 in data85){
-if(typeof data85[key22] !== "string"){
-const err144 = {instancePath:instancePath+"/stationActions/plugIn/headers/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/stationActions/properties/plugIn/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data82.method !== undefined){
+if(typeof data82.method !== "string"){
+const err144 = {instancePath:instancePath+"/stationActions/plugIn/method",schemaPath:"#/properties/stationActions/properties/plugIn/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1855,9 +1853,9 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/stationActions/plugIn/headers",schemaPath:"#/properties/stationActions/properties/plugIn/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data82.url !== undefined){
+if(typeof data82.url !== "string"){
+const err145 = {instancePath:instancePath+"/stationActions/plugIn/url",schemaPath:"#/properties/stationActions/properties/plugIn/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1867,12 +1865,12 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data81.success !== undefined){
-let data87 = data81.success;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-for(const key23 in data87){
-if(!(((key23 === "status") || (key23 === "pointer")) || (key23 === "equals"))){
-const err146 = {instancePath:instancePath+"/stationActions/plugIn/success",schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(data82.headers !== undefined){
+let data86 = data82.headers;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+for(const key22 in data86){
+if(typeof data86[key22] !== "string"){
+const err146 = {instancePath:instancePath+"/stationActions/plugIn/headers/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/stationActions/properties/plugIn/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1882,11 +1880,9 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(data87.status !== undefined){
-let data88 = data87.status;
-if(Array.isArray(data88)){
-if(data88.length < 1){
-const err147 = {instancePath:instancePath+"/stationActions/plugIn/success/status",schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err147 = {instancePath:instancePath+"/stationActions/plugIn/headers",schemaPath:"#/properties/stationActions/properties/plugIn/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1895,11 +1891,13 @@ vErrors.push(err147);
 }
 errors++;
 }
-const len4 = data88.length;
-for(let i5=0; i5<len4; i5++){
-let data89 = data88[i5];
-if(!(((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89))) && (isFinite(data89)))){
-const err148 = {instancePath:instancePath+"/stationActions/plugIn/success/status/" + i5,schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data82.success !== undefined){
+let data88 = data82.success;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+for(const key23 in data88){
+if(!(((key23 === "status") || (key23 === "pointer")) || (key23 === "equals"))){
+const err148 = {instancePath:instancePath+"/stationActions/plugIn/success",schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1908,9 +1906,12 @@ vErrors.push(err148);
 }
 errors++;
 }
-if((typeof data89 == "number") && (isFinite(data89))){
-if(data89 > 599 || isNaN(data89)){
-const err149 = {instancePath:instancePath+"/stationActions/plugIn/success/status/" + i5,schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
+}
+if(data88.status !== undefined){
+let data89 = data88.status;
+if(Array.isArray(data89)){
+if(data89.length < 1){
+const err149 = {instancePath:instancePath+"/stationActions/plugIn/success/status",schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1919,8 +1920,11 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data89 < 100 || isNaN(data89)){
-const err150 = {instancePath:instancePath+"/stationActions/plugIn/success/status/" + i5,schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
+const len4 = data89.length;
+for(let i5=0; i5<len4; i5++){
+let data90 = data89[i5];
+if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
+const err150 = {instancePath:instancePath+"/stationActions/plugIn/success/status/" + i5,schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1929,11 +1933,9 @@ vErrors.push(err150);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err151 = {instancePath:instancePath+"/stationActions/plugIn/success/status",schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data90 == "number") && (isFinite(data90))){
+if(data90 > 599 || isNaN(data90)){
+const err151 = {instancePath:instancePath+"/stationActions/plugIn/success/status/" + i5,schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1942,12 +1944,8 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-if(data87.pointer !== undefined){
-let data90 = data87.pointer;
-if(typeof data90 === "string"){
-if(!pattern2.test(data90)){
-const err152 = {instancePath:instancePath+"/stationActions/plugIn/success/pointer",schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+if(data90 < 100 || isNaN(data90)){
+const err152 = {instancePath:instancePath+"/stationActions/plugIn/success/status/" + i5,schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1957,8 +1955,10 @@ vErrors.push(err152);
 errors++;
 }
 }
+}
+}
 else {
-const err153 = {instancePath:instancePath+"/stationActions/plugIn/success/pointer",schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err153 = {instancePath:instancePath+"/stationActions/plugIn/success/status",schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1968,9 +1968,11 @@ vErrors.push(err153);
 errors++;
 }
 }
-}
-else {
-const err154 = {instancePath:instancePath+"/stationActions/plugIn/success",schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data88.pointer !== undefined){
+let data91 = data88.pointer;
+if(typeof data91 === "string"){
+if(!pattern2.test(data91)){
+const err154 = {instancePath:instancePath+"/stationActions/plugIn/success/pointer",schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1980,11 +1982,8 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data81.refusalPointer !== undefined){
-let data91 = data81.refusalPointer;
-if(typeof data91 === "string"){
-if(!pattern2.test(data91)){
-const err155 = {instancePath:instancePath+"/stationActions/plugIn/refusalPointer",schemaPath:"#/properties/stationActions/properties/plugIn/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+else {
+const err155 = {instancePath:instancePath+"/stationActions/plugIn/success/pointer",schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1994,8 +1993,9 @@ vErrors.push(err155);
 errors++;
 }
 }
+}
 else {
-const err156 = {instancePath:instancePath+"/stationActions/plugIn/refusalPointer",schemaPath:"#/properties/stationActions/properties/plugIn/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err156 = {instancePath:instancePath+"/stationActions/plugIn/success",schemaPath:"#/properties/stationActions/properties/plugIn/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2005,12 +2005,11 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data81.callback !== undefined){
-let data92 = data81.callback;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-for(const key24 in data92){
-if(!(key24 === "timeoutMs")){
-const err157 = {instancePath:instancePath+"/stationActions/plugIn/callback",schemaPath:"#/properties/stationActions/properties/plugIn/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(data82.refusalPointer !== undefined){
+let data92 = data82.refusalPointer;
+if(typeof data92 === "string"){
+if(!pattern2.test(data92)){
+const err157 = {instancePath:instancePath+"/stationActions/plugIn/refusalPointer",schemaPath:"#/properties/stationActions/properties/plugIn/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2020,10 +2019,8 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data92.timeoutMs !== undefined){
-let data93 = data92.timeoutMs;
-if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
-const err158 = {instancePath:instancePath+"/stationActions/plugIn/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/plugIn/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err158 = {instancePath:instancePath+"/stationActions/plugIn/refusalPointer",schemaPath:"#/properties/stationActions/properties/plugIn/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2032,9 +2029,13 @@ vErrors.push(err158);
 }
 errors++;
 }
-if((typeof data93 == "number") && (isFinite(data93))){
-if(data93 < 1 || isNaN(data93)){
-const err159 = {instancePath:instancePath+"/stationActions/plugIn/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/plugIn/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data82.callback !== undefined){
+let data93 = data82.callback;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+for(const key24 in data93){
+if(!(key24 === "timeoutMs")){
+const err159 = {instancePath:instancePath+"/stationActions/plugIn/callback",schemaPath:"#/properties/stationActions/properties/plugIn/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2044,10 +2045,10 @@ vErrors.push(err159);
 errors++;
 }
 }
-}
-}
-else {
-const err160 = {instancePath:instancePath+"/stationActions/plugIn/callback",schemaPath:"#/properties/stationActions/properties/plugIn/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data93.timeoutMs !== undefined){
+let data94 = data93.timeoutMs;
+if(!(((typeof data94 == "number") && (!(data94 % 1) && !isNaN(data94))) && (isFinite(data94)))){
+const err160 = {instancePath:instancePath+"/stationActions/plugIn/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/plugIn/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2056,10 +2057,9 @@ vErrors.push(err160);
 }
 errors++;
 }
-}
-if(data81.command !== undefined){
-if(typeof data81.command !== "string"){
-const err161 = {instancePath:instancePath+"/stationActions/plugIn/command",schemaPath:"#/properties/stationActions/properties/plugIn/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data94 == "number") && (isFinite(data94))){
+if(data94 < 1 || isNaN(data94)){
+const err161 = {instancePath:instancePath+"/stationActions/plugIn/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/plugIn/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2069,9 +2069,10 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data81.prompt !== undefined){
-if(typeof data81.prompt !== "string"){
-const err162 = {instancePath:instancePath+"/stationActions/plugIn/prompt",schemaPath:"#/properties/stationActions/properties/plugIn/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err162 = {instancePath:instancePath+"/stationActions/plugIn/callback",schemaPath:"#/properties/stationActions/properties/plugIn/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2081,9 +2082,9 @@ vErrors.push(err162);
 errors++;
 }
 }
-}
-else {
-const err163 = {instancePath:instancePath+"/stationActions/plugIn",schemaPath:"#/properties/stationActions/properties/plugIn/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data82.command !== undefined){
+if(typeof data82.command !== "string"){
+const err163 = {instancePath:instancePath+"/stationActions/plugIn/command",schemaPath:"#/properties/stationActions/properties/plugIn/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2093,11 +2094,9 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data80.unplug !== undefined){
-let data96 = data80.unplug;
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(data96.type === undefined){
-const err164 = {instancePath:instancePath+"/stationActions/unplug",schemaPath:"#/properties/stationActions/properties/unplug/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data82.prompt !== undefined){
+if(typeof data82.prompt !== "string"){
+const err164 = {instancePath:instancePath+"/stationActions/plugIn/prompt",schemaPath:"#/properties/stationActions/properties/plugIn/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2106,9 +2105,10 @@ vErrors.push(err164);
 }
 errors++;
 }
-for(const key25 in data96){
-if(!(func2.call(schema11.properties.stationActions.properties.unplug.properties, key25))){
-const err165 = {instancePath:instancePath+"/stationActions/unplug",schemaPath:"#/properties/stationActions/properties/unplug/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/stationActions/plugIn",schemaPath:"#/properties/stationActions/properties/plugIn/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2118,10 +2118,11 @@ vErrors.push(err165);
 errors++;
 }
 }
-if(data96.type !== undefined){
-let data97 = data96.type;
-if(!(((data97 === "http") || (data97 === "command")) || (data97 === "manual"))){
-const err166 = {instancePath:instancePath+"/stationActions/unplug/type",schemaPath:"#/properties/stationActions/properties/unplug/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.stationActions.properties.unplug.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(data81.unplug !== undefined){
+let data97 = data81.unplug;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.type === undefined){
+const err166 = {instancePath:instancePath+"/stationActions/unplug",schemaPath:"#/properties/stationActions/properties/unplug/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2130,10 +2131,9 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-if(data96.method !== undefined){
-if(typeof data96.method !== "string"){
-const err167 = {instancePath:instancePath+"/stationActions/unplug/method",schemaPath:"#/properties/stationActions/properties/unplug/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key25 in data97){
+if(!(func2.call(schema11.properties.stationActions.properties.unplug.properties, key25))){
+const err167 = {instancePath:instancePath+"/stationActions/unplug",schemaPath:"#/properties/stationActions/properties/unplug/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2143,9 +2143,10 @@ vErrors.push(err167);
 errors++;
 }
 }
-if(data96.url !== undefined){
-if(typeof data96.url !== "string"){
-const err168 = {instancePath:instancePath+"/stationActions/unplug/url",schemaPath:"#/properties/stationActions/properties/unplug/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data97.type !== undefined){
+let data98 = data97.type;
+if(!(((data98 === "http") || (data98 === "command")) || (data98 === "manual"))){
+const err168 = {instancePath:instancePath+"/stationActions/unplug/type",schemaPath:"#/properties/stationActions/properties/unplug/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.stationActions.properties.unplug.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2155,12 +2156,9 @@ vErrors.push(err168);
 errors++;
 }
 }
-if(data96.headers !== undefined){
-let data100 = data96.headers;
-if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
-for(const key26 in data100){
-if(typeof data100[key26] !== "string"){
-const err169 = {instancePath:instancePath+"/stationActions/unplug/headers/" + key26.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/stationActions/properties/unplug/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data97.method !== undefined){
+if(typeof data97.method !== "string"){
+const err169 = {instancePath:instancePath+"/stationActions/unplug/method",schemaPath:"#/properties/stationActions/properties/unplug/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2170,9 +2168,9 @@ vErrors.push(err169);
 errors++;
 }
 }
-}
-else {
-const err170 = {instancePath:instancePath+"/stationActions/unplug/headers",schemaPath:"#/properties/stationActions/properties/unplug/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data97.url !== undefined){
+if(typeof data97.url !== "string"){
+const err170 = {instancePath:instancePath+"/stationActions/unplug/url",schemaPath:"#/properties/stationActions/properties/unplug/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2182,12 +2180,12 @@ vErrors.push(err170);
 errors++;
 }
 }
-if(data96.success !== undefined){
-let data102 = data96.success;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-for(const key27 in data102){
-if(!(((key27 === "status") || (key27 === "pointer")) || (key27 === "equals"))){
-const err171 = {instancePath:instancePath+"/stationActions/unplug/success",schemaPath:"#/properties/stationActions/properties/unplug/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+if(data97.headers !== undefined){
+let data101 = data97.headers;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+for(const key26 in data101){
+if(typeof data101[key26] !== "string"){
+const err171 = {instancePath:instancePath+"/stationActions/unplug/headers/" + key26.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/stationActions/properties/unplug/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2197,11 +2195,9 @@ vErrors.push(err171);
 errors++;
 }
 }
-if(data102.status !== undefined){
-let data103 = data102.status;
-if(Array.isArray(data103)){
-if(data103.length < 1){
-const err172 = {instancePath:instancePath+"/stationActions/unplug/success/status",schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err172 = {instancePath:instancePath+"/stationActions/unplug/headers",schemaPath:"#/properties/stationActions/properties/unplug/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2210,11 +2206,13 @@ vErrors.push(err172);
 }
 errors++;
 }
-const len5 = data103.length;
-for(let i6=0; i6<len5; i6++){
-let data104 = data103[i6];
-if(!(((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104))) && (isFinite(data104)))){
-const err173 = {instancePath:instancePath+"/stationActions/unplug/success/status/" + i6,schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data97.success !== undefined){
+let data103 = data97.success;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+for(const key27 in data103){
+if(!(((key27 === "status") || (key27 === "pointer")) || (key27 === "equals"))){
+const err173 = {instancePath:instancePath+"/stationActions/unplug/success",schemaPath:"#/properties/stationActions/properties/unplug/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2223,9 +2221,12 @@ vErrors.push(err173);
 }
 errors++;
 }
-if((typeof data104 == "number") && (isFinite(data104))){
-if(data104 > 599 || isNaN(data104)){
-const err174 = {instancePath:instancePath+"/stationActions/unplug/success/status/" + i6,schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
+}
+if(data103.status !== undefined){
+let data104 = data103.status;
+if(Array.isArray(data104)){
+if(data104.length < 1){
+const err174 = {instancePath:instancePath+"/stationActions/unplug/success/status",schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2234,8 +2235,11 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data104 < 100 || isNaN(data104)){
-const err175 = {instancePath:instancePath+"/stationActions/unplug/success/status/" + i6,schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
+const len5 = data104.length;
+for(let i6=0; i6<len5; i6++){
+let data105 = data104[i6];
+if(!(((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105))) && (isFinite(data105)))){
+const err175 = {instancePath:instancePath+"/stationActions/unplug/success/status/" + i6,schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2244,11 +2248,9 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err176 = {instancePath:instancePath+"/stationActions/unplug/success/status",schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data105 == "number") && (isFinite(data105))){
+if(data105 > 599 || isNaN(data105)){
+const err176 = {instancePath:instancePath+"/stationActions/unplug/success/status/" + i6,schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2257,12 +2259,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-}
-if(data102.pointer !== undefined){
-let data105 = data102.pointer;
-if(typeof data105 === "string"){
-if(!pattern2.test(data105)){
-const err177 = {instancePath:instancePath+"/stationActions/unplug/success/pointer",schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+if(data105 < 100 || isNaN(data105)){
+const err177 = {instancePath:instancePath+"/stationActions/unplug/success/status/" + i6,schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2272,8 +2270,10 @@ vErrors.push(err177);
 errors++;
 }
 }
+}
+}
 else {
-const err178 = {instancePath:instancePath+"/stationActions/unplug/success/pointer",schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err178 = {instancePath:instancePath+"/stationActions/unplug/success/status",schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2283,9 +2283,11 @@ vErrors.push(err178);
 errors++;
 }
 }
-}
-else {
-const err179 = {instancePath:instancePath+"/stationActions/unplug/success",schemaPath:"#/properties/stationActions/properties/unplug/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data103.pointer !== undefined){
+let data106 = data103.pointer;
+if(typeof data106 === "string"){
+if(!pattern2.test(data106)){
+const err179 = {instancePath:instancePath+"/stationActions/unplug/success/pointer",schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2295,11 +2297,8 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(data96.refusalPointer !== undefined){
-let data106 = data96.refusalPointer;
-if(typeof data106 === "string"){
-if(!pattern2.test(data106)){
-const err180 = {instancePath:instancePath+"/stationActions/unplug/refusalPointer",schemaPath:"#/properties/stationActions/properties/unplug/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+else {
+const err180 = {instancePath:instancePath+"/stationActions/unplug/success/pointer",schemaPath:"#/properties/stationActions/properties/unplug/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2309,8 +2308,9 @@ vErrors.push(err180);
 errors++;
 }
 }
+}
 else {
-const err181 = {instancePath:instancePath+"/stationActions/unplug/refusalPointer",schemaPath:"#/properties/stationActions/properties/unplug/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err181 = {instancePath:instancePath+"/stationActions/unplug/success",schemaPath:"#/properties/stationActions/properties/unplug/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2320,12 +2320,11 @@ vErrors.push(err181);
 errors++;
 }
 }
-if(data96.callback !== undefined){
-let data107 = data96.callback;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-for(const key28 in data107){
-if(!(key28 === "timeoutMs")){
-const err182 = {instancePath:instancePath+"/stationActions/unplug/callback",schemaPath:"#/properties/stationActions/properties/unplug/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+if(data97.refusalPointer !== undefined){
+let data107 = data97.refusalPointer;
+if(typeof data107 === "string"){
+if(!pattern2.test(data107)){
+const err182 = {instancePath:instancePath+"/stationActions/unplug/refusalPointer",schemaPath:"#/properties/stationActions/properties/unplug/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2335,10 +2334,8 @@ vErrors.push(err182);
 errors++;
 }
 }
-if(data107.timeoutMs !== undefined){
-let data108 = data107.timeoutMs;
-if(!(((typeof data108 == "number") && (!(data108 % 1) && !isNaN(data108))) && (isFinite(data108)))){
-const err183 = {instancePath:instancePath+"/stationActions/unplug/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/unplug/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err183 = {instancePath:instancePath+"/stationActions/unplug/refusalPointer",schemaPath:"#/properties/stationActions/properties/unplug/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2347,9 +2344,13 @@ vErrors.push(err183);
 }
 errors++;
 }
-if((typeof data108 == "number") && (isFinite(data108))){
-if(data108 < 1 || isNaN(data108)){
-const err184 = {instancePath:instancePath+"/stationActions/unplug/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/unplug/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data97.callback !== undefined){
+let data108 = data97.callback;
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+for(const key28 in data108){
+if(!(key28 === "timeoutMs")){
+const err184 = {instancePath:instancePath+"/stationActions/unplug/callback",schemaPath:"#/properties/stationActions/properties/unplug/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2359,10 +2360,10 @@ vErrors.push(err184);
 errors++;
 }
 }
-}
-}
-else {
-const err185 = {instancePath:instancePath+"/stationActions/unplug/callback",schemaPath:"#/properties/stationActions/properties/unplug/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data108.timeoutMs !== undefined){
+let data109 = data108.timeoutMs;
+if(!(((typeof data109 == "number") && (!(data109 % 1) && !isNaN(data109))) && (isFinite(data109)))){
+const err185 = {instancePath:instancePath+"/stationActions/unplug/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/unplug/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2371,10 +2372,9 @@ vErrors.push(err185);
 }
 errors++;
 }
-}
-if(data96.command !== undefined){
-if(typeof data96.command !== "string"){
-const err186 = {instancePath:instancePath+"/stationActions/unplug/command",schemaPath:"#/properties/stationActions/properties/unplug/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data109 == "number") && (isFinite(data109))){
+if(data109 < 1 || isNaN(data109)){
+const err186 = {instancePath:instancePath+"/stationActions/unplug/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/unplug/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2384,9 +2384,10 @@ vErrors.push(err186);
 errors++;
 }
 }
-if(data96.prompt !== undefined){
-if(typeof data96.prompt !== "string"){
-const err187 = {instancePath:instancePath+"/stationActions/unplug/prompt",schemaPath:"#/properties/stationActions/properties/unplug/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err187 = {instancePath:instancePath+"/stationActions/unplug/callback",schemaPath:"#/properties/stationActions/properties/unplug/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2396,9 +2397,9 @@ vErrors.push(err187);
 errors++;
 }
 }
-}
-else {
-const err188 = {instancePath:instancePath+"/stationActions/unplug",schemaPath:"#/properties/stationActions/properties/unplug/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data97.command !== undefined){
+if(typeof data97.command !== "string"){
+const err188 = {instancePath:instancePath+"/stationActions/unplug/command",schemaPath:"#/properties/stationActions/properties/unplug/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2408,11 +2409,9 @@ vErrors.push(err188);
 errors++;
 }
 }
-if(data80.presentIdToken !== undefined){
-let data111 = data80.presentIdToken;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.type === undefined){
-const err189 = {instancePath:instancePath+"/stationActions/presentIdToken",schemaPath:"#/properties/stationActions/properties/presentIdToken/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data97.prompt !== undefined){
+if(typeof data97.prompt !== "string"){
+const err189 = {instancePath:instancePath+"/stationActions/unplug/prompt",schemaPath:"#/properties/stationActions/properties/unplug/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2421,9 +2420,10 @@ vErrors.push(err189);
 }
 errors++;
 }
-for(const key29 in data111){
-if(!(func2.call(schema11.properties.stationActions.properties.presentIdToken.properties, key29))){
-const err190 = {instancePath:instancePath+"/stationActions/presentIdToken",schemaPath:"#/properties/stationActions/properties/presentIdToken/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+}
+}
+else {
+const err190 = {instancePath:instancePath+"/stationActions/unplug",schemaPath:"#/properties/stationActions/properties/unplug/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2433,10 +2433,11 @@ vErrors.push(err190);
 errors++;
 }
 }
-if(data111.type !== undefined){
-let data112 = data111.type;
-if(!(((data112 === "http") || (data112 === "command")) || (data112 === "manual"))){
-const err191 = {instancePath:instancePath+"/stationActions/presentIdToken/type",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.stationActions.properties.presentIdToken.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(data81.presentIdToken !== undefined){
+let data112 = data81.presentIdToken;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.type === undefined){
+const err191 = {instancePath:instancePath+"/stationActions/presentIdToken",schemaPath:"#/properties/stationActions/properties/presentIdToken/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2445,10 +2446,9 @@ vErrors.push(err191);
 }
 errors++;
 }
-}
-if(data111.method !== undefined){
-if(typeof data111.method !== "string"){
-const err192 = {instancePath:instancePath+"/stationActions/presentIdToken/method",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key29 in data112){
+if(!(func2.call(schema11.properties.stationActions.properties.presentIdToken.properties, key29))){
+const err192 = {instancePath:instancePath+"/stationActions/presentIdToken",schemaPath:"#/properties/stationActions/properties/presentIdToken/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2458,9 +2458,10 @@ vErrors.push(err192);
 errors++;
 }
 }
-if(data111.url !== undefined){
-if(typeof data111.url !== "string"){
-const err193 = {instancePath:instancePath+"/stationActions/presentIdToken/url",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data112.type !== undefined){
+let data113 = data112.type;
+if(!(((data113 === "http") || (data113 === "command")) || (data113 === "manual"))){
+const err193 = {instancePath:instancePath+"/stationActions/presentIdToken/type",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.stationActions.properties.presentIdToken.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2470,12 +2471,9 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data111.headers !== undefined){
-let data115 = data111.headers;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-for(const key30 in data115){
-if(typeof data115[key30] !== "string"){
-const err194 = {instancePath:instancePath+"/stationActions/presentIdToken/headers/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data112.method !== undefined){
+if(typeof data112.method !== "string"){
+const err194 = {instancePath:instancePath+"/stationActions/presentIdToken/method",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2485,9 +2483,9 @@ vErrors.push(err194);
 errors++;
 }
 }
-}
-else {
-const err195 = {instancePath:instancePath+"/stationActions/presentIdToken/headers",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data112.url !== undefined){
+if(typeof data112.url !== "string"){
+const err195 = {instancePath:instancePath+"/stationActions/presentIdToken/url",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2497,12 +2495,12 @@ vErrors.push(err195);
 errors++;
 }
 }
-if(data111.success !== undefined){
-let data117 = data111.success;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-for(const key31 in data117){
-if(!(((key31 === "status") || (key31 === "pointer")) || (key31 === "equals"))){
-const err196 = {instancePath:instancePath+"/stationActions/presentIdToken/success",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
+if(data112.headers !== undefined){
+let data116 = data112.headers;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+for(const key30 in data116){
+if(typeof data116[key30] !== "string"){
+const err196 = {instancePath:instancePath+"/stationActions/presentIdToken/headers/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2512,11 +2510,9 @@ vErrors.push(err196);
 errors++;
 }
 }
-if(data117.status !== undefined){
-let data118 = data117.status;
-if(Array.isArray(data118)){
-if(data118.length < 1){
-const err197 = {instancePath:instancePath+"/stationActions/presentIdToken/success/status",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err197 = {instancePath:instancePath+"/stationActions/presentIdToken/headers",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2525,11 +2521,13 @@ vErrors.push(err197);
 }
 errors++;
 }
-const len6 = data118.length;
-for(let i7=0; i7<len6; i7++){
-let data119 = data118[i7];
-if(!(((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119))) && (isFinite(data119)))){
-const err198 = {instancePath:instancePath+"/stationActions/presentIdToken/success/status/" + i7,schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data112.success !== undefined){
+let data118 = data112.success;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+for(const key31 in data118){
+if(!(((key31 === "status") || (key31 === "pointer")) || (key31 === "equals"))){
+const err198 = {instancePath:instancePath+"/stationActions/presentIdToken/success",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2538,9 +2536,12 @@ vErrors.push(err198);
 }
 errors++;
 }
-if((typeof data119 == "number") && (isFinite(data119))){
-if(data119 > 599 || isNaN(data119)){
-const err199 = {instancePath:instancePath+"/stationActions/presentIdToken/success/status/" + i7,schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
+}
+if(data118.status !== undefined){
+let data119 = data118.status;
+if(Array.isArray(data119)){
+if(data119.length < 1){
+const err199 = {instancePath:instancePath+"/stationActions/presentIdToken/success/status",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2549,8 +2550,11 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data119 < 100 || isNaN(data119)){
-const err200 = {instancePath:instancePath+"/stationActions/presentIdToken/success/status/" + i7,schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
+const len6 = data119.length;
+for(let i7=0; i7<len6; i7++){
+let data120 = data119[i7];
+if(!(((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120))) && (isFinite(data120)))){
+const err200 = {instancePath:instancePath+"/stationActions/presentIdToken/success/status/" + i7,schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2559,11 +2563,9 @@ vErrors.push(err200);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err201 = {instancePath:instancePath+"/stationActions/presentIdToken/success/status",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data120 == "number") && (isFinite(data120))){
+if(data120 > 599 || isNaN(data120)){
+const err201 = {instancePath:instancePath+"/stationActions/presentIdToken/success/status/" + i7,schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2572,12 +2574,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-}
-if(data117.pointer !== undefined){
-let data120 = data117.pointer;
-if(typeof data120 === "string"){
-if(!pattern2.test(data120)){
-const err202 = {instancePath:instancePath+"/stationActions/presentIdToken/success/pointer",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+if(data120 < 100 || isNaN(data120)){
+const err202 = {instancePath:instancePath+"/stationActions/presentIdToken/success/status/" + i7,schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2587,8 +2585,10 @@ vErrors.push(err202);
 errors++;
 }
 }
+}
+}
 else {
-const err203 = {instancePath:instancePath+"/stationActions/presentIdToken/success/pointer",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err203 = {instancePath:instancePath+"/stationActions/presentIdToken/success/status",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2598,9 +2598,11 @@ vErrors.push(err203);
 errors++;
 }
 }
-}
-else {
-const err204 = {instancePath:instancePath+"/stationActions/presentIdToken/success",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data118.pointer !== undefined){
+let data121 = data118.pointer;
+if(typeof data121 === "string"){
+if(!pattern2.test(data121)){
+const err204 = {instancePath:instancePath+"/stationActions/presentIdToken/success/pointer",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2610,11 +2612,8 @@ vErrors.push(err204);
 errors++;
 }
 }
-if(data111.refusalPointer !== undefined){
-let data121 = data111.refusalPointer;
-if(typeof data121 === "string"){
-if(!pattern2.test(data121)){
-const err205 = {instancePath:instancePath+"/stationActions/presentIdToken/refusalPointer",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+else {
+const err205 = {instancePath:instancePath+"/stationActions/presentIdToken/success/pointer",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2624,8 +2623,9 @@ vErrors.push(err205);
 errors++;
 }
 }
+}
 else {
-const err206 = {instancePath:instancePath+"/stationActions/presentIdToken/refusalPointer",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err206 = {instancePath:instancePath+"/stationActions/presentIdToken/success",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2635,12 +2635,11 @@ vErrors.push(err206);
 errors++;
 }
 }
-if(data111.callback !== undefined){
-let data122 = data111.callback;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-for(const key32 in data122){
-if(!(key32 === "timeoutMs")){
-const err207 = {instancePath:instancePath+"/stationActions/presentIdToken/callback",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
+if(data112.refusalPointer !== undefined){
+let data122 = data112.refusalPointer;
+if(typeof data122 === "string"){
+if(!pattern2.test(data122)){
+const err207 = {instancePath:instancePath+"/stationActions/presentIdToken/refusalPointer",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2650,10 +2649,8 @@ vErrors.push(err207);
 errors++;
 }
 }
-if(data122.timeoutMs !== undefined){
-let data123 = data122.timeoutMs;
-if(!(((typeof data123 == "number") && (!(data123 % 1) && !isNaN(data123))) && (isFinite(data123)))){
-const err208 = {instancePath:instancePath+"/stationActions/presentIdToken/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err208 = {instancePath:instancePath+"/stationActions/presentIdToken/refusalPointer",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2662,9 +2659,13 @@ vErrors.push(err208);
 }
 errors++;
 }
-if((typeof data123 == "number") && (isFinite(data123))){
-if(data123 < 1 || isNaN(data123)){
-const err209 = {instancePath:instancePath+"/stationActions/presentIdToken/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data112.callback !== undefined){
+let data123 = data112.callback;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+for(const key32 in data123){
+if(!(key32 === "timeoutMs")){
+const err209 = {instancePath:instancePath+"/stationActions/presentIdToken/callback",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2674,10 +2675,10 @@ vErrors.push(err209);
 errors++;
 }
 }
-}
-}
-else {
-const err210 = {instancePath:instancePath+"/stationActions/presentIdToken/callback",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data123.timeoutMs !== undefined){
+let data124 = data123.timeoutMs;
+if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
+const err210 = {instancePath:instancePath+"/stationActions/presentIdToken/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2686,10 +2687,9 @@ vErrors.push(err210);
 }
 errors++;
 }
-}
-if(data111.command !== undefined){
-if(typeof data111.command !== "string"){
-const err211 = {instancePath:instancePath+"/stationActions/presentIdToken/command",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data124 == "number") && (isFinite(data124))){
+if(data124 < 1 || isNaN(data124)){
+const err211 = {instancePath:instancePath+"/stationActions/presentIdToken/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2699,9 +2699,10 @@ vErrors.push(err211);
 errors++;
 }
 }
-if(data111.prompt !== undefined){
-if(typeof data111.prompt !== "string"){
-const err212 = {instancePath:instancePath+"/stationActions/presentIdToken/prompt",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err212 = {instancePath:instancePath+"/stationActions/presentIdToken/callback",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2711,9 +2712,9 @@ vErrors.push(err212);
 errors++;
 }
 }
-}
-else {
-const err213 = {instancePath:instancePath+"/stationActions/presentIdToken",schemaPath:"#/properties/stationActions/properties/presentIdToken/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data112.command !== undefined){
+if(typeof data112.command !== "string"){
+const err213 = {instancePath:instancePath+"/stationActions/presentIdToken/command",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2723,11 +2724,9 @@ vErrors.push(err213);
 errors++;
 }
 }
-if(data80.reboot !== undefined){
-let data126 = data80.reboot;
-if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
-if(data126.type === undefined){
-const err214 = {instancePath:instancePath+"/stationActions/reboot",schemaPath:"#/properties/stationActions/properties/reboot/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data112.prompt !== undefined){
+if(typeof data112.prompt !== "string"){
+const err214 = {instancePath:instancePath+"/stationActions/presentIdToken/prompt",schemaPath:"#/properties/stationActions/properties/presentIdToken/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2736,9 +2735,10 @@ vErrors.push(err214);
 }
 errors++;
 }
-for(const key33 in data126){
-if(!(func2.call(schema11.properties.stationActions.properties.reboot.properties, key33))){
-const err215 = {instancePath:instancePath+"/stationActions/reboot",schemaPath:"#/properties/stationActions/properties/reboot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
+}
+}
+else {
+const err215 = {instancePath:instancePath+"/stationActions/presentIdToken",schemaPath:"#/properties/stationActions/properties/presentIdToken/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2748,10 +2748,11 @@ vErrors.push(err215);
 errors++;
 }
 }
-if(data126.type !== undefined){
-let data127 = data126.type;
-if(!(((data127 === "http") || (data127 === "command")) || (data127 === "manual"))){
-const err216 = {instancePath:instancePath+"/stationActions/reboot/type",schemaPath:"#/properties/stationActions/properties/reboot/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.stationActions.properties.reboot.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(data81.reboot !== undefined){
+let data127 = data81.reboot;
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+if(data127.type === undefined){
+const err216 = {instancePath:instancePath+"/stationActions/reboot",schemaPath:"#/properties/stationActions/properties/reboot/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2760,10 +2761,9 @@ vErrors.push(err216);
 }
 errors++;
 }
-}
-if(data126.method !== undefined){
-if(typeof data126.method !== "string"){
-const err217 = {instancePath:instancePath+"/stationActions/reboot/method",schemaPath:"#/properties/stationActions/properties/reboot/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key33 in data127){
+if(!(func2.call(schema11.properties.stationActions.properties.reboot.properties, key33))){
+const err217 = {instancePath:instancePath+"/stationActions/reboot",schemaPath:"#/properties/stationActions/properties/reboot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2773,9 +2773,10 @@ vErrors.push(err217);
 errors++;
 }
 }
-if(data126.url !== undefined){
-if(typeof data126.url !== "string"){
-const err218 = {instancePath:instancePath+"/stationActions/reboot/url",schemaPath:"#/properties/stationActions/properties/reboot/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data127.type !== undefined){
+let data128 = data127.type;
+if(!(((data128 === "http") || (data128 === "command")) || (data128 === "manual"))){
+const err218 = {instancePath:instancePath+"/stationActions/reboot/type",schemaPath:"#/properties/stationActions/properties/reboot/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.stationActions.properties.reboot.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2785,12 +2786,9 @@ vErrors.push(err218);
 errors++;
 }
 }
-if(data126.headers !== undefined){
-let data130 = data126.headers;
-if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
-for(const key34 in data130){
-if(typeof data130[key34] !== "string"){
-const err219 = {instancePath:instancePath+"/stationActions/reboot/headers/" + key34.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/stationActions/properties/reboot/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data127.method !== undefined){
+if(typeof data127.method !== "string"){
+const err219 = {instancePath:instancePath+"/stationActions/reboot/method",schemaPath:"#/properties/stationActions/properties/reboot/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2800,9 +2798,9 @@ vErrors.push(err219);
 errors++;
 }
 }
-}
-else {
-const err220 = {instancePath:instancePath+"/stationActions/reboot/headers",schemaPath:"#/properties/stationActions/properties/reboot/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data127.url !== undefined){
+if(typeof data127.url !== "string"){
+const err220 = {instancePath:instancePath+"/stationActions/reboot/url",schemaPath:"#/properties/stationActions/properties/reboot/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2812,12 +2810,12 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(data126.success !== undefined){
-let data132 = data126.success;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-for(const key35 in data132){
-if(!(((key35 === "status") || (key35 === "pointer")) || (key35 === "equals"))){
-const err221 = {instancePath:instancePath+"/stationActions/reboot/success",schemaPath:"#/properties/stationActions/properties/reboot/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
+if(data127.headers !== undefined){
+let data131 = data127.headers;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+for(const key34 in data131){
+if(typeof data131[key34] !== "string"){
+const err221 = {instancePath:instancePath+"/stationActions/reboot/headers/" + key34.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/stationActions/properties/reboot/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2827,11 +2825,9 @@ vErrors.push(err221);
 errors++;
 }
 }
-if(data132.status !== undefined){
-let data133 = data132.status;
-if(Array.isArray(data133)){
-if(data133.length < 1){
-const err222 = {instancePath:instancePath+"/stationActions/reboot/success/status",schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err222 = {instancePath:instancePath+"/stationActions/reboot/headers",schemaPath:"#/properties/stationActions/properties/reboot/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2840,11 +2836,13 @@ vErrors.push(err222);
 }
 errors++;
 }
-const len7 = data133.length;
-for(let i8=0; i8<len7; i8++){
-let data134 = data133[i8];
-if(!(((typeof data134 == "number") && (!(data134 % 1) && !isNaN(data134))) && (isFinite(data134)))){
-const err223 = {instancePath:instancePath+"/stationActions/reboot/success/status/" + i8,schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data127.success !== undefined){
+let data133 = data127.success;
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+for(const key35 in data133){
+if(!(((key35 === "status") || (key35 === "pointer")) || (key35 === "equals"))){
+const err223 = {instancePath:instancePath+"/stationActions/reboot/success",schemaPath:"#/properties/stationActions/properties/reboot/properties/success/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2853,9 +2851,12 @@ vErrors.push(err223);
 }
 errors++;
 }
-if((typeof data134 == "number") && (isFinite(data134))){
-if(data134 > 599 || isNaN(data134)){
-const err224 = {instancePath:instancePath+"/stationActions/reboot/success/status/" + i8,schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
+}
+if(data133.status !== undefined){
+let data134 = data133.status;
+if(Array.isArray(data134)){
+if(data134.length < 1){
+const err224 = {instancePath:instancePath+"/stationActions/reboot/success/status",schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/status/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2864,8 +2865,11 @@ vErrors.push(err224);
 }
 errors++;
 }
-if(data134 < 100 || isNaN(data134)){
-const err225 = {instancePath:instancePath+"/stationActions/reboot/success/status/" + i8,schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
+const len7 = data134.length;
+for(let i8=0; i8<len7; i8++){
+let data135 = data134[i8];
+if(!(((typeof data135 == "number") && (!(data135 % 1) && !isNaN(data135))) && (isFinite(data135)))){
+const err225 = {instancePath:instancePath+"/stationActions/reboot/success/status/" + i8,schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/status/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2874,11 +2878,9 @@ vErrors.push(err225);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err226 = {instancePath:instancePath+"/stationActions/reboot/success/status",schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data135 == "number") && (isFinite(data135))){
+if(data135 > 599 || isNaN(data135)){
+const err226 = {instancePath:instancePath+"/stationActions/reboot/success/status/" + i8,schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/status/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2887,12 +2889,8 @@ vErrors.push(err226);
 }
 errors++;
 }
-}
-if(data132.pointer !== undefined){
-let data135 = data132.pointer;
-if(typeof data135 === "string"){
-if(!pattern2.test(data135)){
-const err227 = {instancePath:instancePath+"/stationActions/reboot/success/pointer",schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+if(data135 < 100 || isNaN(data135)){
+const err227 = {instancePath:instancePath+"/stationActions/reboot/success/status/" + i8,schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/status/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2902,8 +2900,10 @@ vErrors.push(err227);
 errors++;
 }
 }
+}
+}
 else {
-const err228 = {instancePath:instancePath+"/stationActions/reboot/success/pointer",schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err228 = {instancePath:instancePath+"/stationActions/reboot/success/status",schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/status/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2913,9 +2913,11 @@ vErrors.push(err228);
 errors++;
 }
 }
-}
-else {
-const err229 = {instancePath:instancePath+"/stationActions/reboot/success",schemaPath:"#/properties/stationActions/properties/reboot/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data133.pointer !== undefined){
+let data136 = data133.pointer;
+if(typeof data136 === "string"){
+if(!pattern2.test(data136)){
+const err229 = {instancePath:instancePath+"/stationActions/reboot/success/pointer",schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/pointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2925,11 +2927,8 @@ vErrors.push(err229);
 errors++;
 }
 }
-if(data126.refusalPointer !== undefined){
-let data136 = data126.refusalPointer;
-if(typeof data136 === "string"){
-if(!pattern2.test(data136)){
-const err230 = {instancePath:instancePath+"/stationActions/reboot/refusalPointer",schemaPath:"#/properties/stationActions/properties/reboot/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
+else {
+const err230 = {instancePath:instancePath+"/stationActions/reboot/success/pointer",schemaPath:"#/properties/stationActions/properties/reboot/properties/success/properties/pointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2939,8 +2938,9 @@ vErrors.push(err230);
 errors++;
 }
 }
+}
 else {
-const err231 = {instancePath:instancePath+"/stationActions/reboot/refusalPointer",schemaPath:"#/properties/stationActions/properties/reboot/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err231 = {instancePath:instancePath+"/stationActions/reboot/success",schemaPath:"#/properties/stationActions/properties/reboot/properties/success/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2950,12 +2950,11 @@ vErrors.push(err231);
 errors++;
 }
 }
-if(data126.callback !== undefined){
-let data137 = data126.callback;
-if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
-for(const key36 in data137){
-if(!(key36 === "timeoutMs")){
-const err232 = {instancePath:instancePath+"/stationActions/reboot/callback",schemaPath:"#/properties/stationActions/properties/reboot/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties"};
+if(data127.refusalPointer !== undefined){
+let data137 = data127.refusalPointer;
+if(typeof data137 === "string"){
+if(!pattern2.test(data137)){
+const err232 = {instancePath:instancePath+"/stationActions/reboot/refusalPointer",schemaPath:"#/properties/stationActions/properties/reboot/properties/refusalPointer/pattern",keyword:"pattern",params:{pattern: "^(/.*)?$"},message:"must match pattern \""+"^(/.*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2965,10 +2964,8 @@ vErrors.push(err232);
 errors++;
 }
 }
-if(data137.timeoutMs !== undefined){
-let data138 = data137.timeoutMs;
-if(!(((typeof data138 == "number") && (!(data138 % 1) && !isNaN(data138))) && (isFinite(data138)))){
-const err233 = {instancePath:instancePath+"/stationActions/reboot/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/reboot/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err233 = {instancePath:instancePath+"/stationActions/reboot/refusalPointer",schemaPath:"#/properties/stationActions/properties/reboot/properties/refusalPointer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2977,9 +2974,13 @@ vErrors.push(err233);
 }
 errors++;
 }
-if((typeof data138 == "number") && (isFinite(data138))){
-if(data138 < 1 || isNaN(data138)){
-const err234 = {instancePath:instancePath+"/stationActions/reboot/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/reboot/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data127.callback !== undefined){
+let data138 = data127.callback;
+if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
+for(const key36 in data138){
+if(!(key36 === "timeoutMs")){
+const err234 = {instancePath:instancePath+"/stationActions/reboot/callback",schemaPath:"#/properties/stationActions/properties/reboot/properties/callback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2989,10 +2990,10 @@ vErrors.push(err234);
 errors++;
 }
 }
-}
-}
-else {
-const err235 = {instancePath:instancePath+"/stationActions/reboot/callback",schemaPath:"#/properties/stationActions/properties/reboot/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data138.timeoutMs !== undefined){
+let data139 = data138.timeoutMs;
+if(!(((typeof data139 == "number") && (!(data139 % 1) && !isNaN(data139))) && (isFinite(data139)))){
+const err235 = {instancePath:instancePath+"/stationActions/reboot/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/reboot/properties/callback/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -3001,10 +3002,9 @@ vErrors.push(err235);
 }
 errors++;
 }
-}
-if(data126.command !== undefined){
-if(typeof data126.command !== "string"){
-const err236 = {instancePath:instancePath+"/stationActions/reboot/command",schemaPath:"#/properties/stationActions/properties/reboot/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data139 == "number") && (isFinite(data139))){
+if(data139 < 1 || isNaN(data139)){
+const err236 = {instancePath:instancePath+"/stationActions/reboot/callback/timeoutMs",schemaPath:"#/properties/stationActions/properties/reboot/properties/callback/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3014,9 +3014,10 @@ vErrors.push(err236);
 errors++;
 }
 }
-if(data126.prompt !== undefined){
-if(typeof data126.prompt !== "string"){
-const err237 = {instancePath:instancePath+"/stationActions/reboot/prompt",schemaPath:"#/properties/stationActions/properties/reboot/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err237 = {instancePath:instancePath+"/stationActions/reboot/callback",schemaPath:"#/properties/stationActions/properties/reboot/properties/callback/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3026,9 +3027,9 @@ vErrors.push(err237);
 errors++;
 }
 }
-}
-else {
-const err238 = {instancePath:instancePath+"/stationActions/reboot",schemaPath:"#/properties/stationActions/properties/reboot/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data127.command !== undefined){
+if(typeof data127.command !== "string"){
+const err238 = {instancePath:instancePath+"/stationActions/reboot/command",schemaPath:"#/properties/stationActions/properties/reboot/properties/command/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3038,9 +3039,9 @@ vErrors.push(err238);
 errors++;
 }
 }
-}
-else {
-const err239 = {instancePath:instancePath+"/stationActions",schemaPath:"#/properties/stationActions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data127.prompt !== undefined){
+if(typeof data127.prompt !== "string"){
+const err239 = {instancePath:instancePath+"/stationActions/reboot/prompt",schemaPath:"#/properties/stationActions/properties/reboot/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3050,15 +3051,9 @@ vErrors.push(err239);
 errors++;
 }
 }
-if(data.suites !== undefined){
-let data141 = data.suites;
-if(Array.isArray(data141)){
-const len8 = data141.length;
-for(let i9=0; i9<len8; i9++){
-let data142 = data141[i9];
-if(typeof data142 === "string"){
-if(func3(data142) < 1){
-const err240 = {instancePath:instancePath+"/suites/" + i9,schemaPath:"#/properties/suites/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err240 = {instancePath:instancePath+"/stationActions/reboot",schemaPath:"#/properties/stationActions/properties/reboot/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3068,8 +3063,9 @@ vErrors.push(err240);
 errors++;
 }
 }
+}
 else {
-const err241 = {instancePath:instancePath+"/suites/" + i9,schemaPath:"#/properties/suites/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err241 = {instancePath:instancePath+"/stationActions",schemaPath:"#/properties/stationActions/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3079,9 +3075,15 @@ vErrors.push(err241);
 errors++;
 }
 }
-}
-else {
-const err242 = {instancePath:instancePath+"/suites",schemaPath:"#/properties/suites/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.suites !== undefined){
+let data142 = data.suites;
+if(Array.isArray(data142)){
+const len8 = data142.length;
+for(let i9=0; i9<len8; i9++){
+let data143 = data142[i9];
+if(typeof data143 === "string"){
+if(func3(data143) < 1){
+const err242 = {instancePath:instancePath+"/suites/" + i9,schemaPath:"#/properties/suites/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3091,9 +3093,8 @@ vErrors.push(err242);
 errors++;
 }
 }
-if(data.grep !== undefined){
-if(typeof data.grep !== "string"){
-const err243 = {instancePath:instancePath+"/grep",schemaPath:"#/properties/grep/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err243 = {instancePath:instancePath+"/suites/" + i9,schemaPath:"#/properties/suites/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3103,14 +3104,9 @@ vErrors.push(err243);
 errors++;
 }
 }
-if(data.reporters !== undefined){
-let data144 = data.reporters;
-if(Array.isArray(data144)){
-const len9 = data144.length;
-for(let i10=0; i10<len9; i10++){
-let data145 = data144[i10];
-if(!(((((data145 === "console") || (data145 === "junit")) || (data145 === "json")) || (data145 === "html")) || (data145 === "github"))){
-const err244 = {instancePath:instancePath+"/reporters/" + i10,schemaPath:"#/properties/reporters/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.reporters.items.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err244 = {instancePath:instancePath+"/suites",schemaPath:"#/properties/suites/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3120,9 +3116,9 @@ vErrors.push(err244);
 errors++;
 }
 }
-}
-else {
-const err245 = {instancePath:instancePath+"/reporters",schemaPath:"#/properties/reporters/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.grep !== undefined){
+if(typeof data.grep !== "string"){
+const err245 = {instancePath:instancePath+"/grep",schemaPath:"#/properties/grep/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3132,11 +3128,14 @@ vErrors.push(err245);
 errors++;
 }
 }
-if(data.out !== undefined){
-let data146 = data.out;
-if(typeof data146 === "string"){
-if(func3(data146) < 1){
-const err246 = {instancePath:instancePath+"/out",schemaPath:"#/properties/out/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.reporters !== undefined){
+let data145 = data.reporters;
+if(Array.isArray(data145)){
+const len9 = data145.length;
+for(let i10=0; i10<len9; i10++){
+let data146 = data145[i10];
+if(!(((((data146 === "console") || (data146 === "junit")) || (data146 === "json")) || (data146 === "html")) || (data146 === "github"))){
+const err246 = {instancePath:instancePath+"/reporters/" + i10,schemaPath:"#/properties/reporters/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.reporters.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3146,8 +3145,9 @@ vErrors.push(err246);
 errors++;
 }
 }
+}
 else {
-const err247 = {instancePath:instancePath+"/out",schemaPath:"#/properties/out/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err247 = {instancePath:instancePath+"/reporters",schemaPath:"#/properties/reporters/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3157,9 +3157,11 @@ vErrors.push(err247);
 errors++;
 }
 }
-if(data.bail !== undefined){
-if(typeof data.bail !== "boolean"){
-const err248 = {instancePath:instancePath+"/bail",schemaPath:"#/properties/bail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.out !== undefined){
+let data147 = data.out;
+if(typeof data147 === "string"){
+if(func3(data147) < 1){
+const err248 = {instancePath:instancePath+"/out",schemaPath:"#/properties/out/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3169,9 +3171,8 @@ vErrors.push(err248);
 errors++;
 }
 }
-if(data.includeSlow !== undefined){
-if(typeof data.includeSlow !== "boolean"){
-const err249 = {instancePath:instancePath+"/includeSlow",schemaPath:"#/properties/includeSlow/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err249 = {instancePath:instancePath+"/out",schemaPath:"#/properties/out/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3181,10 +3182,9 @@ vErrors.push(err249);
 errors++;
 }
 }
-if(data.maxSkipped !== undefined){
-let data149 = data.maxSkipped;
-if(!(((typeof data149 == "number") && (!(data149 % 1) && !isNaN(data149))) && (isFinite(data149)))){
-const err250 = {instancePath:instancePath+"/maxSkipped",schemaPath:"#/properties/maxSkipped/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.bail !== undefined){
+if(typeof data.bail !== "boolean"){
+const err250 = {instancePath:instancePath+"/bail",schemaPath:"#/properties/bail/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3193,9 +3193,10 @@ vErrors.push(err250);
 }
 errors++;
 }
-if((typeof data149 == "number") && (isFinite(data149))){
-if(data149 < 0 || isNaN(data149)){
-const err251 = {instancePath:instancePath+"/maxSkipped",schemaPath:"#/properties/maxSkipped/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.includeSlow !== undefined){
+if(typeof data.includeSlow !== "boolean"){
+const err251 = {instancePath:instancePath+"/includeSlow",schemaPath:"#/properties/includeSlow/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3205,14 +3206,10 @@ vErrors.push(err251);
 errors++;
 }
 }
-}
-if(data.builtinFaults !== undefined){
-let data150 = data.builtinFaults;
-if(Array.isArray(data150)){
-const len10 = data150.length;
-for(let i11=0; i11<len10; i11++){
-if(typeof data150[i11] !== "string"){
-const err252 = {instancePath:instancePath+"/builtinFaults/" + i11,schemaPath:"#/properties/builtinFaults/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.maxSkipped !== undefined){
+let data150 = data.maxSkipped;
+if(!(((typeof data150 == "number") && (!(data150 % 1) && !isNaN(data150))) && (isFinite(data150)))){
+const err252 = {instancePath:instancePath+"/maxSkipped",schemaPath:"#/properties/maxSkipped/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3221,10 +3218,9 @@ vErrors.push(err252);
 }
 errors++;
 }
-}
-}
-else {
-const err253 = {instancePath:instancePath+"/builtinFaults",schemaPath:"#/properties/builtinFaults/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data150 == "number") && (isFinite(data150))){
+if(data150 < 0 || isNaN(data150)){
+const err253 = {instancePath:instancePath+"/maxSkipped",schemaPath:"#/properties/maxSkipped/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3234,13 +3230,14 @@ vErrors.push(err253);
 errors++;
 }
 }
-if(data.builtinQuirks !== undefined){
-let data152 = data.builtinQuirks;
-if(Array.isArray(data152)){
-const len11 = data152.length;
-for(let i12=0; i12<len11; i12++){
-if(typeof data152[i12] !== "string"){
-const err254 = {instancePath:instancePath+"/builtinQuirks/" + i12,schemaPath:"#/properties/builtinQuirks/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.builtinFaults !== undefined){
+let data151 = data.builtinFaults;
+if(Array.isArray(data151)){
+const len10 = data151.length;
+for(let i11=0; i11<len10; i11++){
+if(typeof data151[i11] !== "string"){
+const err254 = {instancePath:instancePath+"/builtinFaults/" + i11,schemaPath:"#/properties/builtinFaults/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3252,7 +3249,7 @@ errors++;
 }
 }
 else {
-const err255 = {instancePath:instancePath+"/builtinQuirks",schemaPath:"#/properties/builtinQuirks/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err255 = {instancePath:instancePath+"/builtinFaults",schemaPath:"#/properties/builtinFaults/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3262,12 +3259,13 @@ vErrors.push(err255);
 errors++;
 }
 }
-if(data.csms !== undefined){
-let data154 = data.csms;
-if(data154 && typeof data154 == "object" && !Array.isArray(data154)){
-for(const key37 in data154){
-if(!((key37 === "authorize") || (key37 === "firstTransactionId"))){
-const err256 = {instancePath:instancePath+"/csms",schemaPath:"#/properties/csms/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties"};
+if(data.builtinQuirks !== undefined){
+let data153 = data.builtinQuirks;
+if(Array.isArray(data153)){
+const len11 = data153.length;
+for(let i12=0; i12<len11; i12++){
+if(typeof data153[i12] !== "string"){
+const err256 = {instancePath:instancePath+"/builtinQuirks/" + i12,schemaPath:"#/properties/builtinQuirks/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3277,12 +3275,9 @@ vErrors.push(err256);
 errors++;
 }
 }
-if(data154.authorize !== undefined){
-let data155 = data154.authorize;
-if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
-for(const key38 in data155){
-if(!((key38 === "default") || (key38 === "tokens"))){
-const err257 = {instancePath:instancePath+"/csms/authorize",schemaPath:"#/properties/csms/properties/authorize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties"};
+}
+else {
+const err257 = {instancePath:instancePath+"/builtinQuirks",schemaPath:"#/properties/builtinQuirks/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3292,10 +3287,12 @@ vErrors.push(err257);
 errors++;
 }
 }
-if(data155.default !== undefined){
-let data156 = data155.default;
-if(!(((((data156 === "Accepted") || (data156 === "Blocked")) || (data156 === "Expired")) || (data156 === "Invalid")) || (data156 === "ConcurrentTx"))){
-const err258 = {instancePath:instancePath+"/csms/authorize/default",schemaPath:"#/properties/csms/properties/authorize/properties/default/enum",keyword:"enum",params:{allowedValues: schema11.properties.csms.properties.authorize.properties.default.enum},message:"must be equal to one of the allowed values"};
+if(data.csms !== undefined){
+let data155 = data.csms;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+for(const key37 in data155){
+if(!((key37 === "authorize") || (key37 === "firstTransactionId"))){
+const err258 = {instancePath:instancePath+"/csms",schemaPath:"#/properties/csms/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3305,13 +3302,12 @@ vErrors.push(err258);
 errors++;
 }
 }
-if(data155.tokens !== undefined){
-let data157 = data155.tokens;
-if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
-for(const key39 in data157){
-let data158 = data157[key39];
-if(!(((((data158 === "Accepted") || (data158 === "Blocked")) || (data158 === "Expired")) || (data158 === "Invalid")) || (data158 === "ConcurrentTx"))){
-const err259 = {instancePath:instancePath+"/csms/authorize/tokens/" + key39.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/csms/properties/authorize/properties/tokens/additionalProperties/enum",keyword:"enum",params:{allowedValues: schema11.properties.csms.properties.authorize.properties.tokens.additionalProperties.enum},message:"must be equal to one of the allowed values"};
+if(data155.authorize !== undefined){
+let data156 = data155.authorize;
+if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
+for(const key38 in data156){
+if(!((key38 === "default") || (key38 === "tokens"))){
+const err259 = {instancePath:instancePath+"/csms/authorize",schemaPath:"#/properties/csms/properties/authorize/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3321,9 +3317,10 @@ vErrors.push(err259);
 errors++;
 }
 }
-}
-else {
-const err260 = {instancePath:instancePath+"/csms/authorize/tokens",schemaPath:"#/properties/csms/properties/authorize/properties/tokens/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data156.default !== undefined){
+let data157 = data156.default;
+if(!(((((data157 === "Accepted") || (data157 === "Blocked")) || (data157 === "Expired")) || (data157 === "Invalid")) || (data157 === "ConcurrentTx"))){
+const err260 = {instancePath:instancePath+"/csms/authorize/default",schemaPath:"#/properties/csms/properties/authorize/properties/default/enum",keyword:"enum",params:{allowedValues: schema11.properties.csms.properties.authorize.properties.default.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3333,9 +3330,13 @@ vErrors.push(err260);
 errors++;
 }
 }
-}
-else {
-const err261 = {instancePath:instancePath+"/csms/authorize",schemaPath:"#/properties/csms/properties/authorize/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data156.tokens !== undefined){
+let data158 = data156.tokens;
+if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
+for(const key39 in data158){
+let data159 = data158[key39];
+if(!(((((data159 === "Accepted") || (data159 === "Blocked")) || (data159 === "Expired")) || (data159 === "Invalid")) || (data159 === "ConcurrentTx"))){
+const err261 = {instancePath:instancePath+"/csms/authorize/tokens/" + key39.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/csms/properties/authorize/properties/tokens/additionalProperties/enum",keyword:"enum",params:{allowedValues: schema11.properties.csms.properties.authorize.properties.tokens.additionalProperties.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3345,10 +3346,9 @@ vErrors.push(err261);
 errors++;
 }
 }
-if(data154.firstTransactionId !== undefined){
-let data159 = data154.firstTransactionId;
-if(!(((typeof data159 == "number") && (!(data159 % 1) && !isNaN(data159))) && (isFinite(data159)))){
-const err262 = {instancePath:instancePath+"/csms/firstTransactionId",schemaPath:"#/properties/csms/properties/firstTransactionId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err262 = {instancePath:instancePath+"/csms/authorize/tokens",schemaPath:"#/properties/csms/properties/authorize/properties/tokens/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3357,9 +3357,10 @@ vErrors.push(err262);
 }
 errors++;
 }
-if((typeof data159 == "number") && (isFinite(data159))){
-if(data159 > 2147483647 || isNaN(data159)){
-const err263 = {instancePath:instancePath+"/csms/firstTransactionId",schemaPath:"#/properties/csms/properties/firstTransactionId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+}
+else {
+const err263 = {instancePath:instancePath+"/csms/authorize",schemaPath:"#/properties/csms/properties/authorize/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3368,8 +3369,11 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data159 < 1 || isNaN(data159)){
-const err264 = {instancePath:instancePath+"/csms/firstTransactionId",schemaPath:"#/properties/csms/properties/firstTransactionId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data155.firstTransactionId !== undefined){
+let data160 = data155.firstTransactionId;
+if(!(((typeof data160 == "number") && (!(data160 % 1) && !isNaN(data160))) && (isFinite(data160)))){
+const err264 = {instancePath:instancePath+"/csms/firstTransactionId",schemaPath:"#/properties/csms/properties/firstTransactionId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3378,11 +3382,9 @@ vErrors.push(err264);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err265 = {instancePath:instancePath+"/csms",schemaPath:"#/properties/csms/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data160 == "number") && (isFinite(data160))){
+if(data160 > 2147483647 || isNaN(data160)){
+const err265 = {instancePath:instancePath+"/csms/firstTransactionId",schemaPath:"#/properties/csms/properties/firstTransactionId/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3391,15 +3393,38 @@ vErrors.push(err265);
 }
 errors++;
 }
-}
-}
-else {
-const err266 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data160 < 1 || isNaN(data160)){
+const err266 = {instancePath:instancePath+"/csms/firstTransactionId",schemaPath:"#/properties/csms/properties/firstTransactionId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err266];
 }
 else {
 vErrors.push(err266);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err267 = {instancePath:instancePath+"/csms",schemaPath:"#/properties/csms/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+}
+}
+else {
+const err268 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
 }
 errors++;
 }

@@ -48,7 +48,11 @@ export interface CaseDefinition {
   needs?: Requirements;
   /** Extra applicability rule: return a reason to skip. */
   applies?: (caps: DeviceCapabilities, ocpp: OcppVersion) => string | undefined;
-  timeoutMs?: number;
+  /**
+   * The case's own time limit instead of timing.caseTimeoutMs; a function when it follows the configuration
+   * (e.g. the offline cases wait timing.rebootTimeoutMs for a reconnect, twice).
+   */
+  timeoutMs?: number | ((config: RunConfig) => number);
   run: (t: CaseContext) => Promise<void>;
 }
 

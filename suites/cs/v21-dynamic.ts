@@ -10,10 +10,14 @@
  * whether message was processed successfully"), libocpp's 2.1 K01.FR.121 (Dynamic only when
  * SupportsFeature[DynamicProfiles]) and the K28 requirement ids as open 2.1 implementations cite them
  * (K28.FR.06 push applied, .08 pull applied, .10 pull after dynUpdateInterval, .11 unknown / non-Dynamic
- * profile Rejected). The OCA text of K28 was not available to the project; where no text settles a point
- * (a pull for a cleared profile, a pull earlier than the interval) the finding is a WARN.
+ * profile Rejected). K28.FR.10 as the OCA 2.1 errata 2025-09 (§2.36) restate it: "When chargingProfileKind =
+ * Dynamic and dynUpdateInterval > 0 ... AND [the interval has elapsed since dynUpdateTime]: Charging Station
+ * SHALL send a PullDynamicScheduleUpdateRequest with chargingProfileId = chargingProfile.id" — a SHALL, but
+ * with no tolerance on when. The rest of the K28 text was not available to the project; where no text
+ * settles a point (a pull for a cleared profile, a pull earlier or later than the interval) the finding is
+ * a WARN.
  */
-import { defineCase, type CaseContext, type CaseDefinition, type DeviceCapabilities } from '../../src/scenario';
+import { defineCase, type CaseContext, type CaseDefinition, type DeviceCapabilities, type RunConfig } from '../../src/scenario';
 import { SmartCharging, expectComposite, scenarioLimitInW } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
 import { expectRejected, judgeCallError } from './rejections';
@@ -70,9 +74,39 @@ async function updateDynamic(sc: SmartCharging, id: number, limitA: number): Pro
   return { status: r.payload.status as string };
 }
 
-/** How long a pull may take: the interval, as long again for a station that checks due-ness coarsely, and Δ. */
+/** When a pull is on time: the interval, as long again for a station that checks due-ness coarsely, and Δ. */
 function pullBoundMs(t: CaseContext): number {
   return 2 * INTERVAL_S * 1000 + t.config.timing.toleranceS * 1000;
+}
+
+/**
+ * How long the harness waits for the first pull before K28.FR.10 FAILs (timing.dynamicPullTimeoutMs,
+ * default 30 s = 15 intervals; never below the on-time bound). K28.FR.10 is a SHALL but sets no tolerance:
+ * a station that pulls on its own slower period (a sweep, a minimum pull period above 2 s it did not
+ * refuse the interval for) is late, not silent — WARN; only no pull at all in this wait is a FAIL.
+ */
+function pullWaitMs(config: RunConfig): number {
+  return Math.max(config.timing.dynamicPullTimeoutMs ?? 30_000, 2 * INTERVAL_S * 1000 + config.timing.toleranceS * 1000);
+}
+
+/** A pull case's time limit: the general one plus the pull wait, so a longer wait never ends as a time-out. */
+function pullCaseTimeoutMs(config: RunConfig): number {
+  return config.timing.caseTimeoutMs + pullWaitMs(config);
+}
+
+/**
+ * Judge the delay of the first pull (K28.FR.10): earlier than the interval and later than the on-time
+ * bound are WARNs naming the delay; the missing pull is the caller's (FAIL in SC-21-04, set-up in -05).
+ */
+function judgePullDelay(t: CaseContext, afterS: number): void {
+  // 1 s of slack for a station that stamps whole seconds. "Interval in seconds after receipt of last
+  // update": earlier is not what the field says, but no text makes it a failure.
+  if (afterS < INTERVAL_S - 1) t.note.warn(`the first pull came ${afterS.toFixed(1)} s after the install, before dynUpdateInterval ${INTERVAL_S} s`, 'K28.FR.10');
+  else if (afterS * 1000 > pullBoundMs(t))
+    t.note.warn(
+      `the first pull came ${afterS.toFixed(1)} s after the install, later than dynUpdateInterval ${INTERVAL_S} s (on time: within ${pullBoundMs(t)} ms): K28.FR.10 sets no tolerance on when the station pulls, so a late pull is not failed`,
+      'K28.FR.10',
+    );
 }
 
 const forProfile = (id: number) => (p: Payload) => p.chargingProfileId === id;
@@ -145,6 +179,7 @@ export const dynamicCases: CaseDefinition[] = [
     title: `PullDynamicScheduleUpdate within dynUpdateInterval (${INTERVAL_S} s); the composite follows the pulled update`,
     requirements: ['K28.FR.10', 'K28.FR.08', 'K08.FR.02'],
     needs: { maxStackLevel: 1, maxProfiles: 2 },
+    timeoutMs: pullCaseTimeoutMs,
     async run(t) {
       const sc = new SmartCharging(t);
       const id = 2807;
@@ -154,13 +189,10 @@ export const dynamicCases: CaseDefinition[] = [
       await baseProfile(sc, 2806);
       const installedAt = Date.now();
       if (!(await installWithInterval(sc, id, 10))) return;
-      const pull = await t.step(`the station pulls an update for ${id} within ${pullBoundMs(t)} ms`, () =>
-        t.expectCall('PullDynamicScheduleUpdate', { match: forProfile(id), timeoutMs: pullBoundMs(t), rule: 'K28.FR.10' }));
-      const after = (pull.at - installedAt) / 1000;
-      // "Interval in seconds after receipt of last update": earlier is not what the field says, but no text
-      // makes it a failure.
-      // 1 s of slack for a station that stamps whole seconds.
-      if (after < INTERVAL_S - 1) t.note.warn(`the first pull came ${after.toFixed(1)} s after the install, before dynUpdateInterval ${INTERVAL_S} s`, 'K28.FR.10');
+      // No pull at all (or only for other profiles) in the wait: K28.FR.10's SHALL is not met — FAIL.
+      const pull = await t.step(`the station pulls an update for ${id} (on time within ${pullBoundMs(t)} ms; waited up to ${pullWaitMs(t.config)} ms)`, () =>
+        t.expectCall('PullDynamicScheduleUpdate', { match: forProfile(id), timeoutMs: pullWaitMs(t.config), rule: 'K28.FR.10' }));
+      judgePullDelay(t, (pull.at - installedAt) / 1000);
       sc.mirror.applyScheduleUpdate(id, scheduleUpdate);
       // The station applies the update when the answer reaches it: one quiet period (a second pull in it is
       // answered alike) before the composite is read.
@@ -173,20 +205,27 @@ export const dynamicCases: CaseDefinition[] = [
     title: 'No PullDynamicScheduleUpdate for a Dynamic profile after it was cleared',
     requirements: ['K28.FR.10', 'K10.FR.01'],
     needs: { maxProfiles: 1 },
+    timeoutMs: pullCaseTimeoutMs,
     async run(t) {
       const sc = new SmartCharging(t);
       const id = 2808;
+      const installedAt = Date.now();
       if (!(await installWithInterval(sc, id, 10))) return;
-      // Set-up, not the subject: that the station pulls at all is SC-21-04's check. Without a first pull a
-      // quiet period after the clear shows nothing, so the case ends with a WARN instead of a second FAIL.
-      const first = await t.step(`the station pulls an update for ${id} (set-up; judged by SC-21-04)`, () => t.quietFor('PullDynamicScheduleUpdate', pullBoundMs(t), forProfile(id)));
+      // Set-up, not the subject: that the station pulls at all (and when) is SC-21-04's check. Without a
+      // first pull a quiet period after the clear shows nothing, so the case ends with a WARN instead of a
+      // second FAIL.
+      const wait = pullWaitMs(t.config);
+      const first = await t.step(`the station pulls an update for ${id} (set-up; judged by SC-21-04)`, () => t.quietFor('PullDynamicScheduleUpdate', wait, forProfile(id)));
       if (!first) {
-        t.note.warn(`no PullDynamicScheduleUpdate for ${id} within ${pullBoundMs(t)} ms: whether pulls stop after a clear cannot be observed (SC-21-04 judges the missing pull)`, 'K28.FR.10');
+        t.note.warn(`no PullDynamicScheduleUpdate for ${id} within ${wait} ms: whether pulls stop after a clear cannot be observed (SC-21-04 judges the missing pull)`, 'K28.FR.10');
         return;
       }
       const status = await t.step(`ClearChargingProfile(chargingProfileId ${id})`, () => sc.clear({ chargingProfileId: id }));
       t.check.equal(status, 'Accepted', `ClearChargingProfile of the installed profile ${id}`, { rule: 'K10.FR.01', pointer: '/status' });
-      const watch = pullBoundMs(t) + t.quietMs();
+      // Watch for as long as the station took to its first pull (its own period, however slow), at least
+      // the on-time bound, plus Δ and a quiet period: a pull that would have come is seen.
+      const periodMs = first.at - installedAt + t.config.timing.toleranceS * 1000;
+      const watch = Math.max(pullBoundMs(t), periodMs) + t.quietMs();
       const late = await t.step(`no pull for ${id} within ${watch} ms`, () => t.quietFor('PullDynamicScheduleUpdate', watch, forProfile(id)));
       // A pull names a profile to update; once cleared there is none. No text read here says so in as many
       // words, so this is a WARN.

@@ -2,6 +2,8 @@ import { runBuiltin } from './run';
 import { mergeConfig } from '../../src/runner/config';
 import { ReferenceStation } from '../../src/reference';
 import { runWithStationOverSocket } from '../helpers/listen';
+import { v21OfflineCases } from '../../suites/cs/v21-offline';
+import { caseTimeoutMs } from '../../src/runner/phases/cases';
 
 /**
  * Issue #16, SC-21-30…35: 2.1 maxOfflineDuration / invalidAfterOfflineDuration (the harness takes the
@@ -48,14 +50,41 @@ describe('2.1 offline and SupportsFeature cases (SC-21-30…35)', () => {
     expect(r.exitCode).toBe(0);
   });
 
-  test('SC-21-30/31: quirk slow-reconnect (first retry after 2 s, back-off doubling) with caseTimeoutMs 5 s: the offline cases keep their own time limit and pass', async () => {
-    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-3[01]', builtinQuirks: ['slow-reconnect'], timing: { caseTimeoutMs: 5000 } } as never);
+  test('SC-21-30…32: the case time limit follows timing.rebootTimeoutMs (two offline periods of refusal + reconnect wait, plus caseTimeoutMs), not a constant', () => {
+    const offline = v21OfflineCases.filter((c) => ['SC-21-30', 'SC-21-31', 'SC-21-32'].includes(c.id));
+    expect(offline).toHaveLength(3);
+    for (const rebootTimeoutMs of [30_000, 600_000]) {
+      const config = mergeConfig({ ocpp: '2.1', timing: { rebootTimeoutMs, caseTimeoutMs: 7000 } }, {});
+      // A fixed limit (2 × (2.8 s + 120 s) + 60 s, as before) cut a 600 s wait short: ERROR instead of a verdict.
+      for (const c of offline) expect([c.id, caseTimeoutMs(c, config)]).toEqual([c.id, 2 * (2800 + rebootTimeoutMs) + 7000]);
+    }
+  });
+
+  test('SC-21-30…32: quirk slow-reconnect (first retry after 2 s, back-off doubling) with caseTimeoutMs 3 s and rebootTimeoutMs 20 s: the offline cases reach their verdict (pass)', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-3[012]', builtinQuirks: ['slow-reconnect'], timing: { caseTimeoutMs: 3000, rebootTimeoutMs: 20_000 } } as never);
     const bad = r.result.cases.filter((c) => c.verdict !== 'passed').map((c) => `${c.id} ${c.verdict}: ${c.reason ?? ''}`);
     expect(bad).toEqual([]);
+    expect(ids(r, 'passed')).toEqual(['SC-21-30', 'SC-21-31', 'SC-21-32']);
+    // SC-21-32's maxOfflineDuration follows the reconnect wait too (≥ 600 s and ≥ 2 × rebootTimeoutMs).
+    expect(r.result.cases.find((c) => c.id === 'SC-21-32')!.frames.some((f) => /"maxOfflineDuration":600\b/.test(f.raw))).toBe(true);
     // The station really was slow: the first offline period of SC-21-30 lasted beyond the 2.8 s refusal.
     const offline = r.result.cases.find((c) => c.id === 'SC-21-30')!.notes.map((n) => /was offline (\d+) ms/.exec(n.message)?.[1]).filter(Boolean).map(Number);
     expect(offline[0]).toBeGreaterThan(5000);
     expect(r.exitCode).toBe(0);
+  });
+
+  test('SC-21-30: quirk slow-reconnect with rebootTimeoutMs 1 s: the station is not back within the wait — ERROR (precondition) naming timing.rebootTimeoutMs, never a case time-out or a FAIL', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-30', builtinQuirks: ['slow-reconnect'], timing: { caseTimeoutMs: 3000, rebootTimeoutMs: 1000 } } as never);
+    const c = r.result.cases.find((x) => x.id === 'SC-21-30')!;
+    expect([c.verdict, c.errorType, c.failures]).toEqual(['error', 'PreconditionFailed', []]);
+    expect(c.reason).toMatch(/did not reconnect within 1000 ms.*raise timing\.rebootTimeoutMs/);
+  });
+
+  test('SC-21-32: with rebootTimeoutMs 400 s the profile is sent with maxOfflineDuration 800 s (twice the longest offline period the case accepts)', async () => {
+    const r = await runBuiltin({ ocpp: '2.1', grep: 'SC-21-32', timing: { rebootTimeoutMs: 400_000 } } as never);
+    const c = r.result.cases.find((x) => x.id === 'SC-21-32')!;
+    expect([c.verdict, c.failures]).toEqual(['passed', []]);
+    expect(c.frames.some((f) => f.dir === 'out' && /"maxOfflineDuration":800\b/.test(f.raw))).toBe(true);
   });
 
   test.each([

@@ -1,5 +1,6 @@
 import type { CaseResult, ErrorType, Failure, Verdict } from '../../report';
-import { requirementsOf, type SuiteDefinition } from '../../scenario/types';
+import { requirementsOf, type CaseDefinition, type SuiteDefinition } from '../../scenario/types';
+import type { RunConfig } from '../config';
 import { CaseRun } from '../caseRun';
 import { CaseSkipped, CaseTimeout, Interrupted, PreconditionFailed } from '../errors';
 import { notApplicable, slowReason, type SelectedCase } from '../select';
@@ -73,7 +74,7 @@ async function runCase(ctx: RunContext, sel: SelectedCase): Promise<{ result: Ca
   const run = new CaseRun(def, ctx.rt);
   const startSeq = link.trace.lastSeq;
   ctx.current = run;
-  const timeoutMs = def.timeoutMs ?? config.timing.caseTimeoutMs;
+  const timeoutMs = caseTimeoutMs(def, config);
   let thrown: unknown;
   let setupFailed = false;
   let timer: NodeJS.Timeout | undefined;
@@ -153,6 +154,12 @@ async function runCase(ctx: RunContext, sel: SelectedCase): Promise<{ result: Ca
     ...(verdict.stack ? { errorStack: verdict.stack } : {}),
   });
   return { result, setupFailed };
+}
+
+/** The time limit of one case in this run: its own (fixed, or computed from the configuration) or timing.caseTimeoutMs. */
+export function caseTimeoutMs(def: Pick<CaseDefinition, 'timeoutMs'>, config: RunConfig): number {
+  const own = typeof def.timeoutMs === 'function' ? def.timeoutMs(config) : def.timeoutMs;
+  return own ?? config.timing.caseTimeoutMs;
 }
 
 export function emptyResult(sel: SelectedCase, verdict: Verdict, reason?: string, errorType?: ErrorType): CaseResult {
