@@ -29,9 +29,13 @@ const INTERVAL_S = 2;
 
 /** Cases apply only to a station that advertises Dynamic profiles (K01.FR.121: else it must reject them). */
 function dynamicProfiles(caps: DeviceCapabilities): string | undefined {
-  return caps.features.dynamicProfiles
-    ? undefined
-    : 'the station does not advertise Dynamic profiles (SmartChargingCtrlr.SupportsFeature[DynamicProfiles]; device.features.dynamicProfiles)';
+  const flag = caps.features.dynamicProfiles;
+  if (flag) return undefined;
+  // false: the station (or the device profile) says no. Undefined: nobody said — discovery got no answer
+  // for the variable (SC-X-01 says why) and the device profile does not declare it.
+  return flag === false
+    ? 'the station does not advertise Dynamic profiles (SmartChargingCtrlr.SupportsFeature[DynamicProfiles] false; device.features.dynamicProfiles)'
+    : 'Dynamic profiles not known to be supported: SmartChargingCtrlr.SupportsFeature[DynamicProfiles] was not reported (see SC-X-01) nor declared (device.features.dynamicProfiles)';
 }
 
 /** A scenario limit in A, in the unit the case's profiles are sent in (as SmartCharging.profile does). */
