@@ -26,6 +26,8 @@ export const STATION_FAULTS = {
   // composite
   'composite-ignores-max': 'the composite ignores the station-max profile (rules §5.2 step 5)',
   'composite-txdefault-over-txprofile': 'the composite uses TxDefault although a TxProfile applies (1.6 §3.13.3, K02)',
+  'composite-no-limit-lagging':
+    'every composite is one period of -1 ("no limit") from a scheduleStart 0.6 s before the station\'s now, as MicroOcpp 1.6 reports TxDefault profiles outside a transaction with a clock set from a whole-second currentTime (rules §5.1, §5.2): the leading fraction of a second where no profile applies yet must not hide the rest',
   'composite-wrong-anchor': 'the composite is computed for an instant 30 s before the scheduleStart it reports (rules §10)',
   'composite-truncated': 'the composite stops where the highest-priority profile ends, dropping the fall-back to the lower stack level; duration shortened to match (1.6 §5.7, rules §5.6)',
   'relative-anchored-at-install': 'a Relative profile installed before the transaction is laid from its installation, not from the transaction start (rules §5.2 step 2)',

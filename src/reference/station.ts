@@ -405,6 +405,7 @@ export class ReferenceStation extends EventEmitter {
       const periods = (schedule.chargingSchedulePeriod as Payload[]).map((pp) => ({ ...pp, numberPhases: -1 }));
       payload = { ...payload, chargingSchedule: { ...schedule, chargingSchedulePeriod: periods } };
     }
+    if (this.faults.has('composite-no-limit-lagging') && payload.status === 'Accepted') payload = noLimitLagging(payload);
     if (this.version === '2.1') payload = compositeView21(payload, this.faults);
     if (this.faults.has('composite-limit-omitted-21') && this.version === '2.1' && payload.status === 'Accepted') {
       // Schema-valid in 2.1 (limit is optional there), wrong for ChargingOnly periods (issue #16).
@@ -797,4 +798,18 @@ function txEnded201(o: { transactionId: string; evseId: number; triggerReason: s
     transactionInfo: { transactionId: o.transactionId, stoppedReason: o.stoppedReason },
     evse: { id: o.evseId, connectorId: 1 },
   };
+}
+
+/**
+ * Fault 'composite-no-limit-lagging': one period of -1 over the whole window, from a scheduleStart 0.6 s
+ * early (MicroOcpp 1.6: TxDefault ignored outside a transaction; its clock set from a whole-second time).
+ */
+function noLimitLagging(payload: Payload): Payload {
+  const early = (s: unknown) => new Date(Date.parse(s as string) - 600).toISOString();
+  if (payload.schedule) {
+    const schedule = payload.schedule as Payload;
+    return { ...payload, schedule: { ...schedule, scheduleStart: early(schedule.scheduleStart), chargingSchedulePeriod: [{ startPeriod: 0, limit: -1 }] } };
+  }
+  const schedule = payload.chargingSchedule as Payload;
+  return { ...payload, scheduleStart: early(payload.scheduleStart), chargingSchedule: { ...schedule, chargingSchedulePeriod: [{ startPeriod: 0, limit: -1 }] } };
 }

@@ -32,9 +32,17 @@ export type CompareFailureKind =
   /** the reported periods are not a step function (startPeriod not strictly increasing or negative) */
   | 'structure';
 
-export type CompareOutcome =
-  | { ok: true }
-  | { ok: false; from: number; to: number; expected: number | null; actual: number | null; message: string; kind: CompareFailureKind };
+/** One differing stretch: maximal, with the same expected and actual values and the same kind. */
+export interface CompareDifference {
+  from: number;
+  to: number;
+  expected: number | null;
+  actual: number | null;
+  message: string;
+  kind: CompareFailureKind;
+}
+
+export type CompareOutcome = { ok: true } | ({ ok: false } & CompareDifference);
 
 /** Reported periods → intervals over [0, reportedDuration); undefined if not a step function. */
 function reportedIntervals(reported: readonly Period[], reportedDuration: number): Interval[] | { badIndex: number } {
@@ -62,6 +70,9 @@ function valueAt(list: readonly Interval[], t: number): number | null | undefine
  *   (whole-second flooring) and tolerated; a stretch up to 2ε between two matching expected values too.
  * - Unvalidated expected intervals (limit null) accept any non-negative value, and no value.
  * - Numbers match within max(absTolerance, relTolerance × |expected|).
+ * - A negative value next to an unvalidated interval, in a stretch no longer than ε where the model has
+ *   a limit, is that interval's boundary shifted (a station whose clock lags by a fraction of a second):
+ *   `negative-unvalidated` like its neighbour, not a wrong value.
  * Reports the first differing interval (maximal stretch with the same expected and actual values).
  */
 export function compareComposite(
@@ -70,6 +81,22 @@ export function compareComposite(
   reportedDuration: number,
   opts: CompareOptions = {},
 ): CompareOutcome {
+  const [first] = compositeDifferences(expected, reported, reportedDuration, opts);
+  return first ? { ok: false, ...first } : { ok: true };
+}
+
+/**
+ * Every differing stretch, in order (compareComposite's rules). A caller that rates some kinds as WARN
+ * (a negative limit where no profile applies, a stretch inside a tolerated window) must still judge the
+ * stretches after them: the first difference never hides a later one (MicroOcpp: a leading -1 for a
+ * fraction of a second hid a whole schedule of -1 where profiles applied).
+ */
+export function compositeDifferences(
+  expected: CompositeResult,
+  reported: readonly Period[],
+  reportedDuration: number,
+  opts: CompareOptions = {},
+): CompareDifference[] {
   const eps = opts.epsilonS ?? 1;
   const abs = opts.absTolerance ?? 0.1;
   const rel = opts.relTolerance ?? 0.001;
@@ -79,15 +106,14 @@ export function compareComposite(
   const rep = reportedIntervals(reported, reportedDuration);
   if (!Array.isArray(rep)) {
     const p = reported[rep.badIndex]!;
-    return {
-      ok: false,
+    return [{
       from: p.startPeriod,
       to: p.startPeriod,
       expected: null,
       actual: p.limit,
       kind: 'structure',
       message: `reported chargingSchedulePeriod[${rep.badIndex}].startPeriod ${p.startPeriod} is negative or not above the previous one`,
-    };
+    }];
   }
   const exp = expected.intervals;
   const close = (e: number, r: number): boolean => Math.abs(e - r) <= Math.max(abs, rel * Math.abs(e)) + 1e-9;
@@ -98,6 +124,8 @@ export function compareComposite(
   /** Some expected interval intersecting [a, b) has a value matching r (validated intervals only). */
   const expectedMatchesNear = (a: number, b: number, r: number | null | undefined): boolean =>
     exp.some((iv) => iv.limit !== null && iv.from < b && iv.to > a && r !== null && r !== undefined && close(iv.limit, r));
+  /** An unvalidated expected interval intersects [a, b). */
+  const unvalidatedNear = (a: number, b: number): boolean => exp.some((iv) => iv.limit === null && iv.from < b && iv.to > a);
 
   const cuts = new Set<number>([0, D]);
   for (const iv of [...exp, ...rep]) {
@@ -107,7 +135,7 @@ export function compareComposite(
   const points = [...cuts].sort((x, y) => x - y);
 
   type Bad = { from: number; to: number; e: number | null; r: number | null; kind: CompareFailureKind };
-  let bad: Bad | undefined;
+  const bads: Bad[] = [];
   for (let k = 0; k + 1 < points.length; k++) {
     const a = points[k]!;
     const b = points[k + 1]!;
@@ -125,36 +153,27 @@ export function compareComposite(
       const leftOk = expectedMatchesNear(a - eps, a, r);
       const rightOk = expectedMatchesNear(b, b + eps, r);
       const shifted = (len <= eps && (leftOk || rightOk)) || (len <= 2 * eps && leftOk && rightOk);
-      if (!shifted) failKind = 'value';
+      if (shifted) failKind = undefined;
+      else if (r < 0 && len <= eps && (unvalidatedNear(a - eps, a) || unvalidatedNear(b, b + eps))) failKind = 'negative-unvalidated';
+      else failKind = 'value';
     }
-    if (failKind) {
-      if (bad && bad.to === a && bad.e === e && bad.r === r && bad.kind === failKind) {
-        bad.to = b;
-        continue;
-      }
-      if (bad) break;
-      bad = { from: a, to: b, e, r, kind: failKind };
-    } else if (bad) {
-      break;
-    }
+    if (!failKind) continue;
+    const last = bads[bads.length - 1];
+    if (last && last.to === a && last.e === e && last.r === r && last.kind === failKind) last.to = b;
+    else bads.push({ from: a, to: b, e, r, kind: failKind });
   }
-  if (!bad) return { ok: true };
   const fmt = (v: number | null, u: string = unit): string => (v === null ? 'no limit (unvalidated)' : `${v} ${u}`);
-  const what =
-    bad.kind === 'missing'
-      ? 'reported schedule does not cover it'
-      : bad.kind === 'negative-unvalidated'
-        ? `negative limit ${bad.r} ${opts.reportedUnit ?? unit} where no profile applies`
-        : `reported ${fmt(bad.r, opts.reportedUnit ?? unit)}`;
-  return {
-    ok: false,
-    from: bad.from,
-    to: bad.to,
-    expected: bad.e,
-    actual: bad.r,
-    kind: bad.kind,
-    message: `composite differs over [${bad.from}, ${bad.to}) s: expected ${fmt(bad.e)}, ${what}`,
-  };
+  return bads.map((bad) => {
+    const what =
+      bad.kind === 'missing'
+        ? 'reported schedule does not cover it'
+        : bad.kind === 'negative-unvalidated'
+          ? bad.e === null
+            ? `negative limit ${bad.r} ${opts.reportedUnit ?? unit} where no profile applies`
+            : `negative limit ${bad.r} ${opts.reportedUnit ?? unit} next to a stretch where no profile applies (its boundary shifted by less than ε)`
+          : `reported ${fmt(bad.r, opts.reportedUnit ?? unit)}`;
+    return { from: bad.from, to: bad.to, expected: bad.e, actual: bad.r, kind: bad.kind, message: `composite differs over [${bad.from}, ${bad.to}) s: expected ${fmt(bad.e)}, ${what}` };
+  });
 }
 
 export type OperationModeOutcome =

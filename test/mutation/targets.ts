@@ -36,6 +36,9 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
     'accept-first-period-nonzero': ['SC-201-03'],
     'composite-ignores-max': ['SC-201-12', 'SC-201-11'],
     'composite-txdefault-over-txprofile': ['SC-201-12'],
+    // MicroOcpp 1.6 (session 5): -1 everywhere from a scheduleStart 0.6 s early; the leading WARN-level
+    // fraction of a second must not hide the FAIL after it.
+    'composite-no-limit-lagging': ['SC-201-12', 'SC-201-11', 'SC-X-06'],
     'composite-wrong-anchor': ['SC-201-12'],
     'composite-truncated': ['SC-201-12'],
     'composite-offsets-not-rebased': ['SC-201-29', 'SC-201-30', 'SC-201-31'],
@@ -66,6 +69,8 @@ export const TARGETS: Record<Version, Record<string, string[]>> = {
     'accept-max-on-evse': ['SC-16-05'],
     'composite-ignores-max': ['SC-16-06'],
     'composite-txdefault-over-txprofile': ['SC-16-02', 'SC-16-06'],
+    // Before the fix SC-16-01, SC-16-22 and SC-X-06 passed it with a WARN (the three L saw pass on MicroOcpp).
+    'composite-no-limit-lagging': ['SC-16-01', 'SC-16-22', 'SC-X-06', 'SC-16-07'],
     'composite-wrong-anchor': ['SC-16-06', 'SC-16-07'],
     'composite-truncated': ['SC-16-02', 'SC-16-07'],
     'composite-offsets-not-rebased': ['SC-16-32', 'SC-16-33', 'SC-16-34'],
