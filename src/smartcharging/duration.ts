@@ -33,6 +33,10 @@ export interface DurationInput {
   expected?: CompositeResult;
   /** Ids of the installed profiles that give a limit at an offset (for the message). */
   profilesAt?: (offset: number) => number[];
+  /** Boundary tolerance (rules §10: ε = 1 s): a limit that reaches less than ε past the reported end is a floored boundary. */
+  epsilonS?: number;
+  /** Offsets where the case accepts another reading (rules §11, e.g. TxDefault after the TxProfile ends): a limit only there is not a FAIL. */
+  tolerated?: { from: number; to: number };
 }
 
 /** Undefined when the reported duration is the requested one. */
@@ -59,12 +63,28 @@ export function judgeCompositeDuration(i: DurationInput): DurationFinding | unde
   if (!expected) {
     return { level: 'warn', rule: 'rules §5.6', message: `composite duration ${reported} s is shorter than the requested ${requested} s (missing ${gap}; not compared with the reference model here)` };
   }
-  const hit = expected.intervals.find((iv) => iv.limit !== null && iv.to > reported && iv.from < requested);
+  // What the missing part drops, once a floored boundary (less than ε past the reported end) and the
+  // stretch the case reads either way (rules §11) are set aside: only a limit outside both is a FAIL
+  // (SAP simulator 1.6: a composite cut at 199 s where the TxProfile ends at 199.9 s and only the open
+  // "TxDefault after the TxProfile" reading applies after it).
+  const eps = i.epsilonS ?? 1;
+  const tol = i.tolerated;
+  const counts = (iv: { from: number; to: number; limit: number | null }) => {
+    if (iv.limit === null) return false;
+    const from = Math.max(iv.from, reported + eps);
+    const to = Math.min(iv.to, requested);
+    if (from >= to) return false;
+    return !(tol && from >= tol.from && to <= tol.to);
+  };
+  const hit = expected.intervals.find(counts);
   if (!hit) {
+    const limited = expected.intervals.some((iv) => iv.limit !== null && iv.to > reported && iv.from < requested);
     return {
       level: 'warn',
       rule: 'rules §5.6',
-      message: `composite duration ${reported} s is shorter than the requested ${requested} s; no profile applies in the missing ${gap} (a capped duration, rules §11)`,
+      message: limited
+        ? `composite duration ${reported} s is shorter than the requested ${requested} s; the missing ${gap} holds a limit only within ε of its end (a floored boundary, rules §10) or where another reading is accepted (rules §11)`
+        : `composite duration ${reported} s is shorter than the requested ${requested} s; no profile applies in the missing ${gap} (a capped duration, rules §11)`,
     };
   }
   const from = Math.max(hit.from, reported);

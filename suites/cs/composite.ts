@@ -14,7 +14,7 @@ type Payload = Record<string, unknown>;
 const REMOTE = { features: ['remoteStart'] };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Seconds elapsed since `t0` (whole seconds, harness clock). */
-const since = (t0: Date) => Math.floor(Date.now() / 1000) - Math.floor(t0.getTime() / 1000);
+export const since = (t0: Date) => Math.floor(Date.now() / 1000) - Math.floor(t0.getTime() / 1000);
 
 function equalNeighboursInfo(t: CaseContext, out: CompositeOutcome): void {
   const p = out.periods ?? [];

@@ -11,6 +11,7 @@ import { ID_TAG, startTx, stopTx, unknownTransactionId } from '../lib/transactio
 import { verifyIds } from '../lib/clear';
 import { expectRejected, judgeCallError, valid } from './rejections';
 import { compositeUnchanged } from '../lib/readback16';
+import { since } from './composite';
 
 type Payload = Record<string, unknown>;
 const REMOTE = { features: ['remoteStart'] };
@@ -32,7 +33,10 @@ export const transactionCases: CaseDefinition[] = [
       await t.step('TxDefault 0 → 6 A (300 s)', () => sc.install(1, { id: 2101, purpose: 'TxDefault', periods: [[0, 6]], duration: 300, startSchedule: t0 }));
       await t.step('TxProfile txId T: 0 → 10 A, 100 → 4 A (200 s)', () =>
         sc.install(1, { id: 2102, purpose: 'Tx', transactionId: tx.transactionId, periods: [[0, 10], [100, 4]], duration: 200, startSchedule: t0 }));
-      await t.step('composite: 10, 4 @100, 6 @200 (TxProfile replaces TxDefault, not min-combined)', () => expectComposite(sc, 1, 300, 'A', { rule: 'TC_057_CS' }));
+      // After the TxProfile ends (200 − x) TxDefault applying again is one reading of two (rules §11, §5.3):
+      // WARN there, like worked example A; the subject — TxProfile replaces TxDefault — is judged before it.
+      const x = since(t0);
+      await t.step('composite: 10, 4 @100, 6 @200 (TxProfile replaces TxDefault, not min-combined)', () => expectComposite(sc, 1, 300, 'A', { rule: 'TC_057_CS', warnFrom: 200 - x - 2, warnTo: 300 + 2 }));
     },
   }),
   defineCase({

@@ -207,7 +207,7 @@ const OPMODE_RULE_21 = '2.1 schema ChargingSchedulePeriodType.operationMode / se
  * (rules §5.6, 1.6 §5.7: a shorter schedule fails where the model has a limit in the missing part);
  * without it a shorter duration is only a WARN, since nothing says what the missing part should hold.
  */
-export async function getComposite(sc: SmartCharging, evseId: number, duration: number, askedUnit?: 'A' | 'W', opts: { model?: boolean } = {}): Promise<CompositeOutcome> {
+export async function getComposite(sc: SmartCharging, evseId: number, duration: number, askedUnit?: 'A' | 'W', opts: { model?: boolean; warnFrom?: number; warnTo?: number } = {}): Promise<CompositeOutcome> {
   const t = sc.t;
   // Cases write 'A' for their scenario unit: on a device without A the composite is asked for in the unit
   // its profiles were sent in (issue #12 item 1; an unsupported unit would only be Rejected, K08.FR.07).
@@ -286,6 +286,7 @@ export async function getComposite(sc: SmartCharging, evseId: number, duration: 
     requested: duration,
     reported: reportedDuration,
     ...(expected ? { expected: expected.result, profilesAt: (off: number) => model.profilesApplyingAt(expected.request, expected.ctx, off) } : {}),
+    ...(opts.warnFrom !== undefined ? { tolerated: { from: opts.warnFrom, to: opts.warnTo ?? Infinity } } : {}),
   });
   if (verdict?.level === 'fail') t.check.fail(verdict.message, { frameSeq, rule: verdict.rule, pointer: `${base}/duration`, expected: duration, actual: reportedDuration });
   else if (verdict) t.note.warn(verdict.message, verdict.rule);
@@ -328,7 +329,7 @@ function modelComposite(sc: SmartCharging, evseId: number, duration: number, uni
  */
 export async function expectComposite(sc: SmartCharging, evseId: number, duration: number, unit?: 'A' | 'W', opts: { rule?: string; warnFrom?: number; warnTo?: number } = {}): Promise<CompositeOutcome> {
   const t = sc.t;
-  const out = await getComposite(sc, evseId, duration, unit, { model: true });
+  const out = await getComposite(sc, evseId, duration, unit, { model: true, ...(opts.warnFrom !== undefined ? { warnFrom: opts.warnFrom, warnTo: opts.warnTo } : {}) });
   t.assert.equal(out.status, 'Accepted', `GetCompositeSchedule for ${sc.v16 ? 'connector' : 'EVSE'} ${evseId}`, { pointer: '/status', rule: opts.rule ?? 'rules §5.2' });
   if (out.scheduleStart === undefined || !out.periods || !out.expected) return out;
   const expected = out.expected;

@@ -165,4 +165,27 @@ describe('judgeCompositeDuration (model only)', () => {
   test('absent duration (1.6 schema-optional) → WARN, the periods are judged over the requested window', () => {
     expect(judgeCompositeDuration({ version: '1.6', requested: 350, reported: undefined, expected: B })).toMatchObject({ level: 'warn' });
   });
+
+  // SAP simulator 1.6 (session 5, SC-16-02): the TxProfile ends at 199.94 s, the station cuts the composite
+  // at 199 s; after it only "TxDefault again after the TxProfile" applies, a reading rules §11 leaves open.
+  const TX: CompositeResult = {
+    unit: 'A',
+    duration: 300,
+    intervals: [
+      { from: 0, to: 99.94, limit: 10 },
+      { from: 99.94, to: 199.94, limit: 4 },
+      { from: 199.94, to: 300, limit: 6 },
+    ],
+  };
+  test('rules §10 ε: a limit reaching less than 1 s past the reported end is a floored boundary, not a dropped schedule', () => {
+    const r = judgeCompositeDuration({ version: '1.6', requested: 300, reported: 199, expected: TX, tolerated: { from: 197.94, to: 302 } });
+    expect(r).toMatchObject({ level: 'warn', rule: 'rules §5.6' });
+    expect(r!.message).toMatch(/within ε of its end .* or where another reading is accepted \(rules §11\)/);
+  });
+  test('without the tolerated reading the TxDefault part after the TxProfile is still a FAIL; ε alone does not excuse it', () => {
+    expect(judgeCompositeDuration({ version: '1.6', requested: 300, reported: 199, expected: TX })).toMatchObject({ level: 'fail', from: 199.94, to: 300 });
+  });
+  test('a cut more than ε before the TxProfile ends → FAIL naming the missing part from the cut', () => {
+    expect(judgeCompositeDuration({ version: '1.6', requested: 300, reported: 150, expected: TX, tolerated: { from: 197.94, to: 302 } })).toMatchObject({ level: 'fail', from: 150, to: 199.94 });
+  });
 });
