@@ -29,6 +29,9 @@ describe.each(QUIRKS)('quirk %s (issue #12)', (quirk) => {
       // The station's own sessions were seen and noted, never taken as the case's (issue #12 item 2).
       const notes = r.result.cases.flatMap((c) => c.notes.map((n) => n.message));
       expect(notes.some((n) => /ignored a transaction the harness did not ask for/.test(n))).toBe(true);
+      // ... and only those: the station's own idTag, never the harness's own earlier start in the same case
+      // (MicroOcpp run, session 5: SC-16-23 / SC-16-29 noted their first transaction as foreign).
+      expect(notes.filter((n) => /did not ask for/.test(n) && /(idTag|idToken) (SCTEST0001|SCHARNESS01)\b/.test(n))).toEqual([]);
     }
   }, 240_000);
 });
