@@ -60,10 +60,15 @@ export const rebootCases: CaseDefinition[] = [
       const sc = new SmartCharging(t);
       await t.step('Max on connector 0 (16 A)', () => sc.install(0, { id: 2501, purpose: 'Max', periods: [[0, 16]] }));
       await t.step('TxDefault on connector 1 (10 A, then 12 A)', () => sc.install(1, { id: 2502, purpose: 'TxDefault', periods: [[0, 10], [600, 12]], duration: 3600 }));
-      await t.step('composite before the reboot', () => expectComposite(sc, 1, 900, undefined, { rule: '1.6 §5.7' }));
+      const before = await t.step('composite before the reboot', () => expectComposite(sc, 1, 900, undefined, { rule: '1.6 §5.7' }));
       await t.step('reboot the station and wait for its BootNotification', () => rebootStation(t));
-      // The model still holds both profiles: a composite that lost them differs (1.6 errata 3.37).
-      await t.step('composite after the reboot equals the one before', () => expectComposite(sc, 1, 900, undefined, { rule: '1.6 errata 3.37' }));
+      // The model still holds both profiles: a composite that lost them differs (1.6 errata 3.37). Unless the
+      // one before already differed — then a difference after says nothing of persistence (MicroOcpp: its
+      // composite fault was reported as a lost profile): judged under §5.7 again, persistence by the probes.
+      if (before.matchesModel === false) {
+        t.note.warn('the composite before the reboot already differed from the reference model: persistence is judged by the Clear(id) probes only', '1.6 errata 3.37');
+        await t.step('composite after the reboot', () => expectComposite(sc, 1, 900, undefined, { rule: '1.6 §5.7' }));
+      } else await t.step('composite after the reboot equals the one before', () => expectComposite(sc, 1, 900, undefined, { rule: '1.6 errata 3.37' }));
       await t.step('Clear(id) probes: both profiles still installed', () => probes16(sc, [2501, 2502], 'after reboot', '1.6 errata 3.37'));
     },
   }),

@@ -195,6 +195,8 @@ export interface CompositeOutcome {
   duration?: number;
   /** The reference model over the requested window (when asked for with `model: true`). */
   expected?: model.CompositeResult;
+  /** expectComposite: the periods differ from the model nowhere it FAILs (WARN-level differences allowed). */
+  matchesModel?: boolean;
 }
 
 const LIMIT_RULE_21 = '2.1 schema ChargingSchedulePeriodType.limit';
@@ -381,7 +383,7 @@ export async function expectComposite(sc: SmartCharging, evseId: number, duratio
   const modes = isV21(t) ? model.compareOperationModes(expected, out.periods, reportedDuration) : { ok: true as const };
   if (!modes.ok && modes.required) t.check.fail(modes.message, { rule: OPMODE_RULE_21, pointer: `/schedule/chargingSchedulePeriod`, expected: modes.expected, actual: modes.actual, frameSeq: out.frameSeq });
   else if (!modes.ok) t.note.warn(modes.message, OPMODE_RULE_21);
-  return out;
+  return { ...out, matchesModel: fails.length === 0 };
 }
 
 /**

@@ -30,6 +30,18 @@ describe.each(['1.6', '2.0.1'] as const)('OCPP %s reboot persistence', (ocpp) =>
     expect(r.failed).toEqual([CASE[ocpp]]);
   }, 60_000);
 
+  if (ocpp === '1.6') {
+    // MicroOcpp run (session 5): a composite fault present before the reboot was reported as lost profiles.
+    test('SC-16-25: a composite already wrong before the reboot (fault composite-no-limit-lagging) fails under 1.6 §5.7, never errata 3.37; the probes find the profiles kept', async () => {
+      const r = await runBuiltin({ ocpp, grep, builtinFaults: ['composite-no-limit-lagging'] });
+      const c = r.result.cases.find((x) => x.id === 'SC-16-25')!;
+      expect(c.verdict).toBe('failed');
+      expect(c.failures.length).toBeGreaterThan(0);
+      expect(c.failures.filter((f) => f.rule === '1.6 errata 3.37')).toEqual([]);
+      expect(c.notes.some((n) => n.level === 'warn' && /persistence is judged by the Clear\(id\) probes only/.test(n.message))).toBe(true);
+    }, 60_000);
+  }
+
   test(`${CASE[ocpp]}: no Reset and no reboot action → skipped naming what to configure`, async () => {
     const r = await runBuiltin({ ocpp, grep, device: { features: { smartCharging: true, remoteStart: true, reset: false } } });
     const c = r.result.cases.find((x) => x.id === CASE[ocpp])!;
