@@ -81,6 +81,8 @@ export const STATION_QUIRKS = {
   'no-ev': 'accepts a remote start and then waits for an EV that never comes: no transaction starts (1.6 §5.11 "will attempt"; the case cannot reach its subject)',
   'composite-start-schedule-16': '1.6: the composite chargingSchedule carries startSchedule (= scheduleStart); errata 3.57 says omit it — schema-valid, a WARN',
   'composite-phases-unknown-16': '1.6: every composite period carries numberPhases −1 (MicroOcpp\'s "unknown"); 1.6 §7.14 sets no range — a WARN, never a failure',
+  'composite-any-unit-16':
+    '1.6: a composite asked in a unit the station does not take for profiles (ChargingScheduleAllowedChargingRateUnit) is converted and Accepted, not Rejected (MicroOcpp, W only, answers in A): 1.6 has no SHALL here — SC-16-18 WARNs',
   'needs-plugin': 'accepts a remote start and waits for an EV: the transaction starts only after plugIn (the bench\'s station action)',
   // units (issue #12 item 1): a station may support one rate unit only (1.6 §9.4
   // ChargingScheduleAllowedChargingRateUnit, 2.0.1 SmartChargingCtrlr.RateUnit) and rejects the other

@@ -388,6 +388,8 @@ export class ReferenceStation extends EventEmitter {
     if (this.faults.has('composite-txdefault-over-txprofile')) installed = installed.filter((i) => i.profile.purpose !== 'TxProfile');
     if (this.faults.has('decimal-accepted-not-applied')) installed = installed.filter((i) => !overPrecise(i.profile));
     let ctx: CompositeContext = { ...this.store.compositeContext(this.transactions), installed, ...(this.priority21 ? { priority: this.priority21.activeTransactions() } : {}) };
+    // Quirk 'composite-any-unit-16' (MicroOcpp 1.6): the unit of a composite is not limited to the profile units.
+    if (this.quirks.has('composite-any-unit-16') && this.version === '1.6') ctx = { ...ctx, rateUnits: ['A', 'W'] };
     if (this.faults.has('composite-offsets-not-rebased')) ctx = notRebased(ctx, start);
     if (this.faults.has('relative-anchored-at-install')) ctx = this.installClock.anchoredAtInstall(ctx);
     if (this.quirks.has('randomized-delay-21')) ctx = withRandomizedDelay(ctx);

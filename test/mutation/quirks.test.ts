@@ -40,3 +40,15 @@ test('1.6 §7.14: quirk composite-phases-unknown-16 — numberPhases −1 in com
   const warned = r.result.cases.filter((c) => c.notes.some((n) => n.level === 'warn' && n.rule === '1.6 §7.14' && /numberPhases -1/.test(n.message)));
   expect(warned.length).toBeGreaterThan(3);
 }, 240_000);
+
+/** rules §5.1: 1.6 sets no SHALL for a composite in a unit the station does not take for profiles (MicroOcpp converts). */
+test('1.6 rules §5.1: quirk composite-any-unit-16 on a W-only station — SC-16-18 (b) Accepted is a WARN, not a failure; Rejected stays silent', async () => {
+  const r = await runBuiltin({ ocpp: '1.6', grep: 'SC-16-18', builtinQuirks: ['watt-only', 'composite-any-unit-16'] });
+  const c = r.result.cases.find((x) => x.id === 'SC-16-18')!;
+  expect({ verdict: c.verdict, failures: c.failures }).toEqual({ verdict: 'passed', failures: [] });
+  expect(c.notes.some((n) => n.level === 'warn' && n.rule === 'rules §5.1' && /unit A: Accepted/.test(n.message))).toBe(true);
+  const plain = await runBuiltin({ ocpp: '1.6', grep: 'SC-16-18', builtinQuirks: ['watt-only'] });
+  const p = plain.result.cases.find((x) => x.id === 'SC-16-18')!;
+  expect(p.verdict).toBe('passed');
+  expect(p.notes.filter((n) => /Accepted/.test(n.message))).toEqual([]);
+}, 60_000);
