@@ -86,7 +86,8 @@ export function compositeChartSvg(c: CompositeComparison, opts: ChartOptions = {
   const plotH = H - m.t - m.b;
   const unit = c.unit;
   const repUnit = c.reportedUnit ?? c.unit;
-  const first = c.differences[0];
+  // The difference that decides: the first FAIL, else the first WARN (a leading WARN never hides a FAIL).
+  const first = c.differences.find((d) => d.level === 'fail') ?? c.differences[0];
   const parts: string[] = [];
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" data-duration="${D}">`,

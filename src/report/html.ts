@@ -170,7 +170,8 @@ function failureHtml(f: Failure & { count: number }, c: CaseResult, ci: number, 
 }
 
 function chartHtml(cc: CompositeComparison, c: CaseResult, ci: number): string {
-  const first = cc.differences[0];
+  const first = cc.differences.find((d) => d.level === 'fail') ?? cc.differences[0];
+  const others = cc.differences.filter((d) => d !== first);
   const frame = cc.frameSeq !== undefined && c.frames.some((f) => f.seq === cc.frameSeq) ? ` — <a href="#${frameId(ci, cc.frameSeq)}">frame #${cc.frameSeq}</a>` : '';
   const what = first ? `<span class="b ${first.level === 'fail' ? 'fail' : 'warn'}">${first.level === 'fail' ? 'DIFFERS' : 'WARN'}</span> ${text(first.message)}` : '<span class="b pass">MATCH</span> reported composite equals the reference model';
   const unitNote = cc.reportedUnit && cc.reportedUnit !== cc.unit ? `, reported in ${esc(cc.reportedUnit)}` : '';
@@ -178,7 +179,7 @@ function chartHtml(cc: CompositeComparison, c: CaseResult, ci: number): string {
     `<figure class="composite" data-first-from="${first?.from ?? ''}">${compositeChartSvg(cc)}` +
     `<figcaption>${cc.step ? `${text(cc.step)}: ` : ''}composite of ${cc.evseId === 0 ? 'the station (0)' : `#${cc.evseId}`}, ${cc.requestedDuration} s asked, ` +
     `${cc.reportedDuration ?? '?'} s reported, unit ${esc(cc.unit)}${unitNote}, scheduleStart ${esc(cc.scheduleStart)}${frame}<br>${what}` +
-    `${cc.differences.length > 1 ? `<br>then: ${cc.differences.slice(1).map((d) => text(d.message)).join('; ')}` : ''}` +
+    `${others.length ? `<br>also: ${others.map((d) => text(`${d.level === 'fail' ? 'FAIL' : 'WARN'} ${d.message}`)).join('; ')}` : ''}` +
     `${cc.expected.some((s) => s.limit === null) ? '<br><span class="muted">shaded grey: no profile applies (unvalidated, rules §5.2 step 7): any non-negative limit is accepted</span>' : ''}</figcaption>` +
     (cc.profiles?.length
       ? `<details class="stack"${first?.level === 'fail' ? ' open' : ''}><summary>Installed profiles (${cc.profiles.length}) by purpose, same time axis</summary>${profileStackSvg(cc)}</details>`

@@ -82,7 +82,7 @@ describe('compositeChartSvg (rules §5.2)', () => {
     expect(elements(compositeChartSvg(comparison({ expected: [{ from: 0, to: 100, limit: 10 }] })), 'unvalidated')).toEqual([]);
   });
 
-  test('the first differing interval is marked, coloured by level; no mark when the composite matches', () => {
+  test('the first FAIL-level difference is marked (a leading WARN never hides it), a WARN only when nothing fails; no mark when the composite matches', () => {
     const [mark] = elements(compositeChartSvg(comparison()), 'first-difference');
     expect(mark).toMatchObject({ 'data-from': '50', 'data-to': '100', 'data-level': 'fail', x: '380', width: '324', fill: '#d93025' });
     const warnFirst = comparison({
@@ -93,7 +93,9 @@ describe('compositeChartSvg (rules §5.2)', () => {
     });
     const marks = elements(compositeChartSvg(warnFirst), 'first-difference');
     expect(marks).toHaveLength(1);
-    expect(marks[0]).toMatchObject({ 'data-from': '10', 'data-level': 'warn', fill: '#f9ab00' });
+    expect(marks[0]).toMatchObject({ 'data-from': '50', 'data-level': 'fail', fill: '#d93025' });
+    const warnOnly = comparison({ differences: [{ from: 10, to: 20, expected: 10, actual: 11, kind: 'value', message: 'w', level: 'warn' }] });
+    expect(elements(compositeChartSvg(warnOnly), 'first-difference')[0]).toMatchObject({ 'data-from': '10', 'data-level': 'warn', fill: '#f9ab00' });
     expect(elements(compositeChartSvg(comparison({ differences: [] })), 'first-difference')).toEqual([]);
   });
 
