@@ -89,7 +89,7 @@ export class ReferenceStation extends EventEmitter {
   private readonly pageSize: number;
   private txCounter = 0;
   /** Quirk 'finishing-after-stop': connectors still Finishing (1.6) / Occupied (2.0.1), with their timers. */
-  private readonly finishing = new Map<number, NodeJS.Timeout>();
+  private readonly finishing = new Map<number, NodeJS.Timeout | undefined>();
   /** Quirk 'own-transactions': remote starts seen, so the station's own session comes every other one. */
   private remoteStarts = 0;
   private heartbeatS: number | undefined;
@@ -683,7 +683,7 @@ session.call('TransactionEvent', txEnded201({ transactionId, evseId, triggerReas
         await session.call('TransactionEvent', txEnded201({ transactionId: tx.transactionId, evseId: tx.evseId, triggerReason: 'RemoteStop', stoppedReason: reason }));
         this.priority21?.transactionEnded(session, tx.transactionId);
       }
-      if (this.quirks.has('finishing-after-stop')) this.finish(session, tx.evseId);
+      if (this.quirks.has('finishing-after-stop') || this.quirks.has('finishing-until-unplug')) this.finish(session, tx.evseId);
       else await this.sendStatus(session, tx.evseId, 'Available');
     } catch (e) {
       this.log(`stopping transaction failed: ${(e as Error).message}`);
@@ -698,12 +698,25 @@ session.call('TransactionEvent', txEnded201({ transactionId, evseId, triggerReas
   private finish(session: RpcSession, evseId: number): void {
     void this.sendStatus(session, evseId, this.version === '1.6' ? 'Finishing' : 'Occupied').catch(() => undefined);
     clearTimeout(this.finishing.get(evseId));
-    const timer = setTimeout(() => {
-      this.finishing.delete(evseId);
-      if (session.isOpen) void this.sendStatus(session, evseId, 'Available').catch(() => undefined);
-    }, FINISHING_MS);
-    timer.unref();
+    // Quirk 'finishing-until-unplug' (MicroOcpp): no timer — the connector is free only after `unplug`.
+    const timer = this.quirks.has('finishing-until-unplug')
+      ? undefined
+      : setTimeout(() => {
+          this.finishing.delete(evseId);
+          if (session.isOpen) void this.sendStatus(session, evseId, 'Available').catch(() => undefined);
+        }, FINISHING_MS);
+    timer?.unref();
     this.finishing.set(evseId, timer);
+  }
+
+  /** The EV is unplugged at `evseId` (the bench's station action): a Finishing connector becomes Available. */
+  unplug(evseId: number): boolean {
+    if (!this.finishing.has(evseId)) return false;
+    clearTimeout(this.finishing.get(evseId));
+    this.finishing.delete(evseId);
+    const session = this.session;
+    if (session?.isOpen) void this.sendStatus(session, evseId, 'Available').catch(() => undefined);
+    return true;
   }
 
   /**

@@ -196,10 +196,14 @@ export async function startTx(sc: SmartCharging, evseId: number, profile?: Paylo
   const t = sc.t;
   const windowMs = t.config.timing.callTimeoutMs;
   const deadline = Date.now() + windowMs;
+  const unplug = { tried: false };
+  await unplugIfIdle(t, evseId, unplug);
   await awaitConnectorFree(t, evseId, windowMs);
   for (;;) {
     const { status, req } = await sendStart(sc, evseId, profile);
     if (status === 'Accepted') return { ...(await awaitStarted(sc, req)), status };
+    // 2.0.1 reports Occupied while the cable is in, which connectorFree cannot tell from a free connector.
+    if (await unplugIfIdle(t, evseId, unplug)) continue;
     const last = t.connectors.get(evseId)?.status;
     const left = deadline - Date.now();
     // Retry only where the refusal can be the connector's state: a status change ends each wait.
@@ -213,6 +217,23 @@ export async function startTx(sc: SmartCharging, evseId: number, profile?: Paylo
     }
     await awaitConnectorFree(t, evseId, Math.max(0, deadline - Date.now()));
   }
+}
+
+/**
+ * A connector the previous session left Finishing (1.6) / Occupied (2.0.1), with no transaction running:
+ * unplug the EV when the bench can (stationActions.unplug), once per start. Some stations stay Finishing
+ * until the cable is pulled (MicroOcpp), so without it every later start waited the whole window and was
+ * then refused. True when the action ran (the caller waits for the connector again).
+ */
+async function unplugIfIdle(t: CaseContext, evseId: number, state: { tried: boolean }): Promise<boolean> {
+  if (state.tried) return false;
+  const status = t.connectors.get(evseId)?.status;
+  if (status !== 'Finishing' && status !== 'Occupied') return false;
+  if (t.transactions.some((x) => x.active && x.evseId === evseId)) return false;
+  state.tried = true;
+  if ((await t.stationAction('unplug', { evseId })) === undefined) return false;
+  await awaitConnectorFree(t, evseId, t.config.timing.callTimeoutMs);
+  return true;
 }
 
 /** Stop a transaction and wait for StopTransaction / TransactionEvent(Ended); the mirror drops its TxProfiles. */

@@ -64,3 +64,37 @@ describe.each(['1.6', '2.0.1'] as const)('OCPP %s: a transaction that starts onl
   }, 90_000);
 });
 
+
+/**
+ * A station that stays Finishing (2.0.1 Occupied) after a transaction until the EV is unplugged (MicroOcpp;
+ * reference quirk 'finishing-until-unplug'): with stationActions.unplug configured the harness unplugs before
+ * the next start instead of waiting the whole window and meeting a refusal (ERROR "unplug the cable").
+ */
+function runFinishing(ocpp: '1.6' | '2.0.1', grep: string, partial: PartialConfig): Promise<ListeningRun> {
+  return runWithListeningStation({
+    ocpp,
+    config: (base) => {
+      const config = mergeConfig(
+        { ocpp, listen: '127.0.0.1:0', grep, reporters: [], timing: { callTimeoutMs: 3000, graceMs: 300, caseTimeoutMs: 60_000, connectTimeoutMs: 10_000 }, device: { features: { smartCharging: true, remoteStart: true } } },
+        partial,
+      );
+      if (config.stationActions?.unplug && 'url' in config.stationActions.unplug) config.stationActions.unplug.url = config.stationActions.unplug.url.replace('BASE', base);
+      return config;
+    },
+    station: { identity: 'CS-UNPLUG-1', callTimeoutMs: 3000, quirks: ['finishing-until-unplug'] },
+    answer: (req, station) => (station?.unplug(Number(new URL(req.url ?? '/', 'http://x').searchParams.get('evse'))) ? 200 : 409),
+  });
+}
+
+// Cases that end a transaction and start another on the same connector / EVSE.
+const TWO_TX = { '1.6': 'SC-16-29', '2.0.1': 'SC-201-16|SC-201-17|SC-201-18' } as const;
+
+describe.each(['1.6', '2.0.1'] as const)('OCPP %s: a connector Finishing until unplug (MicroOcpp)', (ocpp) => {
+  test(`${TWO_TX[ocpp]}: stationActions.unplug (http) frees the connector before the next start → no failure, no ERROR`, async () => {
+    const { out, hits } = await runFinishing(ocpp, TWO_TX[ocpp], { stationActions: { unplug: { type: 'http', url: 'BASE/unplug?evse={evseId}' } } } as PartialConfig);
+    const bad = out.result.cases.filter((c) => c.verdict === 'failed' || c.verdict === 'error').map((c) => `${c.id}: ${c.reason ?? c.failures[0]?.message}`);
+    expect(bad).toEqual([]);
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits[0]).toMatch(/^POST \/unplug\?evse=\d$/);
+  }, 120_000);
+});
