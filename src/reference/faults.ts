@@ -93,6 +93,8 @@ export const STATION_QUIRKS = {
   'uuid-transaction-ids': '2.0.1 transactionIds are UUIDs (36 characters, the identifierString maximum)',
   'large-transaction-ids': '1.6: the harness as CSMS assigns transactionIds from 2^31−201 up to the schema integer limit; 2.0.1: ids are decimal strings near 2^31−1',
   'finishing-after-stop': 'the connector stays Finishing (2.0.1 Occupied) for 2.5 s after a transaction and rejects remote starts meanwhile',
+  'settles-after-available':
+    'with finishing-after-stop: a remote start that arrives within 100 ms after the CSMS answered the Available StatusNotification is Rejected (SAP simulator: it updates its connector only once that answer is processed); the harness retries once after a quiet period',
   'finishing-until-unplug': 'the connector stays Finishing (2.0.1 Occupied) after a transaction until the EV is unplugged (station action unplug) and rejects remote starts meanwhile (MicroOcpp)',
   'own-transactions': 'every other remote start: the station starts a transaction of its own on that connector (idTag OWNTAG0001) just before the requested one, and ends it locally just after',
   // timing (issue #14)

@@ -60,6 +60,8 @@ export interface ReferenceStationOptions {
   log?: (line: string) => void;
 }
 
+/** Quirk 'settles-after-available': how long after its Available StatusNotification was answered a start is still refused. */
+const SETTLE_MS = 100;
 /** Quirk 'finishing-after-stop': how long the connector stays Finishing after a transaction. */
 const FINISHING_MS = 2500;
 
@@ -702,8 +704,16 @@ session.call('TransactionEvent', txEnded201({ transactionId, evseId, triggerReas
     const timer = this.quirks.has('finishing-until-unplug')
       ? undefined
       : setTimeout(() => {
-          this.finishing.delete(evseId);
-          if (session.isOpen) void this.sendStatus(session, evseId, 'Available').catch(() => undefined);
+          if (!this.quirks.has('settles-after-available')) {
+            this.finishing.delete(evseId);
+            if (session.isOpen) void this.sendStatus(session, evseId, 'Available').catch(() => undefined);
+            return;
+          }
+          // Quirk 'settles-after-available' (SAP simulator): the connector takes a start only a moment after
+          // the CSMS answered its Available StatusNotification; a start right on its heels is Rejected.
+          const release = () => setTimeout(() => this.finishing.delete(evseId), SETTLE_MS).unref();
+          if (session.isOpen) void this.sendStatus(session, evseId, 'Available').then(release, release);
+          else this.finishing.delete(evseId);
         }, FINISHING_MS);
     timer?.unref();
     this.finishing.set(evseId, timer);

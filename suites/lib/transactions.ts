@@ -77,9 +77,12 @@ const BUSY = new Set(['Finishing', 'Charging', 'SuspendedEV', 'SuspendedEVSE', '
  * Wait, bounded by `ms`, until the connector is free (connectorFree). Each StatusNotification about it
  * ends one wait (protocol events, no fixed sleeps). Returns whether it is free.
  */
-export async function awaitConnectorFree(t: CaseContext, evseId: number, ms: number): Promise<boolean> {
+export async function awaitConnectorFree(t: CaseContext, evseId: number, ms: number, onBusy?: () => Promise<unknown>): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (!connectorFree(t, evseId)) {
+    // A status that arrived meanwhile (Finishing after the stop) may call for the bench (unplug).
+    await onBusy?.();
+    if (connectorFree(t, evseId)) break;
     const left = deadline - Date.now();
     if (left <= 0) return false;
     await t.quietFor('StatusNotification', left, (p) => statusEvse(t, p) === evseId);
@@ -197,15 +200,27 @@ export async function startTx(sc: SmartCharging, evseId: number, profile?: Paylo
   const windowMs = t.config.timing.callTimeoutMs;
   const deadline = Date.now() + windowMs;
   const unplug = { tried: false };
-  await unplugIfIdle(t, evseId, unplug);
-  await awaitConnectorFree(t, evseId, windowMs);
+  const onBusy = () => unplugIfIdle(t, evseId, unplug);
+  let retriedFree = false;
+  await awaitConnectorFree(t, evseId, windowMs, onBusy);
   for (;;) {
     const { status, req } = await sendStart(sc, evseId, profile);
     if (status === 'Accepted') return { ...(await awaitStarted(sc, req)), status };
     // 2.0.1 reports Occupied while the cable is in, which connectorFree cannot tell from a free connector.
-    if (await unplugIfIdle(t, evseId, unplug)) continue;
+    if (await unplugIfIdle(t, evseId, unplug)) {
+      await awaitConnectorFree(t, evseId, Math.max(0, deadline - Date.now()));
+      continue;
+    }
     const last = t.connectors.get(evseId)?.status;
     const left = deadline - Date.now();
+    // Refused although the connector just reported Available: a station may still be settling its own status
+    // (SAP simulator: it takes a start only once our answer to that StatusNotification is processed). Once,
+    // after a quiet period; a second refusal is the station's answer.
+    if (!retriedFree && last === 'Available' && left > 0) {
+      retriedFree = true;
+      await t.quietFor('StatusNotification', Math.min(left, t.quietMs()), (p) => statusEvse(t, p) === evseId);
+      continue;
+    }
     // Retry only where the refusal can be the connector's state: a status change ends each wait.
     const changed = last !== undefined && BUSY.has(last) && left > 0 ? await t.quietFor('StatusNotification', left, (p) => statusEvse(t, p) === evseId) : undefined;
     // A station may refuse a remote start (1.6 §5.11, 2.0.1 F01): the case cannot reach its subject (ERROR).
@@ -223,7 +238,8 @@ export async function startTx(sc: SmartCharging, evseId: number, profile?: Paylo
  * A connector the previous session left Finishing (1.6) / Occupied (2.0.1), with no transaction running:
  * unplug the EV when the bench can (stationActions.unplug), once per start. Some stations stay Finishing
  * until the cable is pulled (MicroOcpp), so without it every later start waited the whole window and was
- * then refused. True when the action ran (the caller waits for the connector again).
+ * then refused. True when the action ran (the caller waits for the connector again). Noted (INFO): the HTTP
+ * call itself is not in the trace.
  */
 async function unplugIfIdle(t: CaseContext, evseId: number, state: { tried: boolean }): Promise<boolean> {
   if (state.tried) return false;
@@ -231,9 +247,9 @@ async function unplugIfIdle(t: CaseContext, evseId: number, state: { tried: bool
   if (status !== 'Finishing' && status !== 'Occupied') return false;
   if (t.transactions.some((x) => x.active && x.evseId === evseId)) return false;
   state.tried = true;
-  if ((await t.stationAction('unplug', { evseId })) === undefined) return false;
-  await awaitConnectorFree(t, evseId, t.config.timing.callTimeoutMs);
-  return true;
+  const ran = (await t.stationAction('unplug', { evseId })) !== undefined;
+  if (ran) t.note.info(`unplugged the EV at ${where(t, evseId)} (stationActions.unplug): the connector was still ${status} from the previous session`);
+  return ran;
 }
 
 /** Stop a transaction and wait for StopTransaction / TransactionEvent(Ended); the mirror drops its TxProfiles. */

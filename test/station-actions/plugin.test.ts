@@ -96,5 +96,11 @@ describe.each(['1.6', '2.0.1'] as const)('OCPP %s: a connector Finishing until u
     expect(bad).toEqual([]);
     expect(hits.length).toBeGreaterThan(0);
     expect(hits[0]).toMatch(/^POST \/unplug\?evse=\d$/);
+    // 1.6: unplugged as soon as the connector reported Finishing, before the next start — no start refused
+    // (MicroOcpp run: the unplug came only after a whole window). 2.0.1 Occupied is also "EV plugged in, ready",
+    // so there the harness tries the start first and unplugs after one refusal.
+    const refused = out.result.cases.flatMap((c) => c.frames.filter((f) => f.dir === 'in' && f.type === 'CALLRESULT' && /"status":"Rejected"/.test(f.raw) && /(RemoteStart|RequestStart)/.test(f.action ?? '')));
+    if (ocpp === '1.6') expect(refused.map((f) => f.seq)).toEqual([]);
+    expect(out.result.cases.some((c) => c.notes.some((n) => /unplugged the EV at .* \(stationActions\.unplug\)/.test(n.message)))).toBe(true);
   }, 120_000);
 });
