@@ -218,6 +218,7 @@ export async function startTx(sc: SmartCharging, evseId: number, profile?: Paylo
     // after a quiet period; a second refusal is the station's answer.
     if (!retriedFree && last === 'Available' && left > 0) {
       retriedFree = true;
+      t.note.info(`${sc.v16 ? 'RemoteStartTransaction' : 'RequestStartTransaction'} on ${where(t, evseId)} was answered ${status} right after the connector reported Available: asked once more after a quiet period`);
       await t.quietFor('StatusNotification', Math.min(left, t.quietMs()), (p) => statusEvse(t, p) === evseId);
       continue;
     }
@@ -248,7 +249,7 @@ async function unplugIfIdle(t: CaseContext, evseId: number, state: { tried: bool
   if (t.transactions.some((x) => x.active && x.evseId === evseId)) return false;
   state.tried = true;
   const ran = (await t.stationAction('unplug', { evseId })) !== undefined;
-  if (ran) t.note.info(`unplugged the EV at ${where(t, evseId)} (stationActions.unplug): the connector was still ${status} from the previous session`);
+  if (ran) t.note.info(`unplugged the EV at ${where(t, evseId)} (stationActions.unplug): the connector was still ${status} after the last transaction there ended`);
   return ran;
 }
 

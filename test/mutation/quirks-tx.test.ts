@@ -46,5 +46,7 @@ test.each(['1.6', '2.0.1'] as const)('%s: quirks finishing-after-stop + settles-
   const r = await runBuiltin({ ocpp, grep, builtinQuirks: ['finishing-after-stop', 'settles-after-available'] });
   const bad = r.result.cases.filter((c) => c.verdict === 'failed' || c.verdict === 'error').map((c) => `${c.id} ${c.verdict}: ${c.reason ?? ''} ${c.failures[0]?.message ?? ''}`);
   expect(bad).toEqual([]);
+  // The retry is visible in the results, not only in the trace.
+  expect(r.result.cases.some((c) => c.notes.some((n) => /right after the connector reported Available: asked once more/.test(n.message)))).toBe(true);
 }, 120_000);
 
