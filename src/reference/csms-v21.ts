@@ -13,6 +13,8 @@ import type { Payload } from '../ocppj/messages';
 import { CallErrorReply } from '../ocppj/errors';
 import type { RpcSession } from '../transport';
 import type { CsmsStationState } from '../csms';
+// The fields of a period that a ChargingScheduleUpdateType carries (2.1 schema): the model's list.
+import { UPDATE_FIELDS } from '../smartcharging';
 
 export const CSMS_FAULTS_21 = {
   'pull-dynamic-callerror': '2.1: PullDynamicScheduleUpdate is answered with CALLERROR InternalError (Part 4: every CALL answered; SC-CSMS-21-01)',
@@ -33,9 +35,6 @@ export const CSMS_QUIRKS_21 = {
 } as const;
 
 type Faults = { has(name: string): boolean };
-
-/** The fields of a period that a ChargingScheduleUpdateType carries (2.1 schema). */
-const UPDATE_FIELDS = ['limit', 'limit_L2', 'limit_L3', 'dischargeLimit', 'dischargeLimit_L2', 'dischargeLimit_L3', 'setpoint', 'setpoint_L2', 'setpoint_L3', 'setpointReactive', 'setpointReactive_L2', 'setpointReactive_L3'];
 
 /** Dynamic profiles this CSMS installed on one station, and the priority state the station reported. */
 export class CsmsV21 {
@@ -114,7 +113,7 @@ export class CsmsV21 {
       const profile = payload.chargingProfile as Payload | undefined;
       if (profile?.chargingProfileKind !== 'Dynamic') return;
       const first = (schedules(payload)[0]?.chargingSchedulePeriod as Payload[] | undefined)?.[0] ?? {};
-      this.dynamic.set(profile.id as number, Object.fromEntries(Object.entries(first).filter(([k]) => UPDATE_FIELDS.includes(k))));
+      this.dynamic.set(profile.id as number, Object.fromEntries(Object.entries(first).filter(([k]) => (UPDATE_FIELDS as readonly string[]).includes(k))));
     }
     if (action === 'UpdateDynamicSchedule' && this.dynamic.has(payload.chargingProfileId as number)) {
       this.dynamic.set(payload.chargingProfileId as number, payload.scheduleUpdate as Payload);

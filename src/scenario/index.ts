@@ -12,6 +12,8 @@ export { isoSeconds, resolveTimes } from '../runner/fixtures';
 export { firstDifference } from '../runner/assertions';
 export type { DeviceCapabilities, RateUnit, RunConfig } from '../runner/config';
 export type { OfflineOptions, OfflineOutcome } from '../runner/offline';
+/** 2.1 capability flag → SmartChargingCtrlr.SupportsFeature instance, as discovery reads them (caps.features). */
+export { FEATURES_21 } from '../runner/discovery';
 /** The SmartCharging reference model: what a conforming device must answer. */
 export * as model from '../smartcharging';
 export type { TransactionRecord, StationInfo } from '../csms';

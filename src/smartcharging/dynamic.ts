@@ -21,7 +21,7 @@ export type ScheduleUpdateOutcome =
   | { status: 'Rejected'; check: 'UnknownProfile' | 'NotDynamic'; rule: 'K28.FR.11'; reasonCode: string; message: string };
 
 /** The ChargingScheduleUpdateType fields that replace the same-named period fields (customData excepted). */
-const UPDATE_FIELDS = [
+export const UPDATE_FIELDS = [
   'limit',
   'limit_L2',
   'limit_L3',

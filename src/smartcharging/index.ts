@@ -33,7 +33,7 @@ export {
 } from './profile';
 export type { DeviceLimits, InstallOutcome, Installed, RejectionCheck, Transaction } from './types';
 export { ProfileStore } from './store';
-export { applyScheduleUpdateTo, checkScheduleUpdate } from './dynamic';
+export { applyScheduleUpdateTo, checkScheduleUpdate, UPDATE_FIELDS } from './dynamic';
 export type { ScheduleUpdate, ScheduleUpdateOutcome } from './dynamic';
 export { checkInstall, conflicts201, replacedBy } from './install-rules';
 export type { InstallContext } from './install-rules';

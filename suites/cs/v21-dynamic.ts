@@ -18,7 +18,7 @@
  * a WARN.
  */
 import { defineCase, type CaseContext, type CaseDefinition, type DeviceCapabilities, type RunConfig } from '../../src/scenario';
-import { SmartCharging, expectComposite, scenarioLimitInW } from '../lib/smartcharging';
+import { SmartCharging, expectComposite } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
 import { expectRejected, judgeCallError } from './rejections';
 
@@ -36,11 +36,6 @@ function dynamicProfiles(caps: DeviceCapabilities): string | undefined {
   return flag === false
     ? 'the station does not advertise Dynamic profiles (SmartChargingCtrlr.SupportsFeature[DynamicProfiles] false; device.features.dynamicProfiles)'
     : 'Dynamic profiles not known to be supported: SmartChargingCtrlr.SupportsFeature[DynamicProfiles] was not reported (see SC-X-01) nor declared (device.features.dynamicProfiles)';
-}
-
-/** A scenario limit in A, in the unit the case's profiles are sent in (as SmartCharging.profile does). */
-function limitOf(sc: SmartCharging, limitA: number): number {
-  return sc.unit === 'W' ? scenarioLimitInW(limitA, undefined, sc.t.caps.nominalVoltage) : limitA;
 }
 
 /** A Dynamic TxDefault on stack level 1: one schedule, one period from 0 (K28.FR.01/.02), no startSchedule. */
@@ -71,7 +66,7 @@ async function installWithInterval(sc: SmartCharging, id: number, limitA: number
  * CALLERROR code as `errorCode`.
  */
 async function updateDynamic(sc: SmartCharging, id: number, limitA: number): Promise<{ status?: string; errorCode?: string }> {
-  const scheduleUpdate = { limit: limitOf(sc, limitA) };
+  const scheduleUpdate = { limit: sc.limit(limitA) };
   const r = await sc.t.tryCall<Payload>('UpdateDynamicSchedule', { chargingProfileId: id, scheduleUpdate });
   if (!r.ok) return { errorCode: r.errorCode };
   if (r.payload.status === 'Accepted') sc.mirror.applyScheduleUpdate(id, scheduleUpdate);
@@ -187,7 +182,7 @@ export const dynamicCases: CaseDefinition[] = [
     async run(t) {
       const sc = new SmartCharging(t);
       const id = 2807;
-      const scheduleUpdate = { limit: limitOf(sc, 7) };
+      const scheduleUpdate = { limit: sc.limit(7) };
       // The answer to every pull for this profile carries the update; any other pull gets the default answer.
       t.handle('PullDynamicScheduleUpdate', (p) => (p.chargingProfileId === id ? { status: 'Accepted', scheduleUpdate } : { status: 'Rejected', statusInfo: { reasonCode: 'UnknownProfile' } }));
       await baseProfile(sc, 2806);
@@ -246,8 +241,8 @@ export const dynamicCases: CaseDefinition[] = [
       const sc = new SmartCharging(t);
       const twoPeriods = dynamicProfile(sc, 2810, 10);
       (twoPeriods.chargingSchedule as Payload[])[0]!.chargingSchedulePeriod = [
-        { startPeriod: 0, limit: limitOf(sc, 10) },
-        { startPeriod: 60, limit: limitOf(sc, 8) },
+        { startPeriod: 0, limit: sc.limit(10) },
+        { startPeriod: 60, limit: sc.limit(8) },
       ];
       await t.step('Set a Dynamic TxDefault with two periods → Rejected', () => expectRejected(sc, 1, twoPeriods, { label: 'Dynamic profile with two periods', rule: 'K28.FR.01' }));
       const absolute = { ...sc.profile({ id: 2811, purpose: 'TxDefault', stackLevel: 1, periods: [[0, 10]] }), dynUpdateInterval: INTERVAL_S };

@@ -12,7 +12,7 @@
  * randomizedDelay / limitAtSoC / useLocalTime (2.1 ChargingScheduleType): the profile must be reported as
  * it was set (rules §6.2); what the composite shows is judged only where the text settles it.
  */
-import { defineCase, type CaseContext, type CaseDefinition, type RunConfig } from '../../src/scenario';
+import { defineCase, FEATURES_21, type CaseContext, type CaseDefinition, type RunConfig } from '../../src/scenario';
 import { SmartCharging, expectComposite, getComposite } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
 
@@ -148,6 +148,13 @@ const offlineCases: CaseDefinition[] = [
  * One 2.1 chargingSchedule field: Set (when advertised), read back as sent (rules §6.2), and the composite
  * where the text settles it.
  */
+/** The capability flag discovery sets for SupportsFeature[<instance>] (FEATURES_21), not a re-spelling of it. */
+function featureKey(instance: string): string {
+  const key = Object.entries(FEATURES_21).find(([, inst]) => inst === instance)?.[0];
+  if (!key) throw new Error(`SupportsFeature[${instance}] is not in FEATURES_21`);
+  return key;
+}
+
 function fieldCase(opts: { id: string; feature: string; field: string; value: unknown; what: string; composite: (sc: SmartCharging) => Promise<unknown> }): CaseDefinition {
   const rule = `2.1 ChargingScheduleType.${opts.field}`;
   return defineCase({
@@ -157,7 +164,7 @@ function fieldCase(opts: { id: string; feature: string; field: string; value: un
     title: `${opts.field} (SupportsFeature[${opts.feature}]): Set, reported as sent, ${opts.what}`,
     requirements: [rule, 'rules §6.2'],
     tags: ['2.1'],
-    needs: { maxStackLevel: 1, maxProfiles: 2, periodsPerSchedule: 1, features: [opts.feature[0]!.toLowerCase() + opts.feature.slice(1)] },
+    needs: { maxStackLevel: 1, maxProfiles: 2, periodsPerSchedule: 1, features: [featureKey(opts.feature)] },
     async run(t) {
       const sc = new SmartCharging(t);
       await t.step('TxDefault 16 A at stack level 0 on EVSE 1', () => sc.install(1, { id: BASE_ID, stackLevel: 0, purpose: 'TxDefault', periods: [[0, 16]] }));

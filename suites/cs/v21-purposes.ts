@@ -6,7 +6,7 @@
  * (features 'purpose:PriorityCharging' / 'purpose:LocalGeneration'), else the case is skipped with that reason.
  */
 import { defineCase, model, type CaseContext, type CaseDefinition } from '../../src/scenario';
-import { SmartCharging, expectComposite, getComposite, scenarioLimitInW } from '../lib/smartcharging';
+import { SmartCharging, expectComposite, getComposite } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
 import { startTx, stopTx } from '../lib/transactions';
 
@@ -255,12 +255,11 @@ export const v21PurposeCases: CaseDefinition[] = [
     tags: ['2.1', 'operationMode'],
     async run(t) {
       const sc = new SmartCharging(t);
-      const inUnit = (a: number) => (sc.unit === 'W' ? scenarioLimitInW(a, undefined, t.caps.nominalVoltage) : a);
       const profile = sc.profile({ id: 2140, purpose: 'TxDefault', periods: [[0, 16]] });
       const schedule = (profile.chargingSchedule as Payload[])[0]!;
       schedule.chargingSchedulePeriod = [
-        { startPeriod: 0, limit: inUnit(16), operationMode: 'CentralSetpoint', setpoint: inUnit(8), dischargeLimit: -inUnit(4) },
-        { startPeriod: 120, operationMode: 'CentralSetpoint', setpoint: -inUnit(2) },
+        { startPeriod: 0, limit: sc.limit(16), operationMode: 'CentralSetpoint', setpoint: sc.limit(8), dischargeLimit: -sc.limit(4) },
+        { startPeriod: 120, operationMode: 'CentralSetpoint', setpoint: -sc.limit(2) },
       ];
       const r = await t.step('TxDefault on 1, CentralSetpoint: setpoint 8 / limit 16 / dischargeLimit −4, then setpoint −2 without limit', () => sc.set(1, profile));
       if (r.status !== 'Accepted') {

@@ -103,6 +103,11 @@ export class SmartCharging {
     return this.t.transactions.filter((x) => x.active).map((x) => ({ evseId: x.evseId, transactionId: x.transactionId, startedAt: x.startedAt }));
   }
 
+  /** A scenario limit in A, in the unit this case's profiles are sent in (W on a W-only device). */
+  limit(limitA: number, numberPhases?: number): number {
+    return this.unit === 'W' ? scenarioLimitInW(limitA, numberPhases, this.t.caps.nominalVoltage) : limitA;
+  }
+
   /** The wire ChargingProfile for this version. */
   profile(s: ProfileSpec): Payload {
     const kind = s.kind ?? 'Absolute';
@@ -113,7 +118,7 @@ export class SmartCharging {
       chargingRateUnit: s.unit ?? this.unit,
       chargingSchedulePeriod: s.periods.map(([startPeriod, limit, numberPhases]) => ({
         startPeriod,
-        limit: s.unit === undefined && this.unit === 'W' ? scenarioLimitInW(limit, numberPhases, this.t.caps.nominalVoltage) : limit,
+        limit: s.unit === undefined ? this.limit(limit, numberPhases) : limit,
         ...(numberPhases !== undefined ? { numberPhases } : {}),
       })),
     };
