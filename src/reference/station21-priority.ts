@@ -12,13 +12,13 @@
  */
 import type { Payload } from '../ocppj/messages';
 import type { RpcSession } from '../transport';
-import { hasPriorityProfile, type Installed, type ProfileStore, type Purpose, type Transaction } from '../smartcharging';
+import { hasPriorityProfile, UPDATE_FIELDS, type Installed, type ProfileStore, type Purpose, type Transaction } from '../smartcharging';
 
 /** Quirk 'priority-notify-late-21': how long after the fact the station's NotifyPriorityCharging leaves. */
 export const LATE_NOTIFY_MS = 150;
 
-/** 2.1 period fields that carry setpoints and discharge limits (2.1 ChargingSchedulePeriodType). */
-const SETPOINT_FIELDS = ['setpoint', 'setpoint_L2', 'setpoint_L3', 'setpointReactive', 'setpointReactive_L2', 'setpointReactive_L3', 'dischargeLimit', 'dischargeLimit_L2', 'dischargeLimit_L3'];
+/** 2.1 period fields that carry setpoints and discharge limits: the updatable fields but the charging limits. */
+const SETPOINT_FIELDS: readonly string[] = UPDATE_FIELDS.filter((f) => !f.startsWith('limit'));
 
 export class PriorityCharging21 {
   /** Transactions with priority charging active. */
