@@ -86,8 +86,7 @@ export function compositeChartSvg(c: CompositeComparison, opts: ChartOptions = {
   const plotH = H - m.t - m.b;
   const unit = c.unit;
   const repUnit = c.reportedUnit ?? c.unit;
-  // The difference that decides: the first FAIL, else the first WARN (a leading WARN never hides a FAIL).
-  const first = c.differences.find((d) => d.level === 'fail') ?? c.differences[0];
+  const first = decidingDifference(c);
   const parts: string[] = [];
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" data-duration="${D}">`,
@@ -177,4 +176,9 @@ export function profileStackSvg(c: CompositeComparison, opts: ChartOptions = {})
   });
   parts.push('</svg>');
   return parts.join('');
+}
+
+/** The difference that decides a chart: the first FAIL, else the first WARN (a leading WARN never hides a FAIL). */
+export function decidingDifference(c: CompositeComparison): CompositeComparison['differences'][number] | undefined {
+  return c.differences.find((d) => d.level === 'fail') ?? c.differences[0];
 }

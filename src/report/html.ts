@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { writeFileAtomic } from './atomic';
 import { collapseFailures, collapseNotes, countedMessage } from './collapse';
-import { compositeChartSvg, esc, profileStackSvg } from './html-chart';
+import { compositeChartSvg, decidingDifference, esc, profileStackSvg } from './html-chart';
 import type { Reporter } from './reporter';
 import { RULES_DOC, citedSections, ruleAnchor } from './rules';
 import { formatDuration, redactUrl, renderValue, truncate, verdictLabel, type VerdictLabel } from './text';
@@ -170,7 +170,7 @@ function failureHtml(f: Failure & { count: number }, c: CaseResult, ci: number, 
 }
 
 function chartHtml(cc: CompositeComparison, c: CaseResult, ci: number): string {
-  const first = cc.differences.find((d) => d.level === 'fail') ?? cc.differences[0];
+  const first = decidingDifference(cc);
   const others = cc.differences.filter((d) => d !== first);
   const frame = cc.frameSeq !== undefined && c.frames.some((f) => f.seq === cc.frameSeq) ? ` — <a href="#${frameId(ci, cc.frameSeq)}">frame #${cc.frameSeq}</a>` : '';
   const what = first ? `<span class="b ${first.level === 'fail' ? 'fail' : 'warn'}">${first.level === 'fail' ? 'DIFFERS' : 'WARN'}</span> ${text(first.message)}` : '<span class="b pass">MATCH</span> reported composite equals the reference model';

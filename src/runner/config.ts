@@ -171,7 +171,7 @@ export { ConfigError } from './errors';
 // Compiled ahead of time (scripts/gen-config-validator.ts, strict mode: our own schema is linted, engineering
 // notes §4; OCA schemas are not): loading ajv and compiling at every start was a third of `run --list`
 // (issue #14 start-up, bench part 4). A type-only ajv import: nothing of ajv's compiler is loaded here.
-const validator = (): ValidateFunction => generatedValidate as unknown as ValidateFunction;
+const validateSchema = generatedValidate as unknown as ValidateFunction;
 
 export type PartialConfig = {
   [K in keyof RunConfig]?: RunConfig[K] extends object ? (RunConfig[K] extends unknown[] ? RunConfig[K] : Partial<RunConfig[K]>) : RunConfig[K];
@@ -179,7 +179,7 @@ export type PartialConfig = {
 
 /** Validate a config object; errors name the field by JSON pointer, the bad value and what is allowed (issue #15 §4). */
 export function validateConfig(data: unknown, source: string): PartialConfig {
-  const v = validator();
+  const v = validateSchema;
   if (!v(data)) {
     const msgs = (v.errors ?? []).map((e) => {
       if (e.keyword === 'additionalProperties') {

@@ -126,6 +126,9 @@ function judgeSplit<A>(o: PartsOutcome<A>, action: 'GetVariables' | 'GetConfigur
       rule: v16 ? '1.6 §9.1 GetConfigurationMaxKeys' : 'B06.FR.16',
       message: `${action} of ${n} ${what} was answered with CALLERROR ${code}: the device's ${limit} is presumably below ${n} (${v16 ? '1.6 §9.1' : 'B06.FR.16'} lets it refuse a longer request); ${used}`,
     });
+    // A one-variable request answered without its result breaks B06.FR.01 as much as the long one would.
+    const leftOut = [...o.lost].filter(([, why]) => why === 'left out of the answer').map(([k]) => k);
+    if (!v16 && leftOut.length) findings.push({ level: 'fail', rule: 'B06.FR.01', message: `${action} of ${leftOut.join(', ')} alone was answered without a GetVariableResult for it (B06.FR.01: one result per GetVariableData)` });
   } else if (v16) {
     findings.push({ level: 'warn', rule: '1.6 §9.1 GetConfigurationMaxKeys', message: `${action} of ${n} ${what}: the answer left out ${o.split.leftOut.join(', ')} (neither configurationKey nor unknownKey; 1.6 does not say what a station does with more keys than its ${limit}); ${used}` });
   } else {

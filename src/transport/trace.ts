@@ -44,8 +44,8 @@ export class Trace extends EventEmitter {
       this.lastWallMs = wallMs;
       this.lastIso = new Date(wallMs).toISOString();
     }
-    // Same keys in the same order as `{ seq, time, mono, ...input, raw, rawLength }`, built without the spread
-    // (issue #14: one clone per frame on the hot path). Optional keys stay absent when the input lacks them.
+    // The keys of `{ seq, time, mono, ...input, raw, rawLength }`, built without the spread (issue #14: one clone
+    // per frame on the hot path); rawLength precedes the optional keys. Optional keys stay absent when the input lacks them.
     const frame: TraceFrame = {
       seq: ++this.seq,
       time: this.lastIso,

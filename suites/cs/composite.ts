@@ -7,14 +7,12 @@ import { defineCase, type CaseContext, type CaseDefinition } from '../../src/sce
 import { ALL_VERSIONS, V2X } from '../lib/version';
 import { SmartCharging, expectComposite, getComposite, type CompositeOutcome } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
-import { startTx } from '../lib/transactions';
+import { since, startTx } from '../lib/transactions';
 import { expectRejected, scheduleOf, valid } from './rejections';
 
 type Payload = Record<string, unknown>;
 const REMOTE = { features: ['remoteStart'] };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Seconds elapsed since `t0` (whole seconds, harness clock). */
-export const since = (t0: Date) => Math.floor(Date.now() / 1000) - Math.floor(t0.getTime() / 1000);
 
 function equalNeighboursInfo(t: CaseContext, out: CompositeOutcome): void {
   const p = out.periods ?? [];
@@ -63,6 +61,9 @@ async function expectCompositeRejected(sc: SmartCharging, evseId: number, unit: 
   }
   if (opts.acceptedIsWarn && r.payload.status === 'Accepted') {
     t.note.warn(`${label}: Accepted (${opts.acceptedIsWarn})`, rule);
+    // Accepted, the schedule is in the unit asked for (1.6 §5.7: chargingRateUnit forces the unit).
+    const schedule = (sc.v16 ? r.payload.chargingSchedule : r.payload.schedule) as Payload | undefined;
+    if (unit && schedule) t.check.equal(schedule.chargingRateUnit, unit, `${label}: Accepted composite in the unit asked for`, { rule: sc.v16 ? '1.6 §5.7' : 'rules §5.6', pointer: sc.v16 ? '/chargingSchedule/chargingRateUnit' : '/schedule/chargingRateUnit' });
     return;
   }
   t.check.equal(r.payload.status, 'Rejected', `${label}: status`, { rule, pointer: '/status' });

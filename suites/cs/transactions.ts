@@ -7,11 +7,10 @@ import { defineCase, type CaseDefinition } from '../../src/scenario';
 import { V2X } from '../lib/version';
 import { SmartCharging, expectComposite } from '../lib/smartcharging';
 import { getProfiles } from '../lib/reports';
-import { ID_TAG, startTx, stopTx, unknownTransactionId } from '../lib/transactions';
+import { ID_TAG, since, startTx, stopTx, unknownTransactionId } from '../lib/transactions';
 import { verifyIds } from '../lib/clear';
 import { expectRejected, judgeCallError, valid } from './rejections';
 import { compositeUnchanged } from '../lib/readback16';
-import { since } from './composite';
 
 type Payload = Record<string, unknown>;
 const REMOTE = { features: ['remoteStart'] };
@@ -35,8 +34,11 @@ export const transactionCases: CaseDefinition[] = [
         sc.install(1, { id: 2102, purpose: 'Tx', transactionId: tx.transactionId, periods: [[0, 10], [100, 4]], duration: 200, startSchedule: t0 }));
       // After the TxProfile ends (200 − x) TxDefault applying again is one reading of two (rules §11, §5.3):
       // WARN there, like worked example A; the subject — TxProfile replaces TxDefault — is judged before it.
+      // The model is anchored on the station's scheduleStart, which may run up to Δ + 1 s ahead of the harness
+      // clock that measured x: the window opens that much earlier.
       const x = since(t0);
-      await t.step('composite: 10, 4 @100, 6 @200 (TxProfile replaces TxDefault, not min-combined)', () => expectComposite(sc, 1, 300, 'A', { rule: 'TC_057_CS', warnFrom: 200 - x - 2, warnTo: 300 + 2 }));
+      const margin = t.config.timing.toleranceS + 2;
+      await t.step('composite: 10, 4 @100, 6 @200 (TxProfile replaces TxDefault, not min-combined)', () => expectComposite(sc, 1, 300, 'A', { rule: 'TC_057_CS', warnFrom: 200 - x - margin, warnTo: 300 + 2 }));
     },
   }),
   defineCase({

@@ -204,7 +204,8 @@ export const dynamicCases: CaseDefinition[] = [
     title: 'No PullDynamicScheduleUpdate for a Dynamic profile after it was cleared',
     requirements: ['K28.FR.10', 'K10.FR.01'],
     needs: { maxProfiles: 1 },
-    timeoutMs: pullCaseTimeoutMs,
+    // Waits up to the pull wait for the first pull, then watches about as long again (the station's own delay).
+    timeoutMs: (config) => pullCaseTimeoutMs(config) + pullWaitMs(config) + config.timing.toleranceS * 1000 + config.timing.graceMs,
     async run(t) {
       const sc = new SmartCharging(t);
       const id = 2808;

@@ -13,3 +13,8 @@ export async function plugInIfConfigured(t: CaseContext, evseId: number, idToken
   const outcome = await t.stationAction('plugIn', { evseId, ...(idToken !== undefined ? { idToken } : {}) });
   return outcome !== undefined;
 }
+
+/** Run `unplug` for this EVSE/connector when configured; resolves whether it ran. */
+export async function unplugIfConfigured(t: CaseContext, evseId: number): Promise<boolean> {
+  return (await t.stationAction('unplug', { evseId })) !== undefined;
+}

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { model, type CaseContext } from '../../src/scenario';
 import type { SmartCharging } from './smartcharging';
-import { PLUG_IN_HINT, plugInIfConfigured } from './stationActions';
+import { PLUG_IN_HINT, plugInIfConfigured, unplugIfConfigured } from './stationActions';
 import { readProfile } from './version';
 
 type Payload = Record<string, unknown>;
@@ -53,6 +53,9 @@ export interface StartRequest {
 }
 
 const v16Of = (t: CaseContext) => t.ocpp === '1.6';
+/** Seconds elapsed since `t0` (whole seconds, harness clock). */
+export const since = (t0: Date) => Math.floor(Date.now() / 1000) - Math.floor(t0.getTime() / 1000);
+
 const where = (t: CaseContext, evseId: number) => `${v16Of(t) ? 'connector' : 'EVSE'} ${evseId}`;
 /** The connector / EVSE a StatusNotification is about (1.6 connectorId, 2.0.1 evseId). */
 const statusEvse = (t: CaseContext, p: Payload) => (v16Of(t) ? p.connectorId : p.evseId) as number;
@@ -129,7 +132,7 @@ function noteForeign(t: CaseContext, ours: unknown): void {
   seen.add(ours);
   const starts = v16Of(t) ? t.received('StartTransaction') : t.received('TransactionEvent').filter((c) => c.payload.eventType === 'Started');
   for (const c of starts) {
-    if (c === ours || seen.has(c)) continue;
+    if (seen.has(c)) continue;
     seen.add(c);
     const p = c.payload;
     const tag = v16Of(t) ? p.idTag : (p.idToken as Payload | undefined)?.idToken;
@@ -207,16 +210,14 @@ export async function startTx(sc: SmartCharging, evseId: number, profile?: Paylo
     const { status, req } = await sendStart(sc, evseId, profile);
     if (status === 'Accepted') return { ...(await awaitStarted(sc, req)), status };
     // 2.0.1 reports Occupied while the cable is in, which connectorFree cannot tell from a free connector.
-    if (await unplugIfIdle(t, evseId, unplug)) {
-      await awaitConnectorFree(t, evseId, Math.max(0, deadline - Date.now()));
-      continue;
-    }
+    if (await unplugIfIdle(t, evseId, unplug)) continue;
     const last = t.connectors.get(evseId)?.status;
     const left = deadline - Date.now();
     // Refused although the connector just reported Available: a station may still be settling its own status
     // (SAP simulator: it takes a start only once our answer to that StatusNotification is processed). Once,
     // after a quiet period; a second refusal is the station's answer.
-    if (!retriedFree && last === 'Available' && left > 0) {
+    const availableAt = last === 'Available' ? t.connectors.get(evseId)!.at : undefined;
+    if (!retriedFree && availableAt !== undefined && Date.now() - availableAt <= t.quietMs() && left > 0) {
       retriedFree = true;
       t.note.info(`${sc.v16 ? 'RemoteStartTransaction' : 'RequestStartTransaction'} on ${where(t, evseId)} was answered ${status} right after the connector reported Available: asked once more after a quiet period`);
       await t.quietFor('StatusNotification', Math.min(left, t.quietMs()), (p) => statusEvse(t, p) === evseId);
@@ -247,10 +248,16 @@ async function unplugIfIdle(t: CaseContext, evseId: number, state: { tried: bool
   const status = t.connectors.get(evseId)?.status;
   if (status !== 'Finishing' && status !== 'Occupied') return false;
   if (t.transactions.some((x) => x.active && x.evseId === evseId)) return false;
+  // Only a cable left from a session that ended there: 2.0.1 Occupied is also an EV plugged in on purpose.
+  if (!t.transactions.some((x) => !x.active && x.evseId === evseId)) return false;
   state.tried = true;
-  const ran = (await t.stationAction('unplug', { evseId })) !== undefined;
-  if (ran) t.note.info(`unplugged the EV at ${where(t, evseId)} (stationActions.unplug): the connector was still ${status} after the last transaction there ended`);
-  return ran;
+  if (!(await unplugIfConfigured(t, evseId))) return false;
+  t.note.info(`unplugged the EV at ${where(t, evseId)} (stationActions.unplug): the connector was still ${status} after the last transaction there ended`);
+  // 2.0.1 counts Occupied without a transaction as free: wait for the station's next status, not for "free"
+  // (unless it already came while the action ran).
+  const before = t.connectors.get(evseId);
+  if (before?.status === status) await t.quietFor('StatusNotification', t.config.timing.callTimeoutMs, (p) => statusEvse(t, p) === evseId);
+  return true;
 }
 
 /** Stop a transaction and wait for StopTransaction / TransactionEvent(Ended); the mirror drops its TxProfiles. */

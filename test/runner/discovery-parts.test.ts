@@ -107,6 +107,17 @@ describe('B06.FR.16 / 1.6 §9.1: a request longer than the device takes is asked
     expect(d.effective).toMatchObject({ maxStackLevel: 5, periodsPerSchedule: 12 });
   });
 
+  test('B06.FR.01 after a split: a one-variable request answered without its result is a FAIL too (not only the long one)', async () => {
+    const { d } = await discoverFrom('2.0.1', (p) => {
+      if (itemsOf(p) > 3) throw new CallErrorReply('OccurrenceConstraintViolation', 'ItemsPerMessage is 3');
+      const v = (p.getVariableData as Payload[])[0]!.variable as Payload;
+      // RateUnit answered with another variable's result (the schema needs at least one): RateUnit left out.
+      return v.name === 'RateUnit' ? results({ getVariableData: [{ component: { name: 'SmartChargingCtrlr' }, variable: { name: 'Available' } }] }) : results(p);
+    });
+    expect(d.findings.filter((f) => f.level === 'fail')).toEqual([{ level: 'fail', rule: 'B06.FR.01', message: expect.stringMatching(/GetVariables of RateUnit alone was answered without a GetVariableResult/) }]);
+    expect(d.effective).toMatchObject({ maxStackLevel: 5, periodsPerSchedule: 12 });
+  });
+
   test('rules §9: CALLERROR to the long request AND to every one-item request: thrown as before (the declared profile stands in, WARN)', async () => {
     const p = discoverFrom('2.0.1', () => {
       throw new CallErrorReply('NotSupported', 'no device model');

@@ -33,6 +33,16 @@ describe('compositeDifferences (rules §5.2, §10)', () => {
     ]);
   });
 
+  test('a negative run over several model stretches: only the part within ε of the unvalidated stretch is a shifted boundary', () => {
+    const three: CompositeResult = { unit: 'A', duration: 300, intervals: [{ from: 0, to: 0.4, limit: null }, { from: 0.4, to: 1.2, limit: 16 }, { from: 1.2, to: 300, limit: 10 }] };
+    const d = compositeDifferences(three, [{ startPeriod: 0, limit: -1 }, { startPeriod: 2, limit: 10 }], 300);
+    expect(d.map((x) => [x.kind, x.from, x.to])).toEqual([
+      ['negative-unvalidated', 0, 0.4],
+      ['negative-unvalidated', 0.4, 1.2],
+      ['value', 1.2, 2],
+    ]);
+  });
+
   test('a correct composite: no difference', () => {
     expect(compositeDifferences(expected, [{ startPeriod: 0, limit: 6 }], 300)).toEqual([]);
   });

@@ -112,7 +112,11 @@ async function runCase(ctx: RunContext, sel: SelectedCase): Promise<{ result: Ca
         } catch (e) {
           // The body's own error decides how the case ended; a device finding in the settle step is still recorded.
           if (!bodyThrew) throw e;
-          recordDeviceFailure(e, run, 'settle');
+          if (!recordDeviceFailure(e, run, 'settle')) {
+            const errs = ctx.harnessErrors.get(run) ?? [];
+            errs.push(e as Error);
+            ctx.harnessErrors.set(run, errs);
+          }
         }
       }
       if (bodyThrew) throw bodyError;
